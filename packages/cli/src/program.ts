@@ -1,0 +1,9 @@
+import { Command } from 'commander';
+
+// Each subcommand lives in its own file under commands/ and registers itself here.
+export function buildProgram(): Command {
+  const program = new Command('restora')
+    .description('Restora: a self-hosted control plane for restic backups')
+    .version('0.1.0');
+  return program;
+}

@@ -1,0 +1,1 @@
+export { Restic } from './restic.js';

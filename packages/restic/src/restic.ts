@@ -1,0 +1,2 @@
+// Placeholder until the wrapper lands (issue 2).
+export class Restic {}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Idempotent install of everything Restora needs on a fresh Debian machine with Node 20:
+# restic and rclone (and Chromium for browser tests) from Debian's packages, npm dependencies, a build.
+# Usage: scripts/setup.sh [--with-browser]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=(restic rclone)
+[[ " $* " == *" --with-browser "* ]] && want+=(chromium)
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]} from Debian's packages"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when package-lock.json changed since the last install (its hash is kept in node_modules).
+stamp=node_modules/.restora-lock.sha256
+if ! sha256sum --status -c "$stamp" 2>/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json >"$stamp"
+fi
+npm run build --silent
