@@ -21,7 +21,9 @@ fi
 # npm ci only when package-lock.json changed since the last install (its hash is kept in node_modules).
 stamp=node_modules/.restora-lock.sha256
 if ! sha256sum --status -c "$stamp" 2>/dev/null; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: the registry here lacks some foreign-platform optional packages (e.g. rollup for
+  # android) that npm ci insists on finding in the lock file; npm install skips them and keeps the lock as is.
+  npm install --no-audit --no-fund --loglevel=error
   sha256sum package-lock.json >"$stamp"
 fi
 npm run build --silent
