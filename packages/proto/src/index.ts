@@ -1,1 +1,9 @@
-export {};
+// Public API: every generated schema, enum and service descriptor, flat (no names collide across files).
+export * from './gen/types/value_pb.js';
+export * from './gen/v1/authentication_pb.js';
+export * from './gen/v1/config_pb.js';
+export * from './gen/v1/crypto_pb.js';
+export * from './gen/v1/operations_pb.js';
+export * from './gen/v1/restic_pb.js';
+export * from './gen/v1/service_pb.js';
+export * from './gen/v1sync/syncservice_pb.js';
