@@ -198,7 +198,12 @@ describe('hook handlers', () => {
 
   it('command hooks run scripts with shebangs, capture output, fail on exit codes and can be cancelled', async () => {
     const out: string[] = [];
-    const c = { signal: new AbortController().signal, log: (s: string) => out.push(s) };
+    const c = {
+      signal: new AbortController().signal,
+      log: (s: string) => {
+        out.push(s);
+      },
+    };
     const run = (command: string, cx = c) =>
       runHookAction(hook({ case: 'actionCommand', value: { command } as never }), vars(), 6, cx);
     await run(`echo snap={{ .SnapshotId }} plan={{ .ShellEscape .Plan.Id }}; echo err >&2`);
