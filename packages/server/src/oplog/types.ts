@@ -40,7 +40,8 @@ export interface QueryOptions {
 export type OpEvent =
   | { type: 'created'; operations: Operation[] }
   | { type: 'updated'; operations: Operation[] }
-  | { type: 'deleted'; ids: bigint[]; operations: Operation[] };
+  /** `operations` is present when the store had them at hand (delete by id), absent for bulk deletes. */
+  | { type: 'deleted'; ids: bigint[]; operations?: Operation[] };
 
 export type OpListener = (event: OpEvent) => void;
 
@@ -110,6 +111,8 @@ export interface DayBucket {
 
 export interface SummaryOptions {
   groupBy: 'plan' | 'repo';
+  /** Plan or repo ids to report (from the config), including ones without history. Default: ids seen in the window. */
+  ids?: readonly string[];
   instanceId?: string;
   nowMs?: number;
   windowMs?: number;
@@ -132,9 +135,12 @@ export interface LastBackupQuery {
  * Returned operations are copies: mutate them and pass them back to `update`.
  */
 export interface OpLog {
-  /** Inserts ops: assigns `id` (if 0), `flowId` (= id if 0) and `modno`. Returns the stored ops. */
+  /**
+   * Inserts ops: assigns `id` (if 0), `flowId` (= id if 0) and `modno` ON the given objects and returns them.
+   * Requires the op kind, repoId, planId and instanceId. A preset id that exists → ConflictError.
+   */
   add(...ops: Operation[]): Operation[];
-  /** Replaces ops by id (NotFoundError if one is missing) and bumps `modno`. */
+  /** Replaces ops by id (NotFoundError if one is missing); bumps `modno` on the given objects. */
   update(...ops: Operation[]): Operation[];
   get(id: bigint): Operation | undefined;
   /** Like get, but throws NotFoundError. */

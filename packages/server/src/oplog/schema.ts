@@ -1,0 +1,63 @@
+// Plain SQL migrations of oplog.sqlite, applied in order; PRAGMA user_version records the last one applied.
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: operations as protobuf blobs plus the columns every query filters, sorts or aggregates on.
+  `CREATE TABLE operations (
+     id INTEGER PRIMARY KEY,
+     modno INTEGER NOT NULL,
+     flow_id INTEGER NOT NULL,
+     original_id INTEGER NOT NULL DEFAULT 0,
+     original_flow_id INTEGER NOT NULL DEFAULT 0,
+     repo_id TEXT NOT NULL,
+     repo_guid TEXT NOT NULL,
+     plan_id TEXT NOT NULL,
+     instance_id TEXT NOT NULL,
+     original_instance_keyid TEXT NOT NULL,
+     snapshot_id TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     kind INTEGER NOT NULL,
+     start_ms INTEGER NOT NULL,
+     end_ms INTEGER NOT NULL,
+     logref TEXT NOT NULL,
+     dry_run INTEGER NOT NULL DEFAULT 0,
+     forgot INTEGER NOT NULL DEFAULT 0,
+     bytes_added INTEGER NOT NULL DEFAULT 0,
+     bytes_scanned INTEGER NOT NULL DEFAULT 0,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX ops_plan_start ON operations (plan_id, start_ms, id);
+   CREATE INDEX ops_repo_guid_start ON operations (repo_guid, start_ms, id);
+   CREATE INDEX ops_repo_id_start ON operations (repo_id, start_ms, id);
+   CREATE INDEX ops_instance_start ON operations (instance_id, start_ms, id);
+   CREATE INDEX ops_flow ON operations (flow_id);
+   CREATE INDEX ops_modno ON operations (modno);
+   CREATE INDEX ops_snapshot ON operations (snapshot_id) WHERE snapshot_id <> '';
+   CREATE INDEX ops_peer ON operations (original_instance_keyid) WHERE original_instance_keyid <> '';
+   CREATE INDEX ops_unfinished ON operations (status) WHERE status IN (0, 1, 2);
+   CREATE INDEX ops_kind_plan_end ON operations (kind, plan_id, instance_id, forgot, end_ms);
+   CREATE INDEX ops_kind_repo_end ON operations (kind, repo_id, instance_id, forgot, end_ms);
+   CREATE INDEX ops_backup_window ON operations
+     (start_ms, plan_id, repo_id, instance_id, status, end_ms, bytes_added, bytes_scanned, flow_id, dry_run)
+     WHERE kind = 100;
+   CREATE INDEX ops_logref ON operations (logref) WHERE logref <> '';`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies pending migrations in one transaction; refuses a database written by a newer Restora. */
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `oplog schema version ${current} is newer than this Restora supports (${MIGRATIONS.length}); upgrade Restora`,
+    );
+  }
+  if (current === MIGRATIONS.length) return;
+  db.transaction(() => {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+    }
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+}

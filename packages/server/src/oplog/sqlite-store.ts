@@ -1,0 +1,389 @@
+// OpLog on SQLite (better-sqlite3, WAL): protobuf blob per op plus indexed columns for every hot query.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { OperationSchema, OperationStatus, type Operation } from '@restora/proto';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { columnsOf, kindCode, type OpColumns } from './columns.js';
+import { acquireDirLock, type DirLock } from './data-dir-lock.js';
+import { OpEmitter } from './emitter.js';
+import { planGc, type GcRow } from './gc-planner.js';
+import { scrubOps } from './scrub.js';
+import { selectorToSql } from './selector.js';
+import { buildSummaries, DEFAULT_WINDOW_MS, type WindowRow } from './summaries.js';
+import { migrate } from './schema.js';
+import { validateOp } from './validate-op.js';
+import type {
+  GcOptions,
+  GcResult,
+  LastBackupQuery,
+  OpEvent,
+  OpListener,
+  OpLog,
+  OpSelector,
+  OperationKind,
+  QueryOptions,
+  ScrubOptions,
+  ScrubResult,
+  SummaryOptions,
+  SummaryRow,
+} from './types.js';
+
+export interface SqliteOpLogOptions {
+  /** Database file, e.g. `<data>/oplog.sqlite`. */
+  file: string;
+  /** Lock file refusing a second process (default `<file>.lock`); false to skip (read-only tools). */
+  lock?: boolean;
+}
+
+const COLS = Object.keys(columnsOf({ op: {} } as unknown as Operation)) as (keyof OpColumns)[];
+const FINISHED = [
+  OperationStatus.STATUS_SUCCESS,
+  OperationStatus.STATUS_ERROR,
+  OperationStatus.STATUS_USER_CANCELLED,
+  OperationStatus.STATUS_WARNING,
+];
+const CHUNK = 500;
+
+export class SqliteOpLog implements OpLog {
+  private readonly db: Db;
+  private readonly emitter = new OpEmitter();
+  private readonly stmtCache = new Map<string, Statement>();
+  private readonly lock: DirLock | undefined;
+  private modno: number;
+  private nextId: number;
+  private closed = false;
+
+  static open(options: SqliteOpLogOptions): SqliteOpLog {
+    return new SqliteOpLog(options);
+  }
+
+  private constructor(options: SqliteOpLogOptions) {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    this.lock = options.lock === false ? undefined : acquireDirLock(`${options.file}.lock`, 'the oplog');
+    try {
+      this.db = new Database(options.file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
+      const row = this.db.prepare('SELECT MAX(id) AS id, MAX(modno) AS modno FROM operations').get() as {
+        id: number | null;
+        modno: number | null;
+      };
+      this.nextId = (row.id ?? 0) + 1;
+      this.modno = row.modno ?? 0;
+    } catch (e) {
+      this.lock?.release();
+      throw e;
+    }
+  }
+
+  /** Errors thrown by listeners end up here (default: ignored). */
+  set onListenerError(fn: (err: unknown) => void) {
+    this.emitter.onListenerError = fn;
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmtCache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmtCache.set(sql, s);
+    }
+    return s;
+  }
+
+  private decode(rows: { data: Buffer }[]): Operation[] {
+    return rows.map((r) => fromBinary(OperationSchema, r.data));
+  }
+
+  private insertRow(op: Operation): void {
+    const c = columnsOf(op);
+    this.stmt(
+      `INSERT INTO operations (${COLS.join(',')}, data) VALUES (${COLS.map((k) => '@' + k).join(',')}, @data)`,
+    ).run({ ...c, data: toBinary(OperationSchema, op) });
+  }
+
+  add(...ops: Operation[]): Operation[] {
+    if (ops.length === 0) return ops;
+    ops.forEach(validateOp);
+    const startId = this.nextId;
+    const startModno = this.modno;
+    try {
+      this.db.transaction(() => {
+        for (const op of ops) {
+          if (op.id !== 0n && this.hasId(op.id)) throw new ConflictError(`operation ${op.id} already exists`);
+        }
+        for (const op of ops) {
+          const id = op.id !== 0n ? Number(op.id) : this.nextId;
+          this.nextId = Math.max(this.nextId, id + 1);
+          op.id = BigInt(id);
+          op.modno = BigInt(++this.modno);
+          if (op.flowId === 0n) op.flowId = op.id;
+          this.insertRow(op);
+        }
+      })();
+    } catch (e) {
+      this.nextId = startId;
+      this.modno = startModno;
+      throw e;
+    }
+    this.emitter.emit([{ type: 'created', operations: OpEmitter.copies(ops) }]);
+    return ops;
+  }
+
+  update(...ops: Operation[]): Operation[] {
+    if (ops.length === 0) return ops;
+    const prevModno = ops.map((o) => o.modno);
+    const startModno = this.modno;
+    try {
+      this.db.transaction(() => {
+        for (const op of ops) {
+          op.modno = BigInt(++this.modno);
+          const c = columnsOf(op);
+          const res = this.stmt(
+            `UPDATE operations SET ${COLS.filter((k) => k !== 'id')
+              .map((k) => `${k} = @${k}`)
+              .join(', ')}, data = @data WHERE id = @id`,
+          ).run({ ...c, data: toBinary(OperationSchema, op) });
+          if (res.changes !== 1)
+            throw new NotFoundError(`operation ${op.id} not found`, 'operation', String(op.id));
+        }
+      })();
+    } catch (e) {
+      this.modno = startModno;
+      ops.forEach((o, i) => (o.modno = prevModno[i]!));
+      throw e;
+    }
+    this.emitter.emit([{ type: 'updated', operations: OpEmitter.copies(ops) }]);
+    return ops;
+  }
+
+  get(id: bigint): Operation | undefined {
+    const row = this.stmt('SELECT data FROM operations WHERE id = ?').get(Number(id)) as
+      { data: Buffer } | undefined;
+    return row ? fromBinary(OperationSchema, row.data) : undefined;
+  }
+
+  getOrThrow(id: bigint): Operation {
+    const op = this.get(id);
+    if (!op) throw new NotFoundError(`operation ${id} not found`, 'operation', String(id));
+    return op;
+  }
+
+  hasId(id: bigint): boolean {
+    return this.stmt('SELECT 1 FROM operations WHERE id = ?').get(Number(id)) !== undefined;
+  }
+
+  query(selector: OpSelector, options: QueryOptions = {}): Operation[] {
+    const where = selectorToSql(selector);
+    const desc = options.order === 'desc';
+    if (options.lastN !== undefined && options.lastN > 0) {
+      const rows = this.stmt(
+        `SELECT id, data FROM operations WHERE ${where.sql} ORDER BY start_ms DESC, id DESC LIMIT ?`,
+      ).all(...where.params, options.lastN) as { id: number; data: Buffer }[];
+      rows.sort((a, b) => (desc ? b.id - a.id : a.id - b.id));
+      const offset = options.offset ?? 0;
+      const page = rows.slice(offset, options.limit !== undefined ? offset + options.limit : undefined);
+      return this.decode(page);
+    }
+    const limit = options.limit ?? -1;
+    const rows = this.stmt(
+      `SELECT data FROM operations WHERE ${where.sql} ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`,
+    ).all(...where.params, limit, options.offset ?? 0) as { data: Buffer }[];
+    return this.decode(rows);
+  }
+
+  count(selector: OpSelector): number {
+    const where = selectorToSql(selector);
+    return (
+      this.stmt(`SELECT COUNT(*) AS n FROM operations WHERE ${where.sql}`).get(...where.params) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  currentModno(): bigint {
+    return BigInt(this.modno);
+  }
+
+  private deleteIds(ids: readonly number[]): void {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      this.stmt(`DELETE FROM operations WHERE id IN (${part.map(() => '?').join(',')})`).run(...part);
+    }
+  }
+
+  delete(...ids: bigint[]): Operation[] {
+    if (ids.length === 0) return [];
+    const deleted: Operation[] = [];
+    this.db.transaction(() => {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const part = ids.slice(i, i + CHUNK).map(Number);
+        const rows = this.stmt(
+          `SELECT data FROM operations WHERE id IN (${part.map(() => '?').join(',')})`,
+        ).all(...part) as { data: Buffer }[];
+        deleted.push(...this.decode(rows));
+      }
+      this.deleteIds(deleted.map((o) => Number(o.id)));
+    })();
+    if (deleted.length)
+      this.emitter.emit([{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
+    return deleted;
+  }
+
+  deleteWhere(selector: OpSelector): bigint[] {
+    const where = selectorToSql(selector);
+    const ids = this.db.transaction(() => {
+      const found = (
+        this.stmt(`SELECT id FROM operations WHERE ${where.sql} ORDER BY id`).all(...where.params) as {
+          id: number;
+        }[]
+      ).map((r) => r.id);
+      this.deleteIds(found);
+      return found;
+    })();
+    if (ids.length) this.emitter.emit([{ type: 'deleted', ids: ids.map(BigInt) }]);
+    return ids.map(BigInt);
+  }
+
+  transform(
+    selector: OpSelector,
+    fn: (op: Operation) => Operation | null | undefined,
+  ): { updated: number; deleted: number } {
+    const where = selectorToSql(selector);
+    const updated: Operation[] = [];
+    const deleted: bigint[] = [];
+    const startModno = this.modno;
+    try {
+      this.db.transaction(() => {
+        const rows = this.stmt(`SELECT data FROM operations WHERE ${where.sql} ORDER BY id`).all(
+          ...where.params,
+        ) as {
+          data: Buffer;
+        }[];
+        for (const op of this.decode(rows)) {
+          const id = op.id;
+          const next = fn(op);
+          if (next === null) deleted.push(id);
+          else if (next !== undefined) {
+            next.id = id;
+            next.modno = BigInt(++this.modno);
+            const c = columnsOf(next);
+            this.stmt(
+              `UPDATE operations SET ${COLS.filter((k) => k !== 'id')
+                .map((k) => `${k} = @${k}`)
+                .join(', ')}, data = @data WHERE id = @id`,
+            ).run({ ...c, data: toBinary(OperationSchema, next) });
+            updated.push(next);
+          }
+        }
+        this.deleteIds(deleted.map(Number));
+      })();
+    } catch (e) {
+      this.modno = startModno;
+      throw e;
+    }
+    const events: OpEvent[] = [];
+    if (updated.length) events.push({ type: 'updated', operations: OpEmitter.copies(updated) });
+    if (deleted.length) events.push({ type: 'deleted', ids: deleted });
+    this.emitter.emit(events);
+    return { updated: updated.length, deleted: deleted.length };
+  }
+
+  lastFinishedBackup(q: LastBackupQuery): Operation | undefined {
+    const parts = ['kind = ?', 'plan_id = ?', 'forgot = 0', `status IN (${FINISHED.join(',')})`];
+    const params: (string | number)[] = [kindCode('operationBackup'), q.planId];
+    if (q.instanceId !== undefined) (parts.splice(2, 0, 'instance_id = ?'), params.push(q.instanceId));
+    if (q.repoGuid !== undefined) (parts.push('repo_guid = ?'), params.push(q.repoGuid));
+    if (q.repoId !== undefined) (parts.push('repo_id = ?'), params.push(q.repoId));
+    if (!q.includeDryRun) parts.push('dry_run = 0');
+    const row = this.stmt(
+      `SELECT data FROM operations WHERE ${parts.join(' AND ')} ORDER BY end_ms DESC, id DESC LIMIT 1`,
+    ).get(...params) as { data: Buffer } | undefined;
+    return row ? fromBinary(OperationSchema, row.data) : undefined;
+  }
+
+  lastOfKind(kind: OperationKind, sel: OpSelector, finishedOnly = false): Operation | undefined {
+    const where = selectorToSql(sel);
+    const status = finishedOnly ? ` AND status IN (${FINISHED.join(',')})` : '';
+    const row = this.stmt(
+      `SELECT data FROM operations WHERE kind = ? AND forgot = 0 AND ${where.sql}${status} ORDER BY end_ms DESC, id DESC LIMIT 1`,
+    ).get(kindCode(kind), ...where.params) as { data: Buffer } | undefined;
+    return row ? fromBinary(OperationSchema, row.data) : undefined;
+  }
+
+  summaries(options: SummaryOptions): SummaryRow[] {
+    const nowMs = options.nowMs ?? Date.now();
+    const since = nowMs - (options.windowMs ?? DEFAULT_WINDOW_MS);
+    const inst = options.instanceId !== undefined ? ' AND instance_id = ?' : '';
+    const instParams = options.instanceId !== undefined ? [options.instanceId] : [];
+    const rows = this.stmt(
+      `SELECT id, flow_id, plan_id, repo_id, status, start_ms, end_ms, bytes_added, bytes_scanned
+       FROM operations INDEXED BY ops_backup_window WHERE kind = 100 AND start_ms >= ? AND dry_run = 0${inst}`,
+    ).all(since, ...instParams) as WindowRow[];
+    const col = options.groupBy === 'plan' ? 'plan_id' : 'repo_id';
+    const backup = kindCode('operationBackup');
+    return buildSummaries(
+      rows,
+      options.ids,
+      {
+        totalSnapshots: (id) =>
+          (
+            this.stmt(
+              `SELECT COUNT(*) AS n FROM operations WHERE kind = ? AND ${col} = ?${inst} AND forgot = 0`,
+            ).get(kindCode('operationIndexSnapshot'), id, ...instParams) as { n: number }
+          ).n,
+        lastSuccessMs: (id) =>
+          (
+            this.stmt(
+              `SELECT end_ms FROM operations WHERE kind = ? AND ${col} = ?${inst} AND forgot = 0 AND status IN (3, 7)
+               AND dry_run = 0 ORDER BY end_ms DESC LIMIT 1`,
+            ).get(backup, id, ...instParams) as { end_ms: number } | undefined
+          )?.end_ms,
+      },
+      options,
+    );
+  }
+
+  scrub(instanceId: string, options: ScrubOptions = {}): ScrubResult {
+    const rows = this.stmt(
+      'SELECT data FROM operations WHERE status IN (0, 1, 2) AND instance_id = ? ORDER BY id',
+    ).all(instanceId) as { data: Buffer }[];
+    const plan = scrubOps(this.decode(rows), options);
+    if (plan.failed.length) this.update(...plan.failed);
+    if (plan.deletedIds.length) this.delete(...plan.deletedIds);
+    return plan;
+  }
+
+  collectGarbage(options: GcOptions = {}): GcResult {
+    const rows = this.stmt(
+      `SELECT id, flow_id, kind, status, repo_id, repo_guid, plan_id, instance_id, original_instance_keyid, start_ms, forgot
+       FROM operations ORDER BY id DESC`,
+    ).all() as GcRow[];
+    const plan = planGc(rows, options.nowMs ?? Date.now(), options.knownPeerKeyids);
+    const ids = plan.ids.map(BigInt);
+    if (ids.length) {
+      this.db.transaction(() => this.deleteIds(plan.ids))();
+      this.emitter.emit([{ type: 'deleted', ids }]);
+    }
+    return { deletedIds: ids, byReason: plan.byReason };
+  }
+
+  subscribe(listener: OpListener): () => void {
+    return this.emitter.subscribe(listener);
+  }
+
+  /** Runs `PRAGMA optimize` and closes; releases the data-dir lock. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.pragma('optimize');
+      this.db.close();
+    } finally {
+      this.lock?.release();
+    }
+  }
+}
