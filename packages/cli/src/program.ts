@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { restServerCommand } from './commands/rest-server.js';
 
 // Each subcommand lives in its own file under commands/ and registers itself here.
 export function buildProgram(): Command {
   const program = new Command('restora')
     .description('Restora: a self-hosted control plane for restic backups')
     .version('0.1.0');
+  program.addCommand(restServerCommand());
   return program;
 }

@@ -1,0 +1,105 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, DEFAULT_LISTEN, defaultDataPath, startRestServer } from '@restora/rest-server';
+import type { RestServerOptions } from '@restora/rest-server';
+
+// fsync-heavy uploads block thread-pool threads; Go's rest-server is not limited to 4. Must be set before the
+// pool's first use, which happens after command modules are loaded.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
+const VERSION = '0.1.0';
+
+function parseSize(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a number of bytes');
+  return Number(value);
+}
+
+interface Flags extends Omit<RestServerOptions, 'store' | 'logger' | 'fd'> {
+  version?: boolean;
+  cpuProfile?: string;
+}
+
+/** `restora rest-server`: the same flags, defaults and log lines as restic/rest-server. */
+export function restServerCommand(): Command {
+  return new Command('rest-server')
+    .description('Run a REST server for use with restic (drop-in for restic/rest-server)')
+    .option('--path <string>', 'data directory', defaultDataPath())
+    .option('--listen <string>', 'listen address (host:port or unix:/path)', DEFAULT_LISTEN)
+    .option(
+      '--log <filename>',
+      "write HTTP requests in the combined log format to the specified filename ('-' for stdout)",
+    )
+    .option('--debug', 'output debug messages')
+    .option('--cpu-profile <string>', 'write CPU profile to file (accepted for compatibility, not supported)')
+    .option('--no-auth', 'disable authentication')
+    .option('--htpasswd-file <string>', 'location of .htpasswd file (default "<data directory>/.htpasswd")')
+    .option('--proxy-auth-username <string>', 'use the value of this HTTP header as the trusted user name')
+    .option('--append-only', 'enable append only mode')
+    .option('--private-repos', 'users can only access their private repo')
+    .option('--max-size <int>', 'the maximum size of the repository in bytes', parseSize)
+    .option(
+      '--no-verify-upload',
+      'do not verify the integrity of uploaded data (only for very low-power devices)',
+    )
+    .option('--prometheus', 'enable Prometheus metrics')
+    .option('--prometheus-no-auth', 'disable auth for Prometheus /metrics endpoint')
+    .option('--group-accessible-repos', 'let filesystem group be able to access repo files')
+    .option('--tls', 'turn on TLS support')
+    .option('--tls-cert <string>', 'TLS certificate path')
+    .option('--tls-key <string>', 'TLS key path')
+    .option('--tls-min-ver <string>', 'TLS min version, one of (1.2|1.3)', '1.2')
+    .option('-v, --version', 'version for rest-server')
+    .action(async (flags: Flags & { auth?: boolean; verifyUpload?: boolean }) => {
+      if (flags.version) {
+        console.log(
+          `rest-server ${VERSION} compiled with node ${process.version} on ${process.platform}/${process.arch}`,
+        );
+        return;
+      }
+      await run(flags);
+    });
+}
+
+async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): Promise<void> {
+  if (flags.cpuProfile) console.error('WARNING: --cpu-profile is not supported and is ignored');
+  const opts: RestServerOptions = {
+    ...flags,
+    noAuth: flags.auth === false,
+    noVerifyUpload: flags.verifyUpload === false,
+    logger: (line) => console.error(line),
+  };
+  const fd = socketActivationFd();
+  if (fd !== undefined) opts.fd = fd;
+  let server;
+  try {
+    server = await startRestServer(opts);
+  } catch (err) {
+    const msg = err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`;
+    console.error(msg);
+    process.exitCode = 1;
+    return;
+  }
+  const running = server;
+  process.on('SIGHUP', () => running.reloadHtpasswd());
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1); // a second signal does not wait
+    stopping = true;
+    void running.close().then(() => {
+      console.error('shutdown cleanly');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** systemd socket activation: exactly one passed fd (3) is used instead of --listen. */
+function socketActivationFd(): number | undefined {
+  const pid = process.env.LISTEN_PID;
+  const fds = process.env.LISTEN_FDS;
+  if (!fds || (pid && Number(pid) !== process.pid)) return undefined;
+  const n = Number(fds);
+  if (n === 1) return 3;
+  if (n > 1) throw new Error(`systemd socket activation: expected 1 file descriptor, got ${n}`);
+  return undefined;
+}

@@ -1,0 +1,182 @@
+import { pipeline } from 'node:stream';
+import {
+  ExistsError,
+  HashMismatchError,
+  IncompleteBodyError,
+  NoSpaceError,
+  RepoMissingError,
+} from '../storage/errors.js';
+import type { FileRef } from '../storage/types.js';
+import type { HandlerConfig, RequestContext } from './context.js';
+import type { ObjectType } from './paths.js';
+import { parseRange } from './range.js';
+import { sendEmpty, sendError } from './respond.js';
+
+const V1 = 'application/vnd.x.restic.rest.v1';
+const V2 = 'application/vnd.x.restic.rest.v2';
+const OBJECT_ALLOW = 'HEAD, GET, POST, DELETE';
+
+/** `{repo}/`: only POST ?create=true. */
+export async function handleRepo(cfg: HandlerConfig, ctx: RequestContext, query: string): Promise<void> {
+  if (ctx.req.method !== 'POST') return sendError(ctx.res, 405, 'POST');
+  if (new URLSearchParams(query).get('create') !== 'true') return sendError(ctx.res, 400);
+  await cfg.store.createRepo(ctx.repo);
+  sendEmpty(ctx.res);
+}
+
+/** `{repo}/config` and `{repo}/{type}/{id}`. */
+export async function handleFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): Promise<void> {
+  switch (ctx.req.method) {
+    case 'HEAD':
+      return headFile(cfg, ctx, file);
+    case 'GET':
+      return getFile(cfg, ctx, file);
+    case 'POST':
+      return postFile(cfg, ctx, file);
+    case 'DELETE':
+      return deleteFile(cfg, ctx, file);
+    default:
+      return sendError(ctx.res, 405, OBJECT_ALLOW);
+  }
+}
+
+async function headFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): Promise<void> {
+  const size = await cfg.store.stat(file);
+  if (size === undefined) return sendError(ctx.res, 404);
+  ctx.res.writeHead(200, { 'Content-Length': size, 'Content-Type': 'application/octet-stream' });
+  ctx.res.end();
+}
+
+async function getFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): Promise<void> {
+  const reader = await cfg.store.open(file);
+  if (!reader) return sendError(ctx.res, 404);
+  const { res } = ctx;
+  const size = reader.size;
+  let start = 0;
+  let end = size - 1;
+  let status = 200;
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream' };
+  if (file.type !== 'config') {
+    headers['Accept-Ranges'] = 'bytes';
+    const r = parseRange(ctx.req.headers.range, size);
+    if (r.kind === 'unsatisfiable') {
+      reader.close();
+      res.setHeader('Content-Range', `bytes */${size}`);
+      return sendError(res, 416);
+    }
+    if (r.kind === 'range') {
+      start = r.start;
+      end = r.end;
+      status = 206;
+      headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+    }
+  }
+  const length = end - start + 1;
+  headers['Content-Length'] = length;
+  res.writeHead(status, headers);
+  if (length <= 0) {
+    reader.close();
+    res.end();
+    return;
+  }
+  const src = reader.stream(start, end);
+  await new Promise<void>((resolve) => {
+    pipeline(src, res, (err) => {
+      const sent = err ? ((src as { bytesRead?: number }).bytesRead ?? 0) : length;
+      ctx.sent = sent;
+      if (file.type !== 'config') cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
+      resolve();
+    });
+  });
+}
+
+function contentLength(ctx: RequestContext): number | undefined {
+  const cl = ctx.req.headers['content-length'];
+  if (cl === undefined || !/^\d+$/.test(cl)) return undefined;
+  return Number(cl);
+}
+
+async function postFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): Promise<void> {
+  const { res } = ctx;
+  const size = contentLength(ctx);
+  const quota = file.type === 'config' ? undefined : cfg.quota;
+  if (quota) {
+    if (size === undefined) return sendError(res, 411);
+    if (!quota.tryReserve(size)) return sendError(res, 507);
+  }
+  const verify = cfg.verifyUpload && file.type !== 'config';
+  try {
+    const n = await cfg.store.write(file, ctx.req, { size, expectedSha256: verify ? file.name : undefined });
+    if (quota && size !== undefined && n !== size) quota.release(size - n);
+    if (file.type !== 'config') cfg.metrics?.record('write', ctx.user, ctx.repo, file.type, n);
+    sendEmpty(res);
+  } catch (err) {
+    if (quota && size !== undefined) quota.release(size);
+    if (err instanceof ExistsError) return sendError(res, 403);
+    if (err instanceof HashMismatchError || err instanceof IncompleteBodyError) return sendError(res, 400);
+    if (err instanceof NoSpaceError) return sendError(res, 507);
+    if (err instanceof RepoMissingError) return sendError(res, 500);
+    throw err;
+  }
+}
+
+async function deleteFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): Promise<void> {
+  if (cfg.appendOnly && file.type !== 'locks') return sendError(ctx.res, 403);
+  const size = (await cfg.store.remove(file)) ?? 0;
+  if (file.type !== 'config') {
+    cfg.quota?.release(size);
+    cfg.metrics?.record('delete', ctx.user, ctx.repo, file.type, size);
+  }
+  sendEmpty(ctx.res);
+}
+
+/** `GET {repo}/{type}/`: v1 names or v2 {name,size}, streamed for big folders. */
+export async function handleList(cfg: HandlerConfig, ctx: RequestContext, type: ObjectType): Promise<void> {
+  const { req, res } = ctx;
+  if (req.method !== 'GET') return sendError(res, 405, 'GET');
+  const batches = await cfg.store.list(ctx.repo, type);
+  if (!batches) return sendError(res, 404);
+  const v2 = req.headers.accept === V2;
+  let parts: string[] = [];
+  let pending = 0;
+  let streaming = false;
+  let first = true;
+  for await (const batch of batches) {
+    for (const e of batch) {
+      const item = v2 ? `{"name":"${e.name}","size":${e.size}}` : `"${e.name}"`;
+      parts.push(first ? item : ',' + item);
+      pending += item.length + 1;
+      first = false;
+    }
+    if (pending > 256 * 1024) {
+      if (!streaming) {
+        res.writeHead(200, { 'Content-Type': v2 ? V2 : V1 });
+        parts.unshift('[');
+        streaming = true;
+      }
+      const chunk = parts.join('');
+      ctx.sent += chunk.length;
+      parts = [];
+      pending = 0;
+      if (!res.write(chunk)) await waitDrain(res);
+    }
+  }
+  if (!streaming) parts.unshift('[');
+  parts.push(']\n');
+  const tail = parts.join('');
+  ctx.sent += tail.length;
+  if (!streaming) res.writeHead(200, { 'Content-Type': v2 ? V2 : V1, 'Content-Length': tail.length });
+  res.end(tail);
+}
+
+function waitDrain(res: RequestContext['res']): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,21 @@
+// Typed storage failures; the HTTP layer maps each to rest-server's status.
+export class ExistsError extends Error {
+  override name = 'ExistsError';
+}
+export class HashMismatchError extends Error {
+  override name = 'HashMismatchError';
+}
+export class IncompleteBodyError extends Error {
+  override name = 'IncompleteBodyError';
+}
+export class NoSpaceError extends Error {
+  override name = 'NoSpaceError';
+}
+export class RepoMissingError extends Error {
+  override name = 'RepoMissingError';
+}
+
+export function isNoSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}

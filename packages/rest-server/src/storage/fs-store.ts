@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { close, constants, createReadStream, fstat, open, promises as fsp } from 'node:fs';
+import { join, resolve as resolvePath, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ObjectType } from '../http/paths.js';
+import { OBJECT_TYPES } from '../http/paths.js';
+import { writeBodyToFd } from './body-writer.js';
+import { ExistsError, NoSpaceError, RepoMissingError, isNoSpace } from './errors.js';
+import { fsyncFd, syncDir } from './fs-sync.js';
+import { listTypeDir } from './fs-list.js';
+import type { FileRef, ListEntry, ObjectReader, Store, WriteOptions } from './types.js';
+
+export interface FsStoreOptions {
+  /** 0770/0660 instead of 0700/0600 (--group-accessible-repos). */
+  groupAccessible?: boolean;
+}
+
+const READ_CHUNK = 1024 * 1024;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Filesystem store with rest-server's exact on-disk layout: `data/<id[0:2]>/<id>`, other types flat. */
+export class FsStore implements Store {
+  readonly root: string;
+  private readonly dirMode: number;
+  private readonly fileMode: number;
+
+  constructor(root: string, opts: FsStoreOptions = {}) {
+    this.root = resolvePath(root);
+    this.dirMode = opts.groupAccessible ? 0o770 : 0o700;
+    this.fileMode = opts.groupAccessible ? 0o660 : 0o600;
+  }
+
+  repoDir(repo: readonly string[]): string {
+    const dir = join(this.root, ...repo);
+    // Folder names are validated upstream; this is the last guard against escaping the root.
+    if (dir !== this.root && !dir.startsWith(this.root + sep))
+      throw new Error('path escapes the data directory');
+    return dir;
+  }
+
+  filePath(file: FileRef): string {
+    const dir = this.repoDir(file.repo);
+    if (file.type === 'config') return join(dir, 'config');
+    if (file.type === 'data') return join(dir, 'data', file.name.slice(0, 2), file.name);
+    return join(dir, file.type, file.name);
+  }
+
+  async createRepo(repo: readonly string[]): Promise<void> {
+    const dir = this.repoDir(repo);
+    await fsp.mkdir(dir, { recursive: true, mode: this.dirMode });
+    await Promise.all(
+      OBJECT_TYPES.map((t) => fsp.mkdir(join(dir, t), { recursive: true, mode: this.dirMode })),
+    );
+    await Promise.all(
+      HEX.map((h) => fsp.mkdir(join(dir, 'data', h), { recursive: true, mode: this.dirMode })),
+    );
+  }
+
+  async stat(file: FileRef): Promise<number | undefined> {
+    try {
+      const st = await fsp.stat(this.filePath(file));
+      return st.isFile() ? st.size : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  open(file: FileRef): Promise<ObjectReader | undefined> {
+    const path = this.filePath(file);
+    return new Promise((resolve, reject) => {
+      open(path, constants.O_RDONLY, (err, fd) => {
+        if (err) return isMissing(err) ? resolve(undefined) : reject(err);
+        fstat(fd, (serr, st) => {
+          if (serr || !st.isFile()) {
+            close(fd, () => undefined);
+            return serr ? reject(serr) : resolve(undefined);
+          }
+          resolve(fdReader(fd, st.size));
+        });
+      });
+    });
+  }
+
+  async write(file: FileRef, body: Readable, opts: WriteOptions): Promise<number> {
+    if (file.type === 'config') return this.writeConfig(file, body, opts);
+    const final = this.filePath(file);
+    const dir = final.slice(0, final.lastIndexOf(sep));
+    if ((await this.stat(file)) !== undefined) throw new ExistsError('object already exists');
+    const { fd, temp } = await this.openTemp(dir, file.name);
+    let ok = false;
+    try {
+      const n = await writeBodyToFd(body, fd, opts.size, opts.expectedSha256);
+      await fsyncFd(fd);
+      await closeFd(fd);
+      ok = true;
+      await fsp.rename(temp, final);
+      await syncDir(dir);
+      return n;
+    } catch (err) {
+      if (!ok) {
+        await closeFd(fd).catch(() => undefined);
+        await fsp.unlink(temp).catch(() => undefined);
+      }
+      throw isNoSpace(err) ? new NoSpaceError('insufficient storage') : err;
+    }
+  }
+
+  private async openTemp(dir: string, name: string): Promise<{ fd: number; temp: string }> {
+    const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
+    let created = false;
+    for (let attempt = 0; ; attempt++) {
+      const temp = join(dir, `${name}.rest-server-temp${randomBytes(8).readBigUInt64BE() >> 1n}`);
+      try {
+        return { fd: await openFd(temp, flags, this.fileMode), temp };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' && !created) {
+          // Uploads work even when data/xx or the whole repository directory is missing.
+          await fsp.mkdir(dir, { recursive: true, mode: this.dirMode });
+          created = true;
+          continue;
+        }
+        if (code === 'EEXIST' && attempt < 10) continue;
+        if (isNoSpace(err)) throw new NoSpaceError('insufficient storage');
+        throw err;
+      }
+    }
+  }
+
+  private async writeConfig(file: FileRef, body: Readable, opts: WriteOptions): Promise<number> {
+    const dir = this.repoDir(file.repo);
+    const final = join(dir, 'config');
+    let fd: number;
+    try {
+      fd = await openFd(final, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, this.fileMode);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new ExistsError('config already exists');
+      if (code === 'ENOENT') throw new RepoMissingError('repository does not exist');
+      throw isNoSpace(err) ? new NoSpaceError('insufficient storage') : err;
+    }
+    try {
+      const n = await writeBodyToFd(body, fd, opts.size, undefined);
+      await fsyncFd(fd);
+      await closeFd(fd);
+      await syncDir(dir);
+      return n;
+    } catch (err) {
+      // A failed config write must not leave a partial config behind (rest-server leaves it; we do not).
+      await closeFd(fd).catch(() => undefined);
+      await fsp.unlink(final).catch(() => undefined);
+      throw isNoSpace(err) ? new NoSpaceError('insufficient storage') : err;
+    }
+  }
+
+  async remove(file: FileRef): Promise<number | undefined> {
+    const path = this.filePath(file);
+    let size: number | undefined;
+    try {
+      size = (await fsp.stat(path)).size;
+      await fsp.unlink(path);
+      return size;
+    } catch (err) {
+      if (isMissing(err)) return size;
+      throw err;
+    }
+  }
+
+  async list(repo: readonly string[], type: ObjectType): Promise<AsyncIterable<ListEntry[]> | undefined> {
+    const dir = this.repoDir(repo);
+    try {
+      if (!(await fsp.stat(dir)).isDirectory()) return undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+    return listTypeDir(join(dir, type), type === 'data');
+  }
+
+  async usage(): Promise<number> {
+    return dirUsage(this.root);
+  }
+}
+
+async function dirUsage(dir: string): Promise<number> {
+  let total = 0;
+  let entries;
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isMissing(err)) return 0;
+    throw err;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += await dirUsage(p);
+    else if (e.isFile()) total += (await fsp.lstat(p)).size;
+  }
+  return total;
+}
+
+function fdReader(fd: number, size: number): ObjectReader {
+  let used = false;
+  return {
+    size,
+    stream(start: number, end: number): Readable {
+      used = true;
+      const hwm = Math.min(READ_CHUNK, Math.max(16 * 1024, end - start + 1));
+      return createReadStream('', { fd, start, end, autoClose: true, highWaterMark: hwm });
+    },
+    close(): void {
+      if (!used) close(fd, () => undefined);
+      used = true;
+    },
+  };
+}
+
+export function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function openFd(path: string, flags: number, mode: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))),
+  );
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => close(fd, (err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,55 @@
+import type { Readable } from 'node:stream';
+import type { ObjectType } from '../http/paths.js';
+
+export type FileType = ObjectType | 'config';
+
+/** Addresses one stored file: `name` is the 64-hex id, or '' for config. */
+export interface FileRef {
+  repo: readonly string[];
+  type: FileType;
+  name: string;
+}
+
+export interface ListEntry {
+  name: string;
+  size: number;
+}
+
+export interface WriteOptions {
+  /** Announced Content-Length, if any; a shorter body fails with IncompleteBodyError. */
+  size?: number | undefined;
+  /** When set, the SHA-256 hex digest the body must have (HashMismatchError otherwise). */
+  expectedSha256?: string | undefined;
+}
+
+export interface ObjectReader {
+  size: number;
+  /** Streams bytes [start, end] inclusive; the reader is released when the stream ends or is destroyed. */
+  stream(start: number, end: number): Readable;
+  /** Releases the reader without streaming. */
+  close(): void;
+}
+
+/** Storage of repositories; both implementations pass test/store-contract.ts. */
+export interface Store {
+  /** Creates the repository with its type folders (idempotent). */
+  createRepo(repo: readonly string[]): Promise<void>;
+  /** Size of the file, or undefined when it does not exist. */
+  stat(file: FileRef): Promise<number | undefined>;
+  /** Opens a file for reading, or undefined when it does not exist. */
+  open(file: FileRef): Promise<ObjectReader | undefined>;
+  /**
+   * Stores a new file from a stream and returns the byte count. Never overwrites (ExistsError). Objects are
+   * written atomically (nothing visible on failure); config into a missing repository fails (RepoMissingError).
+   */
+  write(file: FileRef, body: Readable, opts: WriteOptions): Promise<number>;
+  /** Removes a file; returns its size, or undefined when it was missing. */
+  remove(file: FileRef): Promise<number | undefined>;
+  /**
+   * Lists a type folder in batches; undefined when the repository does not exist, empty when only the
+   * type folder is missing.
+   */
+  list(repo: readonly string[], type: ObjectType): Promise<AsyncIterable<ListEntry[]> | undefined>;
+  /** Total bytes used by everything in the store (quota initialisation). */
+  usage(): Promise<number>;
+}
