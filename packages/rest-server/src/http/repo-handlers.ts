@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream';
 import {
   ExistsError,
   HashMismatchError,
@@ -79,15 +78,10 @@ async function getFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): 
     res.end();
     return;
   }
-  const src = reader.stream(start, end);
-  await new Promise<void>((resolve) => {
-    pipeline(src, res, (err) => {
-      const sent = err ? ((src as { bytesRead?: number }).bytesRead ?? 0) : length;
-      ctx.sent = sent;
-      if (file.type !== 'config') cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
-      resolve();
-    });
-  });
+  const sent = await reader.sendTo(res, start, end);
+  ctx.sent = sent;
+  if (sent === length) res.end();
+  if (file.type !== 'config') cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
 }
 
 function contentLength(ctx: RequestContext): number | undefined {

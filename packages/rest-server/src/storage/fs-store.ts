@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { close, constants, createReadStream, fstat, open, promises as fsp } from 'node:fs';
+import { close, constants, fstat, open, promises as fsp } from 'node:fs';
 import { join, resolve as resolvePath, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { sendFdRange } from './fd-sender.js';
 import type { ObjectType } from '../http/paths.js';
 import { OBJECT_TYPES } from '../http/paths.js';
 import { writeBodyToFd } from './body-writer.js';
@@ -15,7 +16,6 @@ export interface FsStoreOptions {
   groupAccessible?: boolean;
 }
 
-const READ_CHUNK = 1024 * 1024;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Filesystem store with rest-server's exact on-disk layout: `data/<id[0:2]>/<id>`, other types flat. */
@@ -204,10 +204,9 @@ function fdReader(fd: number, size: number): ObjectReader {
   let used = false;
   return {
     size,
-    stream(start: number, end: number): Readable {
+    sendTo(dest: Writable, start: number, end: number): Promise<number> {
       used = true;
-      const hwm = Math.min(READ_CHUNK, Math.max(16 * 1024, end - start + 1));
-      return createReadStream('', { fd, start, end, autoClose: true, highWaterMark: hwm });
+      return sendFdRange(fd, dest, start, end);
     },
     close(): void {
       if (!used) close(fd, () => undefined);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ObjectType } from '../http/paths.js';
 import {
   ExistsError,
@@ -48,8 +48,11 @@ export class MemoryStore implements Store {
     if (!buf) return Promise.resolve(undefined);
     return Promise.resolve({
       size: buf.length,
-      stream: (start: number, end: number) =>
-        Readable.from([buf.subarray(start, end + 1)], { objectMode: false }),
+      sendTo: (dest: Writable, start: number, end: number) =>
+        new Promise<number>((resolve) => {
+          const part = buf.subarray(start, end + 1);
+          dest.write(part, (err) => resolve(err ? 0 : part.length));
+        }),
       close: () => undefined,
     });
   }

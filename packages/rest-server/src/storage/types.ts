@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ObjectType } from '../http/paths.js';
 
 export type FileType = ObjectType | 'config';
@@ -24,8 +24,8 @@ export interface WriteOptions {
 
 export interface ObjectReader {
   size: number;
-  /** Streams bytes [start, end] inclusive; the reader is released when the stream ends or is destroyed. */
-  stream(start: number, end: number): Readable;
+  /** Writes bytes [start, end] inclusive to `dest`, releases the reader, resolves with the bytes accepted. */
+  sendTo(dest: Writable, start: number, end: number): Promise<number>;
   /** Releases the reader without streaming. */
   close(): void;
 }

@@ -1,0 +1,204 @@
+// Side-by-side benchmark: restora rest-server vs `rclone serve restic` (see README.md, "Benchmark").
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { call, makeTarget, objectSet, runConcurrent } from './load.js';
+import type { Target } from './load.js';
+
+const MiB = 1024 * 1024;
+const BIG = { count: Number(process.env.BENCH_BIG_COUNT ?? 48), size: 8 * MiB, clients: 8 };
+const SMALL = { count: Number(process.env.BENCH_SMALL_COUNT ?? 3000), size: 64 * 1024, clients: 16 };
+const FULL_ROUNDS = Number(process.env.BENCH_FULL_ROUNDS ?? 4);
+const RANGED = { count: Number(process.env.BENCH_RANGED_COUNT ?? 3000), clients: 8, size: MiB };
+const LIST = { objects: 1500, runs: Number(process.env.BENCH_LIST_RUNS ?? 200) };
+
+const work = mkdtempSync(join(tmpdir(), 'restora-bench-'));
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startOurs(dir: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'server-process.ts'), dir], {
+    env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const addr = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /start server on (\S+)/.exec(err);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`server exited: ${err}`)));
+  });
+  return { child, base: `http://${addr}` };
+}
+
+async function startRclone(dir: string): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn('rclone', ['serve', 'restic', '--addr', `127.0.0.1:${port}`, dir], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(base + '/');
+      return { child, base };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('rclone did not start');
+}
+
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+interface Figures {
+  up8: number;
+  up64: number;
+  full: number;
+  ranged: number;
+  listMs: number;
+  rss: number;
+}
+
+async function measure(t: Target, pid: number): Promise<Figures> {
+  const big = objectSet(BIG.count, BIG.size);
+  const small = objectSet(SMALL.count, SMALL.size);
+  const listed = objectSet(LIST.objects, 1024);
+  for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
+  const check = (s: number, what: string): void => {
+    if (s !== 200 && s !== 206) throw new Error(`${t.name}: ${what} returned ${s}`);
+  };
+  const upBig = await runConcurrent(BIG.clients, BIG.count, async (i) => {
+    check((await call(t, 'POST', `/big/data/${big.ids[i]}`, { body: big.body(i) })).status, 'upload 8 MiB');
+  });
+  const upSmall = await runConcurrent(SMALL.clients, SMALL.count, async (i) => {
+    check(
+      (await call(t, 'POST', `/small/data/${small.ids[i]}`, { body: small.body(i) })).status,
+      'upload 64 KiB',
+    );
+  });
+  await runConcurrent(16, LIST.objects, async (i) => {
+    check(
+      (await call(t, 'POST', `/list/data/${listed.ids[i]}`, { body: listed.body(i) })).status,
+      'upload 1 KiB',
+    );
+  });
+  let fullBytes = 0;
+  const full = await runConcurrent(BIG.clients, BIG.count * FULL_ROUNDS, async (i) => {
+    const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`);
+    check(r.status, 'download');
+    fullBytes += r.bytes;
+  });
+  const ranged = await runConcurrent(RANGED.clients, RANGED.count, async (i) => {
+    const off = Math.floor(Math.random() * (BIG.size - RANGED.size));
+    const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`, {
+      range: `bytes=${off}-${off + RANGED.size - 1}`,
+    });
+    check(r.status, 'ranged read');
+    if (r.bytes !== RANGED.size) throw new Error(`${t.name}: ranged read returned ${r.bytes} bytes`);
+  });
+  let listMs = 0;
+  for (let i = 0; i < LIST.runs + 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await call(t, 'GET', '/list/data/', { keep: true });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    check(r.status, 'list');
+    const n = (JSON.parse(r.body?.toString() ?? '[]') as unknown[]).length;
+    if (n !== LIST.objects) throw new Error(`${t.name}: listing has ${n} entries`);
+    if (i >= 5) listMs += ms; // first runs warm up
+  }
+  return {
+    up8: (BIG.count * BIG.size) / MiB / upBig,
+    up64: SMALL.count / upSmall,
+    full: fullBytes / MiB / full,
+    ranged: RANGED.count / ranged,
+    listMs: listMs / LIST.runs,
+    rss: peakRss(pid),
+  };
+}
+
+function ddLimit(dir: string): number {
+  const src = join(work, 'dd-src');
+  const big = objectSet(BIG.count, BIG.size);
+  writeFileSync(src, Buffer.concat(Array.from({ length: BIG.count }, (_, i) => Buffer.concat(big.body(i)))));
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('dd', [`if=${src}`, `of=${join(dir, 'dd-out')}`, 'bs=8M', 'conv=fsync'], {
+    stdio: 'ignore',
+  });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error('dd failed');
+  rmSync(src);
+  rmSync(join(dir, 'dd-out'));
+  return (BIG.count * BIG.size) / MiB / s;
+}
+
+async function main(): Promise<void> {
+  const oursDir = join(work, 'ours');
+  const rcloneDir = join(work, 'rclone');
+  spawnSync('mkdir', ['-p', oursDir, rcloneDir]);
+  const dd = ddLimit(work);
+  const results: Record<string, Figures> = {};
+  for (const [name, start, dir] of [
+    ['rclone', startRclone, rcloneDir],
+    ['restora', startOurs, oursDir],
+  ] as const) {
+    const { child, base } = await start(dir);
+    try {
+      results[name] = await measure(makeTarget(name, base, 16), child.pid ?? 0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+  const o = results.restora as Figures;
+  const r = results.rclone as Figures;
+  const row = (
+    label: string,
+    unit: string,
+    a: number,
+    b: number,
+    lowerIsBetter = false,
+    extra = '',
+  ): string =>
+    `| ${label} | ${a.toFixed(1)} ${unit} | ${b.toFixed(1)} ${unit} | ${(lowerIsBetter ? b / a : a / b).toFixed(2)}x |${extra}`;
+  console.log(
+    `\ndisk limit (dd bs=8M conv=fsync, ${(BIG.count * BIG.size) / MiB} MiB): ${dd.toFixed(1)} MiB/s\n`,
+  );
+  console.log('| load | restora | rclone | ours/rclone |');
+  console.log('|---|---|---|---|');
+  console.log(
+    row(
+      `upload 8 MiB x${BIG.count}, ${BIG.clients} clients`,
+      'MiB/s',
+      o.up8,
+      r.up8,
+      false,
+      ` ours = ${((o.up8 / dd) * 100).toFixed(0)}% of dd`,
+    ),
+  );
+  console.log(row(`upload 64 KiB x${SMALL.count}, ${SMALL.clients} clients`, 'req/s', o.up64, r.up64));
+  console.log(row(`download 8 MiB, ${BIG.clients} clients`, 'MiB/s', o.full, r.full));
+  console.log(row(`ranged 1 MiB reads, ${RANGED.clients} clients`, 'req/s', o.ranged, r.ranged));
+  console.log(row(`v2 list of ${LIST.objects} objects (latency)`, 'ms', o.listMs, r.listMs, true));
+  console.log(`| server peak RSS (VmHWM) | ${o.rss.toFixed(0)} MB | ${r.rss.toFixed(0)} MB | |`);
+  console.log('\n(ratio for the listing is rclone latency / ours: > 1 means ours is faster)');
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
