@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collect, sha256, storeContract } from '../../test/store-contract.js';
+import { FsStore } from './fs-store.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'restora-fs-store-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+storeContract('FsStore', { make: () => new FsStore(tmp()) });
+
+describe('FsStore on-disk layout (same as rest-server)', () => {
+  it('creates data/00..ff and the type folders with 0700, files 0600', async () => {
+    const root = tmp();
+    const store = new FsStore(root);
+    await store.createRepo(['r']);
+    expect(readdirSync(join(root, 'r')).sort()).toEqual(['data', 'index', 'keys', 'locks', 'snapshots']);
+    expect(readdirSync(join(root, 'r', 'data'))).toHaveLength(256);
+    expect(statSync(join(root, 'r', 'data', 'ff')).mode & 0o777).toBe(0o700);
+    const body = Buffer.from('x');
+    const id = sha256(body);
+    await store.write({ repo: ['r'], type: 'data', name: id }, Readable.from([body]), {});
+    const p = join(root, 'r', 'data', id.slice(0, 2), id);
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+    await store.write({ repo: ['r'], type: 'keys', name: id }, Readable.from([body]), {});
+    expect(statSync(join(root, 'r', 'keys', id)).isFile()).toBe(true);
+    expect(readdirSync(join(root, 'r', 'data', id.slice(0, 2)))).toEqual([id]); // no temp file left
+  });
+
+  it('uses 0770/0660 with group-accessible repos', async () => {
+    const root = tmp();
+    const old = process.umask(0o007);
+    try {
+      const store = new FsStore(root, { groupAccessible: true });
+      await store.createRepo(['g']);
+      const body = Buffer.from('g');
+      await store.write({ repo: ['g'], type: 'locks', name: sha256(body) }, Readable.from([body]), {});
+      expect(statSync(join(root, 'g', 'locks')).mode & 0o777).toBe(0o770);
+      expect(statSync(join(root, 'g', 'locks', sha256(body))).mode & 0o777).toBe(0o660);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('serves an existing directory as is and ignores stray and temp files in listings', async () => {
+    const root = tmp();
+    const store = new FsStore(root);
+    await store.createRepo([]);
+    const body = Buffer.from('existing');
+    const id = sha256(body);
+    writeFileSync(join(root, 'data', id.slice(0, 2), id), body);
+    writeFileSync(join(root, 'data', 'stray-file'), 'x');
+    writeFileSync(join(root, 'data', id.slice(0, 2), `${id}.rest-server-temp123`), 'partial');
+    expect(await collect(store, [], 'data')).toEqual([{ name: id, size: body.length }]);
+    expect(await store.stat({ repo: [], type: 'data', name: id })).toBe(body.length);
+  });
+
+  it('sums the whole tree for quota initialisation', async () => {
+    const root = tmp();
+    writeFileSync(join(root, '.htpasswd'), '1234567890');
+    const store = new FsStore(root);
+    await store.createRepo(['a']);
+    const body = Buffer.alloc(1000);
+    await store.write({ repo: ['a'], type: 'data', name: sha256(body) }, Readable.from([body]), {});
+    expect(await store.usage()).toBe(1010);
+  });
+});

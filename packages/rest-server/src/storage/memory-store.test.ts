@@ -1,0 +1,4 @@
+import { storeContract } from '../../test/store-contract.js';
+import { MemoryStore } from './memory-store.js';
+
+storeContract('MemoryStore', { make: ({ capacity }) => new MemoryStore(capacity ? { capacity } : {}) });
