@@ -17,7 +17,7 @@ export const pruneTask: TaskHandler<'prune'> = {
     const policy = repo.prunePolicy;
     const maxUnused =
       policy && policy.maxUnusedBytes > 0n
-        ? `${policy.maxUnusedBytes}B`
+        ? `${policy.maxUnusedBytes}` // bytes (restic takes a plain number as bytes)
         : policy && policy.maxUnusedPercent > 0
           ? `${policy.maxUnusedPercent}%`
           : '25%';

@@ -1,0 +1,351 @@
+import { OperationStatus } from '@restora/proto';
+import type { Config, Operation, Plan, Repo } from '@restora/proto';
+import { NotFoundError } from '../errors.js';
+import { describeDelay, executeHooks, HookControlError } from '../hooks/executor.js';
+import type { HandlerOptions } from '../hooks/handlers/index.js';
+import type { LogStore, LogWriter, OpLog } from '../oplog/types.js';
+import { errorMessage } from '../tasks/convert.js';
+import { handlerFor } from '../tasks/registry.js';
+import type { ResticPort } from '../tasks/restic-port.js';
+import type { FollowUp, Task, TaskOf, TaskResult, TaskRuntime } from '../tasks/types.js';
+import type { Clock } from './clock.js';
+import { Priority } from './priority.js';
+import type { Scheduler } from './scheduler.js';
+import { cancelReasonOf } from './scheduler.js';
+
+export interface LifecycleDeps {
+  scheduler: Scheduler;
+  oplog: OpLog;
+  logs?: LogStore | undefined;
+  clock: Clock;
+  config: () => Config;
+  resticFor: (repo: Repo) => ResticPort;
+  hookOptions?: HandlerOptions;
+  /** Called after every task ends (recurring jobs replan here). */
+  onFinished?: (task: Task, op: Operation | undefined, jobId: string) => void;
+  /** Progress write interval (default 1000 ms). */
+  progressIntervalMs?: number;
+}
+
+export interface SubmitOptions {
+  runAt?: number;
+  priority?: number;
+  flowId?: bigint;
+  /** Stable job id for recurring work (e.g. `backup:<planId>`); default `op:<id>`. */
+  jobId?: string;
+}
+
+export interface Submitted {
+  jobId: string;
+  /** The PENDING op (undefined for op-less tasks such as index-snapshots and GC). */
+  op: Operation | undefined;
+  /** Resolves with the final op when the task ends (including cancel); never rejects. */
+  done: Promise<Operation | undefined>;
+}
+
+const DEFAULT_PRIORITY: Record<Task['kind'], number> = {
+  backup: Priority.default,
+  'index-snapshots': Priority.indexSnapshots,
+  forget: Priority.forget,
+  prune: Priority.prune,
+  check: Priority.check,
+  stats: Priority.stats,
+  restore: Priority.interactive,
+  unlock: Priority.interactive,
+  'run-command': Priority.interactive,
+  'collect-garbage': Priority.default,
+};
+
+const TASK_NAMES: Record<Task['kind'], (t: Task) => string> = {
+  backup: (t) => `backup for plan "${(t as TaskOf<'backup'>).planId}"`,
+  'index-snapshots': (t) => `index snapshots for repo "${(t as TaskOf<'index-snapshots'>).repoId}"`,
+  forget: (t) => `forget for repo "${(t as TaskOf<'forget'>).repoId}"`,
+  prune: (t) => `prune for repo "${(t as TaskOf<'prune'>).repoId}"`,
+  check: (t) => `check for repo "${(t as TaskOf<'check'>).repoId}"`,
+  stats: (t) => `stats for repo "${(t as TaskOf<'stats'>).repoId}"`,
+  restore: (t) => `restore snapshot "${(t as TaskOf<'restore'>).snapshotId}"`,
+  unlock: (t) => `unlock repo "${(t as TaskOf<'unlock'>).repoId}"`,
+  'run-command': (t) => `run command in repo "${(t as TaskOf<'run-command'>).repoId}"`,
+  'collect-garbage': () => 'collect garbage',
+};
+
+export function taskName(task: Task): string {
+  return TASK_NAMES[task.kind](task);
+}
+
+const nullLog: Pick<LogWriter, 'write'> = { write: () => {} };
+
+interface Resolved {
+  repo: Repo | undefined;
+  plan: Plan | undefined;
+}
+
+/** Resolves a task's repo and plan in a config; throws NotFoundError naming what is missing. */
+export function resolveTask(config: Config, task: Task): Resolved {
+  if (task.kind === 'collect-garbage') return { repo: undefined, plan: undefined };
+  let plan: Plan | undefined;
+  let repoId: string;
+  if (task.kind === 'backup') {
+    plan = config.plans.find((p) => p.id === task.planId);
+    if (!plan) throw new NotFoundError(`plan "${task.planId}" not found`, 'plan', task.planId);
+    repoId = plan.repo;
+  } else {
+    repoId = task.repoId;
+    const planId = 'planId' in task ? task.planId : undefined;
+    if (planId && planId !== '_system_' && planId !== '_unassociated_') {
+      plan = config.plans.find((p) => p.id === planId);
+      if (!plan && task.kind === 'forget' && !task.snapshotId)
+        throw new NotFoundError(`plan "${planId}" not found`, 'plan', planId);
+    }
+  }
+  const repo = config.repos.find((r) => r.id === repoId);
+  if (!repo) throw new NotFoundError(`repo "${repoId}" not found`, 'repo', repoId);
+  return { repo, plan };
+}
+
+/** Turns tasks into scheduler jobs and owns the op lifecycle: PENDING → INPROGRESS → final status. */
+export class OpLifecycle {
+  private readonly jobOfOp = new Map<bigint, string>();
+  private seq = 0;
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** The scheduler job id for an op, if the op is queued or running. */
+  jobIdOf(opId: bigint): string | undefined {
+    return this.jobOfOp.get(opId);
+  }
+
+  submit(task: Task, options: SubmitOptions = {}): Submitted {
+    const { oplog, clock } = this.deps;
+    const config = this.deps.config();
+    const ctx = resolveTask(config, task);
+    const handler = handlerFor(task.kind);
+    const runAt = options.runAt ?? clock.now();
+    let op = handler.prototype(task as never, { config, ...ctx }) ?? undefined;
+    if (op) {
+      op.repoId = ctx.repo?.id ?? '';
+      op.repoGuid = ctx.repo?.guid ?? '';
+      op.instanceId = config.instance;
+      op.status = OperationStatus.STATUS_PENDING;
+      op.unixTimeStartMs = BigInt(runAt);
+      op.flowId = options.flowId ?? 0n;
+      [op] = oplog.add(op) as [Operation];
+    }
+    const jobId = options.jobId ?? (op ? `op:${op.id}` : `task:${task.kind}:${++this.seq}`);
+    let resolve!: (op: Operation | undefined) => void;
+    const done = new Promise<Operation | undefined>((r) => (resolve = r));
+    this.enqueue({
+      task,
+      op,
+      jobId,
+      runAt,
+      priority: options.priority ?? DEFAULT_PRIORITY[task.kind],
+      attempt: 0,
+      resolve,
+    });
+    return { jobId, op, done };
+  }
+
+  private enqueue(e: QueuedTask): void {
+    const lockKey = e.task.kind === 'collect-garbage' ? null : lockKeyOf(this.deps.config(), e.task, e.op);
+    if (e.op) this.jobOfOp.set(e.op.id, e.jobId);
+    this.deps.scheduler.schedule({
+      id: e.jobId,
+      lockKey,
+      priority: e.priority,
+      runAt: e.runAt,
+      run: (signal) => this.execute(e, signal),
+      onCancelled: (reason) => {
+        if (e.op) {
+          this.jobOfOp.delete(e.op.id);
+          const op = this.deps.oplog.get(e.op.id);
+          if (op) {
+            op.status =
+              reason === 'user'
+                ? OperationStatus.STATUS_USER_CANCELLED
+                : OperationStatus.STATUS_SYSTEM_CANCELLED;
+            op.unixTimeEndMs = BigInt(this.deps.clock.now());
+            op.displayMessage = reason === 'user' ? 'cancelled before it started' : 'cancelled by the system';
+            this.deps.oplog.update(op);
+            e.resolve(op);
+          } else e.resolve(undefined);
+        } else e.resolve(undefined);
+        this.deps.onFinished?.(e.task, e.op, e.jobId);
+      },
+    });
+  }
+
+  /** Deletes the PENDING op of a queued job that a replan supersedes, without running it. */
+  discard(jobId: string): void {
+    const job = this.deps.scheduler.unschedule(jobId);
+    if (!job) return;
+    for (const [opId, j] of this.jobOfOp) {
+      if (j !== jobId) continue;
+      this.jobOfOp.delete(opId);
+      const op = this.deps.oplog.get(opId);
+      if (op?.status === OperationStatus.STATUS_PENDING) this.deps.oplog.delete(opId);
+    }
+  }
+
+  private async execute(e: QueuedTask, signal: AbortSignal): Promise<void> {
+    const { oplog, clock } = this.deps;
+    const config = this.deps.config();
+    const handler = handlerFor(e.task.kind);
+    let op = e.op ? oplog.get(e.op.id) : undefined;
+    if (e.op && !op) {
+      // the op was deleted (history cleared, repo removed) while queued: nothing to do
+      this.jobOfOp.delete(e.op.id);
+      e.resolve(undefined);
+      return;
+    }
+    const log = op ? this.deps.logs?.create({ prefix: 't', ownerOpId: op.id }) : undefined;
+    const followUps: FollowUp[] = [];
+    let lastWrite = 0;
+    let dirty = false;
+    const write = () => {
+      if (!op) return;
+      [op] = oplog.update(op) as [Operation];
+      lastWrite = clock.now();
+      dirty = false;
+    };
+    let result: TaskResult | void = undefined;
+    let failure: unknown = null;
+    let ctx: Resolved = { repo: undefined, plan: undefined };
+    try {
+      ctx = resolveTask(config, e.task);
+      if (op) {
+        op.status = OperationStatus.STATUS_INPROGRESS;
+        op.unixTimeStartMs = BigInt(clock.now());
+        op.logref = log?.ref ?? '';
+        op.repoGuid = ctx.repo?.guid ?? op.repoGuid;
+        if (e.attempt > 0) {
+          op.displayMessage = `running after ${e.attempt} retries`;
+          const stale = oplog
+            .query({ flowId: op.flowId, kinds: ['operationRunHook'] })
+            .filter((h) => h.op.case === 'operationRunHook' && h.op.value.parentOp === op!.id);
+          if (stale.length) oplog.delete(...stale.map((h) => h.id));
+        }
+        write();
+      }
+      const rt: TaskRuntime = {
+        config,
+        instanceId: config.instance,
+        repo: ctx.repo,
+        plan: ctx.plan,
+        get op() {
+          return op;
+        },
+        signal,
+        oplog,
+        logs: this.deps.logs,
+        log: log ?? nullLog,
+        restic: () => {
+          if (!ctx.repo) throw new Error('task has no repository');
+          if (!config.instance) throw new Error('instance is a required field in the backrest config');
+          return this.deps.resticFor(ctx.repo);
+        },
+        now: () => clock.now(),
+        update: (mutate, opts) => {
+          if (!op) return;
+          mutate(op);
+          dirty = true;
+          if (!opts?.throttle || clock.now() - lastWrite >= (this.deps.progressIntervalMs ?? 1000)) write();
+        },
+        fireHooks: (events, vars) =>
+          executeHooks(
+            { oplog, logs: this.deps.logs, now: () => clock.now(), handlerOptions: this.deps.hookOptions },
+            {
+              repo: ctx.repo,
+              plan: ctx.plan,
+              events,
+              vars: { task: taskName(e.task), repo: ctx.repo, plan: ctx.plan, ...vars },
+              parentOp: op,
+              instanceId: config.instance,
+              attempt: e.attempt,
+              signal,
+            },
+          ),
+        followUp: (f) => followUps.push(f),
+      };
+      result = await handler.run(e.task as never, rt);
+    } catch (err) {
+      failure = err;
+    }
+
+    if (failure instanceof HookControlError && failure.action === 'retry' && !signal.aborted) {
+      log?.write(`\n${failure.message}\n`);
+      await log?.close();
+      if (op) {
+        op.status = OperationStatus.STATUS_PENDING;
+        op.displayMessage = `waiting for retry, current backoff delay: ${describeDelay(failure.delayMs)}`;
+        op.unixTimeStartMs = BigInt(clock.now() + failure.delayMs);
+        write();
+      }
+      this.enqueue({ ...e, op, runAt: clock.now() + failure.delayMs, attempt: e.attempt + 1 });
+      return;
+    }
+
+    if (op) {
+      const reason = cancelReasonOf(signal);
+      if (failure instanceof HookControlError && failure.action === 'cancel') {
+        op.status = OperationStatus.STATUS_USER_CANCELLED;
+        op.displayMessage = failure.message;
+      } else if (reason !== null) {
+        op.status =
+          reason === 'user' ? OperationStatus.STATUS_USER_CANCELLED : OperationStatus.STATUS_SYSTEM_CANCELLED;
+        const note =
+          reason === 'user'
+            ? 'note: task was cancelled by user request'
+            : 'note: task was interrupted by context cancellation or instance shutdown';
+        op.displayMessage = failure ? `${errorMessage(failure)}\n${note}` : note;
+      } else if (failure) {
+        op.status = OperationStatus.STATUS_ERROR;
+        op.displayMessage = errorMessage(failure);
+      } else {
+        op.status = result?.status ?? OperationStatus.STATUS_SUCCESS;
+        if (result?.message !== undefined) op.displayMessage = result.message;
+        else if (e.attempt === 0) op.displayMessage = '';
+      }
+      op.unixTimeEndMs = BigInt(clock.now());
+      dirty = true;
+    }
+    if (failure) log?.write(`\nerror: ${errorMessage(failure)}\n`);
+    await log?.close();
+    if (dirty) write();
+    if (op) this.jobOfOp.delete(op.id);
+    e.resolve(op);
+
+    const ok = !failure && cancelReasonOf(signal) === null;
+    if (ok) {
+      for (const f of followUps) {
+        try {
+          this.submit(f.task, {
+            flowId: f.flowId ?? (f.task.kind === 'forget' ? op?.flowId : undefined) ?? 0n,
+          });
+        } catch {
+          // the repo or plan vanished meanwhile: nothing to follow up
+        }
+      }
+    }
+    this.deps.onFinished?.(e.task, op, e.jobId);
+  }
+}
+
+interface QueuedTask {
+  task: Task;
+  op: Operation | undefined;
+  jobId: string;
+  runAt: number;
+  priority: number;
+  attempt: number;
+  resolve: (op: Operation | undefined) => void;
+}
+
+function lockKeyOf(config: Config, task: Task, op: Operation | undefined): string | null {
+  if (op?.repoId) return `repo:${op.repoId}`;
+  try {
+    return `repo:${resolveTask(config, task).repo?.id ?? ''}`;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,227 @@
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import type { Repo } from '@restora/proto';
+import { atLeast, Restic } from '@restora/restic';
+import type { BackupMessage, ForgetOptions, Snapshot } from '@restora/restic';
+import { prefixArgs, prefixedBinary } from './command-prefix.js';
+import type { PortSnapshot, ResticPort } from './restic-port.js';
+import { shlexSplit } from './shlex.js';
+
+export interface AdapterOptions {
+  /** restic binary (`--restic-cmd`); default: RESTIC env or `restic` on PATH. */
+  binaryPath?: string;
+  /** Where nice/ionice wrapper scripts go (default: the OS temp dir). */
+  scratchDir?: string;
+  /** Environment used for `${VAR}` expansion (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  cancelGraceMs?: number;
+}
+
+/** Expands `${VAR}` / `$VAR` like Backrest (os.ExpandEnv). */
+export function expandEnv(s: string, env: NodeJS.ProcessEnv = process.env): string {
+  return s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a?: string, b?: string) => env[a ?? b ?? ''] ?? '',
+  );
+}
+
+/** restic options for a configured repo: uri, password, env, flags, command prefix (§9). */
+export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
+  const env = opts.env ?? process.env;
+  const extraEnv: Record<string, string> = {};
+  for (const e of repo.env) {
+    const i = e.indexOf('=');
+    if (i > 0) extraEnv[e.slice(0, i)] = expandEnv(e.slice(i + 1), env);
+  }
+  const flags = repo.flags.flatMap((f) => shlexSplit(f));
+  const uri = expandEnv(repo.uri, env);
+  if (uri.startsWith('sftp:') && !flags.some((f) => f.includes('sftp.args'))) {
+    flags.push('-o', 'sftp.args=-oBatchMode=yes');
+  }
+  const prefix = prefixArgs(repo.commandPrefix);
+  const binary = opts.binaryPath ?? env.RESTIC ?? 'restic';
+  return new Restic({
+    repository: uri,
+    ...(repo.password ? { password: repo.password } : {}),
+    binaryPath: prefix.length
+      ? prefixedBinary(binary, prefix, opts.scratchDir ?? join(tmpdir(), 'restora-prefix'))
+      : binary,
+    env: extraEnv,
+    extraArgs: flags,
+    ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
+  });
+}
+
+const toPort = (s: Snapshot): PortSnapshot => ({
+  id: s.id,
+  time: s.time,
+  tree: s.tree,
+  ...(s.parent ? { parent: s.parent } : {}),
+  paths: s.paths ?? [],
+  ...(s.hostname ? { hostname: s.hostname } : {}),
+  ...(s.username ? { username: s.username } : {}),
+  tags: s.tags ?? [],
+  ...(s.summary ? { summary: s.summary } : {}),
+});
+
+/** Glob-escapes a file name for `--include` (restic uses Go filepath.Match syntax). */
+const globEscape = (s: string) => s.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
+
+/** ResticPort over the @restora/restic library. */
+export function resticPort(restic: Restic): ResticPort {
+  return {
+    async backup(a) {
+      const r = await restic.with({ extraArgs: [...(restic.options.extraArgs ?? []), ...a.flags] }).backup({
+        paths: a.paths,
+        excludePatterns: a.excludes,
+        iexcludePatterns: a.iexcludes,
+        excludeCaches: true,
+        tags: a.tags,
+        dryRun: a.dryRun,
+        verbose: a.dryRun,
+        ...(a.parent ? { parent: a.parent } : {}),
+        signal: a.signal,
+        onProgress: (m: BackupMessage) => {
+          if (m.messageType === 'status') {
+            a.onEvent({
+              type: 'status',
+              percentDone: m.percentDone,
+              ...(m.totalFiles !== undefined ? { totalFiles: m.totalFiles } : {}),
+              ...(m.filesDone !== undefined ? { filesDone: m.filesDone } : {}),
+              ...(m.totalBytes !== undefined ? { totalBytes: m.totalBytes } : {}),
+              ...(m.bytesDone !== undefined ? { bytesDone: m.bytesDone } : {}),
+              ...(m.currentFiles ? { currentFiles: m.currentFiles } : {}),
+            });
+          } else if (m.messageType === 'error') {
+            a.onEvent({
+              type: 'error',
+              message: m.message,
+              ...(m.during ? { during: m.during } : {}),
+              ...(m.item ? { item: m.item } : {}),
+            });
+          } else if (m.messageType === 'verbose_status') {
+            a.onEvent({ type: 'line', line: `${m.action} ${m.item ?? ''}`.trim() });
+          }
+        },
+      });
+      for (const w of r.warnings) a.onEvent({ type: 'line', line: w });
+      return { ...r, incomplete: r.incomplete };
+    },
+    async snapshots(a) {
+      const list = await restic.snapshots({
+        ...(a.tags?.length ? { tags: [a.tags] } : {}),
+        signal: a.signal,
+      });
+      return list.map(toPort);
+    },
+    async forget(a) {
+      const o: ForgetOptions = { signal: a.signal };
+      if (a.snapshotIds?.length) o.snapshotIds = a.snapshotIds;
+      const f = a.flags ?? {};
+      Object.assign(o, { ...f, ...(f.keepTags ? { keepTags: f.keepTags } : {}) });
+      if (a.tags?.length) o.tags = [a.tags];
+      if (a.groupBy) o.groupBy = a.groupBy;
+      const r = await restic.forget(o);
+      const removed = r.groups.flatMap((g) => g.remove.map(toPort));
+      if (removed.length === 0 && r.removed.length > 0) {
+        return { removed: r.removed.map((id) => ({ id, time: '', paths: [] })) };
+      }
+      return { removed };
+    },
+    async prune(a) {
+      const r = await restic.prune({ ...(a.maxUnused ? { maxUnused: a.maxUnused } : {}), signal: a.signal });
+      a.onOutput?.(r.output);
+    },
+    async check(a) {
+      const r = await restic.check({
+        ...(a.readDataSubset ? { readDataSubset: a.readDataSubset } : {}),
+        signal: a.signal,
+      });
+      a.onOutput?.(r.output);
+      if (!r.ok) {
+        throw new Error(
+          `check found ${r.numErrors ?? r.errors.length} errors: ${r.errors.slice(0, 5).join('; ')}`,
+        );
+      }
+    },
+    async stats(a) {
+      const s = await restic.stats({ mode: 'raw-data', signal: a.signal });
+      return {
+        totalSize: s.totalSize,
+        ...(s.totalUncompressedSize !== undefined ? { totalUncompressedSize: s.totalUncompressedSize } : {}),
+        ...(s.compressionRatio !== undefined ? { compressionRatio: s.compressionRatio } : {}),
+        ...(s.totalBlobCount !== undefined ? { totalBlobCount: s.totalBlobCount } : {}),
+        ...(s.snapshotsCount !== undefined ? { snapshotsCount: s.snapshotsCount } : {}),
+      };
+    },
+    async restore(a) {
+      const path = a.path.trim();
+      let snapshotId = a.snapshotId;
+      let include: string | undefined;
+      if (path && path !== '/') {
+        // Backrest restores <snap>:<dir> --include /<name> (restic >= 0.15); 0.14 lacks the subfolder syntax.
+        const v = (await restic.version()).resticVersion;
+        if (atLeast(v, '0.15.0')) {
+          snapshotId = `${a.snapshotId}:${posix.dirname(path)}`;
+          include = `/${globEscape(posix.basename(path))}`;
+        } else include = path;
+      }
+      const s = await restic.restore({
+        snapshotId,
+        targetDir: a.target,
+        ...(include ? { include } : {}),
+        signal: a.signal,
+        onProgress: (m) => {
+          if (m.messageType === 'status' || m.messageType === 'summary') {
+            a.onProgress({
+              percentDone: m.messageType === 'status' ? m.percentDone : 1,
+              ...(m.totalBytes !== undefined ? { totalBytes: m.totalBytes } : {}),
+              ...(m.bytesRestored !== undefined ? { bytesRestored: m.bytesRestored } : {}),
+              ...(m.totalFiles !== undefined ? { totalFiles: m.totalFiles } : {}),
+              ...(m.filesRestored !== undefined ? { filesRestored: m.filesRestored } : {}),
+              ...(m.secondsElapsed !== undefined ? { secondsElapsed: m.secondsElapsed } : {}),
+              summary: m.messageType === 'summary',
+            });
+          }
+        },
+      });
+      a.onProgress({
+        percentDone: 1,
+        ...(s.totalBytes !== undefined ? { totalBytes: s.totalBytes } : {}),
+        ...(s.bytesRestored !== undefined ? { bytesRestored: s.bytesRestored } : {}),
+        ...(s.totalFiles !== undefined ? { totalFiles: s.totalFiles } : {}),
+        ...(s.filesRestored !== undefined ? { filesRestored: s.filesRestored } : {}),
+        ...(s.secondsElapsed !== undefined ? { secondsElapsed: s.secondsElapsed } : {}),
+        summary: true,
+      });
+    },
+    async unlock(a) {
+      await restic.unlock({ signal: a.signal, ...(a.removeAll ? { removeAll: true } : {}) });
+    },
+    async init(a) {
+      try {
+        return await restic.init({ signal: a.signal });
+      } catch (err) {
+        if (
+          /already (initialized|exists)|config file already exists/i.test(
+            String((err as Error).message) + String((err as { stderrTail?: string }).stderrTail ?? ''),
+          )
+        ) {
+          return (await restic.cat.config({ signal: a.signal })).id;
+        }
+        throw err;
+      }
+    },
+    async repoId(a) {
+      return (await restic.cat.config({ signal: a.signal })).id;
+    },
+    async run(args, o) {
+      const r = await restic.run(args, {
+        signal: o.signal,
+        okExitCodes: Array.from({ length: 256 }, (_, i) => i),
+      });
+      o.onOutput?.(r.stdout + (r.stderr ? `\n${r.stderr}` : ''));
+      return r.exitCode;
+    },
+  };
+}
