@@ -146,7 +146,11 @@ export async function runBackup(
       stderrTail: exit.stderrTail,
     });
   }
-  if (summary.snapshotId && summary.snapshotId.length < 64) {
+  if (o.dryRun) {
+    // 0.14 prints an id for dry runs although nothing was saved.
+    delete summary.snapshotId;
+    summary.dryRun = true;
+  } else if (summary.snapshotId && summary.snapshotId.length < 64) {
     // restic 0.14 prints the short id; callers always get the full one.
     summary.snapshotId = await resolveSnapshotId(ctx, summary.snapshotId, o);
   }

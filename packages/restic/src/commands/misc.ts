@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { Args } from '../args.js';
 import type { ResticContext } from '../context.js';
 import { ResticError } from '../errors.js';
@@ -22,6 +22,8 @@ export async function generate(ctx: ResticContext, o: GenerateOptions): Promise<
   if (args.length === 1) {
     throw new ResticError({ code: 'invalid-argument', message: 'generate needs at least one output path' });
   }
+  // restic writes man pages only into an existing directory.
+  if (o.manDirectory !== undefined) await mkdir(o.manDirectory, { recursive: true });
   await ctx.exec(args, { ...o, repo: false, bare: true });
 }
 
