@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { ConfigSchema, Hook_SlackSchema, type Config } from '@restora/proto';
+import { ValidationError } from '../errors.js';
+import { generateIdentity } from './identity.js';
+import { isSecretEnv, redactConfig, restoreRedacted } from './redact.js';
+import { REDACTED } from './types.js';
+
+function stored(): Config {
+  return create(ConfigSchema, {
+    version: 6,
+    instance: 'i',
+    repos: [
+      {
+        id: 'r',
+        uri: 's3:x',
+        password: 'repo-pw',
+        env: [
+          'AWS_ACCESS_KEY_ID=AKIA',
+          'AWS_SECRET_ACCESS_KEY=sekret',
+          'AWS_DEFAULT_REGION=eu',
+          'B2_ACCOUNT_KEY=${B2}',
+        ],
+        hooks: [
+          { action: { case: 'actionTelegram', value: { botToken: 'bot-tok', chatId: '42' } } },
+          { action: { case: 'actionCommand', value: { command: 'echo hi' } } },
+        ],
+      },
+    ],
+    plans: [
+      {
+        id: 'p',
+        repo: 'r',
+        hooks: [{ action: { case: 'actionDiscord', value: { webhookUrl: 'https://d/x/tok' } } }],
+      },
+    ],
+    auth: { users: [{ name: 'admin', password: { case: 'passwordBcrypt', value: 'hash' } }] },
+    multihost: {
+      identity: generateIdentity(),
+      pairingTokens: [{ secret: 'pair-secret', label: 'l', createdAtUnix: 5n }],
+      knownHosts: [{ instanceId: 'h', initialPairingSecret: 'init-secret' }],
+    },
+  });
+}
+
+describe('isSecretEnv', () => {
+  it.each([
+    ['AWS_SECRET_ACCESS_KEY=x', true],
+    ['RESTIC_PASSWORD=x', true],
+    ['GITHUB_TOKEN=x', true],
+    ['AWS_DEFAULT_REGION=eu', false],
+    ['B2_ACCOUNT_KEY=${B2_KEY}', false],
+    ['B2_ACCOUNT_KEY=$B2_KEY', false],
+    ['RESTIC_PASSWORD=', false],
+    ['NOEQUALS', false],
+  ])('%s → %s', (entry, secret) => expect(isSecretEnv(entry)).toBe(secret));
+});
+
+describe('redaction round trip', () => {
+  it('redacts every secret and nothing else', () => {
+    const s = stored();
+    const r = redactConfig(s);
+    const text = JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    for (const secret of [
+      'repo-pw',
+      'sekret',
+      'AKIA',
+      'bot-tok',
+      'd/x/tok',
+      'hash',
+      'pair-secret',
+      'init-secret',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toContain(s.multihost!.identity!.ed25519priv);
+    expect(r.repos[0]!.password).toBe(REDACTED);
+    expect(r.repos[0]!.env).toEqual([
+      `AWS_ACCESS_KEY_ID=${REDACTED}`,
+      `AWS_SECRET_ACCESS_KEY=${REDACTED}`,
+      'AWS_DEFAULT_REGION=eu',
+      'B2_ACCOUNT_KEY=${B2}',
+    ]);
+    expect(r.repos[0]!.hooks[1]).toEqual(s.repos[0]!.hooks[1]);
+    expect(r.multihost!.identity!.keyid).toBe(s.multihost!.identity!.keyid);
+    expect(s.repos[0]!.password).toBe('repo-pw');
+  });
+
+  it('restoring an untouched redacted config gives back the stored config', () => {
+    const s = stored();
+    expect(restoreRedacted(redactConfig(s), s)).toEqual(s);
+  });
+
+  it('keeps new values the client sent and restores only placeholders', () => {
+    const s = stored();
+    const edit = redactConfig(s);
+    edit.repos[0]!.password = 'new-pw';
+    edit.repos[0]!.env.push('NEW_TOKEN=abc');
+    const back = restoreRedacted(edit, s);
+    expect(back.repos[0]!.password).toBe('new-pw');
+    expect(back.repos[0]!.env).toContain('AWS_SECRET_ACCESS_KEY=sekret');
+    expect(back.repos[0]!.env).toContain('NEW_TOKEN=abc');
+  });
+
+  it('names every placeholder that has no stored counterpart', () => {
+    const s = stored();
+    const edit = redactConfig(s);
+    edit.repos[0]!.id = 'renamed';
+    edit.plans[0]!.hooks[0]!.action = {
+      case: 'actionSlack',
+      value: create(Hook_SlackSchema, { webhookUrl: REDACTED }),
+    };
+    edit.auth!.users[0]!.name = 'other';
+    try {
+      restoreRedacted(edit, s);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual([
+        'repos[0].password',
+        'repos[0].env[0]',
+        'repos[0].env[1]',
+        'repos[0].hooks[0].actionTelegram.botToken',
+        'plans[0].hooks[0].actionSlack.webhookUrl',
+        'auth.users[0].passwordBcrypt',
+      ]);
+    }
+  });
+});
