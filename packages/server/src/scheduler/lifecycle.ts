@@ -155,6 +155,9 @@ export class OpLifecycle {
       priority: e.priority,
       runAt: e.runAt,
       run: (signal) => this.execute(e, signal),
+      afterRun: () => {
+        if (e.final) this.deps.onFinished?.(e.task, e.final.op, e.jobId);
+      },
       onCancelled: (reason) => {
         if (e.op) {
           this.jobOfOp.delete(e.op.id);
@@ -196,6 +199,7 @@ export class OpLifecycle {
       // the op was deleted (history cleared, repo removed) while queued: nothing to do
       this.jobOfOp.delete(e.op.id);
       e.resolve(undefined);
+      e.final = { op: undefined };
       return;
     }
     const log = op ? this.deps.logs?.create({ prefix: 't', ownerOpId: op.id }) : undefined;
@@ -281,7 +285,13 @@ export class OpLifecycle {
         op.unixTimeStartMs = BigInt(clock.now() + failure.delayMs);
         write();
       }
-      this.enqueue({ ...e, op, runAt: clock.now() + failure.delayMs, attempt: e.attempt + 1 });
+      this.enqueue({
+        ...e,
+        op,
+        runAt: clock.now() + failure.delayMs,
+        attempt: e.attempt + 1,
+        final: undefined,
+      });
       return;
     }
 
@@ -327,7 +337,7 @@ export class OpLifecycle {
         }
       }
     }
-    this.deps.onFinished?.(e.task, op, e.jobId);
+    e.final = { op };
   }
 }
 
@@ -339,6 +349,8 @@ interface QueuedTask {
   priority: number;
   attempt: number;
   resolve: (op: Operation | undefined) => void;
+  /** Set when the task ended for good (not re-queued for a retry). */
+  final?: { op: Operation | undefined } | undefined;
 }
 
 function lockKeyOf(config: Config, task: Task, op: Operation | undefined): string | null {

@@ -13,6 +13,8 @@ export interface SchedulerJob {
   run(signal: AbortSignal): Promise<void>;
   /** Called when the job is removed from the queue by cancel() without having run. */
   onCancelled?(reason: CancelReason): void;
+  /** Called after run() settled and the job left the running set (its lock is free again). */
+  afterRun?(): void;
 }
 
 export interface SchedulerOptions {
@@ -165,6 +167,11 @@ export class Scheduler {
       } finally {
         this.running.delete(job.id);
         if (job.lockKey !== null) this.locks.delete(job.lockKey);
+        try {
+          job.afterRun?.();
+        } catch (err) {
+          this.onError(job, err);
+        }
         this.pump();
       }
     })();
