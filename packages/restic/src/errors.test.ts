@@ -15,6 +15,7 @@ group('classify', () => {
       classify(1, 'unable to create lock in backend: repository is already locked exclusively by PID 1'),
     ).toBe('locked');
     expect(classify(1, 'Fatal: unknown flag: --bogus')).toBe('invalid-argument');
+    expect(classify(1, 'invalid id "ffff": no matching ID found for prefix "ffff"')).toBe('invalid-argument');
     expect(classify(1, 'Fatal: something else')).toBe('failed');
   });
 

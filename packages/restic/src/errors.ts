@@ -57,7 +57,7 @@ const PATTERNS: [RegExp, ResticErrorCode][] = [
   ],
   [/repository is already locked|unable to create lock in backend|failed to lock repository/i, 'locked'],
   [
-    /unknown flag|unknown command|unknown shorthand flag|invalid argument|accepts \d+ arg|requires at least|Fatal: (specify|no (matching ID|snapshot)|invalid id|all target directories)/i,
+    /unknown flag|unknown command|unknown shorthand flag|invalid argument|accepts \d+ arg|requires at least|invalid id "|no matching ID found|Fatal: (specify|no snapshot|all target directories)/i,
     'invalid-argument',
   ],
 ];
