@@ -66,6 +66,7 @@ export class Htpasswd {
       const text = readFileSync(this.file, 'utf8');
       this.users = parseHtpasswd(text, this.log);
       this.stamp = `${st.mtimeMs}:${st.size}`;
+      this.lastCheck = Date.now();
       this.cache.clear();
       if (!first) this.log(`Reloaded htpasswd file ${this.file}`);
     } catch (err) {

@@ -1,0 +1,98 @@
+// Test helpers: temp dirs, a server on 127.0.0.1 port 0, small HTTP clients (fetch and raw sockets).
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRestServer } from '../src/index.js';
+import type { RestServerOptions, RunningRestServer } from '../src/index.js';
+
+export const V2 = 'application/vnd.x.restic.rest.v2';
+export const V1 = 'application/vnd.x.restic.rest.v1';
+export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+export const blob = (n = 1000): { body: Buffer; id: string } => {
+  const body = randomBytes(n);
+  return { body, id: sha256(body) };
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+export async function cleanup(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()?.();
+}
+
+export function tmp(prefix = 'restora-rs-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+export interface Resp {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  text: string;
+}
+
+export interface TestServer {
+  server: RunningRestServer;
+  path: string;
+  logs: string[];
+  req(
+    method: string,
+    path: string,
+    init?: { body?: Buffer | string; headers?: Record<string, string> },
+  ): Promise<Resp>;
+}
+
+export async function serve(opts: RestServerOptions = {}): Promise<TestServer> {
+  const path = opts.path ?? tmp();
+  const logs: string[] = [];
+  const server = await startRestServer({
+    noAuth: opts.htpasswdFile === undefined && opts.proxyAuthUsername === undefined,
+    listen: '127.0.0.1:0',
+    logger: (l) => logs.push(l),
+    ...opts,
+    path,
+  });
+  cleanups.push(() => server.close());
+  const base = server.url.replace(/\/$/, '');
+  return {
+    server,
+    path,
+    logs,
+    async req(method, p, init = {}) {
+      const r = await fetch(base + p, {
+        method,
+        headers: init.headers,
+        body: init.body === undefined ? undefined : (init.body as BodyInit),
+      });
+      const body = Buffer.from(await r.arrayBuffer());
+      return { status: r.status, headers: r.headers, body, text: body.toString() };
+    },
+  };
+}
+
+/** Sends raw bytes on a fresh TCP connection and returns whatever comes back before close or `waitMs`. */
+export function raw(
+  port: number,
+  data: string | Buffer,
+  opts: { end?: boolean; waitMs?: number } = {},
+): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => s.destroy(), opts.waitMs ?? 2000);
+    s.on('data', (d) => (out += d.toString()));
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    s.on('error', () => undefined);
+    s.write(data);
+    if (opts.end) s.end();
+  });
+}
+
+export const basic = (user: string, pass: string): Record<string, string> => ({
+  Authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64'),
+});
