@@ -6,3 +6,4 @@ export { MemoryOpLog } from './memory-store.js';
 export { SCRUB_MESSAGE } from './emitter.js';
 export { KIND_CODES } from './columns.js';
 export { opMatches } from './selector.js';
+export { FileLogStore, TASK_LOG_TTL_MS, DEFAULT_MAX_LOG_BYTES, missingLogMessage } from './log-store.js';
