@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OperationStatus } from '@restora/proto';
 import { openConfigStore } from '../../src/config/index.js';
 import { Engine } from '../../src/engine.js';
 import type { EngineOptions } from '../../src/engine.js';
@@ -80,4 +81,16 @@ export function openEngine(ws: ReturnType<typeof workspace>, extra: Partial<Engi
       oplog.close();
     },
   };
+}
+
+export function isFinished(s: OperationStatus): boolean {
+  return s !== OperationStatus.STATUS_PENDING && s !== OperationStatus.STATUS_INPROGRESS;
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -3,7 +3,16 @@ import type { OperationForget, OperationRunHook } from '@restora/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../../src/hooks/test-receiver.js';
 import { FakeClock } from '../../src/scheduler/fake-clock.js';
-import { openEngine, PASSWORD, resticJson, resticLocks, workspace, writeConfig } from './engine-helpers.js';
+import {
+  isFinished,
+  openEngine,
+  PASSWORD,
+  resticJson,
+  resticLocks,
+  waitFor,
+  workspace,
+  writeConfig,
+} from './engine-helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -145,15 +154,3 @@ describe('engine with real restic 0.14', () => {
     expect(resticLocks(ws.repo)).toEqual([]);
   });
 });
-
-export function isFinished(s: OperationStatus): boolean {
-  return s !== OperationStatus.STATUS_PENDING && s !== OperationStatus.STATUS_INPROGRESS;
-}
-
-export async function waitFor(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
