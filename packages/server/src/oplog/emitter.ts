@@ -16,9 +16,10 @@ export class OpEmitter {
     return this.listeners.size;
   }
 
-  emit(events: OpEvent[]): void {
+  /** `make` runs only when someone listens (copies are not free on bulk writes). */
+  emit(make: () => OpEvent[]): void {
     if (this.listeners.size === 0) return;
-    for (const ev of events) {
+    for (const ev of make()) {
       for (const l of this.listeners) {
         try {
           l(ev);

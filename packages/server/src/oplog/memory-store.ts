@@ -72,7 +72,7 @@ export class MemoryOpLog implements OpLog {
       if (op.flowId === 0n) op.flowId = op.id;
       this.put(op);
     }
-    this.emitter.emit([{ type: 'created', operations: OpEmitter.copies(ops) }]);
+    this.emitter.emit(() => [{ type: 'created', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -85,7 +85,7 @@ export class MemoryOpLog implements OpLog {
       op.modno = BigInt(++this.modno);
       this.put(op);
     }
-    this.emitter.emit([{ type: 'updated', operations: OpEmitter.copies(ops) }]);
+    this.emitter.emit(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -133,14 +133,14 @@ export class MemoryOpLog implements OpLog {
       if (e && this.ops.delete(Number(id))) deleted.push(e.op);
     }
     if (deleted.length)
-      this.emitter.emit([{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
+      this.emitter.emit(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
     return deleted;
   }
 
   deleteWhere(selector: OpSelector): bigint[] {
     const ids = this.entries(selector).map((e) => e.op.id);
     for (const id of ids) this.ops.delete(Number(id));
-    if (ids.length) this.emitter.emit([{ type: 'deleted', ids }]);
+    if (ids.length) this.emitter.emit(() => [{ type: 'deleted', ids, operations: [] }]);
     return ids;
   }
 
@@ -168,8 +168,8 @@ export class MemoryOpLog implements OpLog {
     }
     const events: OpEvent[] = [];
     if (updated.length) events.push({ type: 'updated', operations: OpEmitter.copies(updated) });
-    if (deleted.length) events.push({ type: 'deleted', ids: deleted });
-    this.emitter.emit(events);
+    if (deleted.length) events.push({ type: 'deleted', ids: deleted, operations: [] });
+    this.emitter.emit(() => events);
     return { updated: updated.length, deleted: deleted.length };
   }
 
@@ -243,7 +243,7 @@ export class MemoryOpLog implements OpLog {
     const plan = planGc(rows, options.nowMs ?? Date.now(), options.knownPeerKeyids);
     for (const id of plan.ids) this.ops.delete(id);
     const ids = plan.ids.map(BigInt);
-    if (ids.length) this.emitter.emit([{ type: 'deleted', ids }]);
+    if (ids.length) this.emitter.emit(() => [{ type: 'deleted', ids, operations: [] }]);
     return { deletedIds: ids, byReason: plan.byReason };
   }
 

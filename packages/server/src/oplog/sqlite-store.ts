@@ -129,7 +129,7 @@ export class SqliteOpLog implements OpLog {
       this.modno = startModno;
       throw e;
     }
-    this.emitter.emit([{ type: 'created', operations: OpEmitter.copies(ops) }]);
+    this.emitter.emit(() => [{ type: 'created', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -156,7 +156,7 @@ export class SqliteOpLog implements OpLog {
       ops.forEach((o, i) => (o.modno = prevModno[i]!));
       throw e;
     }
-    this.emitter.emit([{ type: 'updated', operations: OpEmitter.copies(ops) }]);
+    this.emitter.emit(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -229,7 +229,7 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(deleted.map((o) => Number(o.id)));
     })();
     if (deleted.length)
-      this.emitter.emit([{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
+      this.emitter.emit(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
     return deleted;
   }
 
@@ -244,7 +244,7 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(found);
       return found;
     })();
-    if (ids.length) this.emitter.emit([{ type: 'deleted', ids: ids.map(BigInt) }]);
+    if (ids.length) this.emitter.emit(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }]);
     return ids.map(BigInt);
   }
 
@@ -287,8 +287,8 @@ export class SqliteOpLog implements OpLog {
     }
     const events: OpEvent[] = [];
     if (updated.length) events.push({ type: 'updated', operations: OpEmitter.copies(updated) });
-    if (deleted.length) events.push({ type: 'deleted', ids: deleted });
-    this.emitter.emit(events);
+    if (deleted.length) events.push({ type: 'deleted', ids: deleted, operations: [] });
+    this.emitter.emit(() => events);
     return { updated: updated.length, deleted: deleted.length };
   }
 
@@ -366,7 +366,7 @@ export class SqliteOpLog implements OpLog {
     const ids = plan.ids.map(BigInt);
     if (ids.length) {
       this.db.transaction(() => this.deleteIds(plan.ids))();
-      this.emitter.emit([{ type: 'deleted', ids }]);
+      this.emitter.emit(() => [{ type: 'deleted', ids, operations: [] }]);
     }
     return { deletedIds: ids, byReason: plan.byReason };
   }

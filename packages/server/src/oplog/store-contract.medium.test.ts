@@ -202,7 +202,7 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       log.subscribe((e) => events.push(e));
       expect(log.deleteWhere({ repoId: 'r1' })).toEqual([2n]);
       expect(log.query({}).map((o) => o.id)).toEqual([3n]);
-      expect(events).toEqual([{ type: 'deleted', ids: [2n] }]);
+      expect(events).toEqual([{ type: 'deleted', ids: [2n], operations: [] }]);
     });
 
     it('transform updates, deletes and skips in one go', () => {

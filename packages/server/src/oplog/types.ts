@@ -40,8 +40,8 @@ export interface QueryOptions {
 export type OpEvent =
   | { type: 'created'; operations: Operation[] }
   | { type: 'updated'; operations: Operation[] }
-  /** `operations` is present when the store had them at hand (delete by id), absent for bulk deletes. */
-  | { type: 'deleted'; ids: bigint[]; operations?: Operation[] };
+  /** `operations` holds the deleted ops when deleted by id; it is EMPTY for bulk deletes (GC, deleteWhere, transform). */
+  | { type: 'deleted'; ids: bigint[]; operations: Operation[] };
 
 export type OpListener = (event: OpEvent) => void;
 
