@@ -159,8 +159,8 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
               // already gone
             }
           }
-          logStream?.end();
-          resolve();
+          if (logStream) logStream.end(() => resolve());
+          else resolve();
         });
         server.closeIdleConnections();
       });

@@ -64,7 +64,8 @@ export async function serve(opts: RestServerOptions = {}): Promise<TestServer> {
       const r = await fetch(base + p, {
         method,
         headers: init.headers,
-        body: init.body === undefined ? undefined : (init.body as BodyInit),
+        body:
+          typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body),
       });
       const body = Buffer.from(await r.arrayBuffer());
       return { status: r.status, headers: r.headers, body, text: body.toString() };

@@ -8,13 +8,12 @@ export function sendError(res: ServerResponse, status: number, allow?: string): 
     return;
   }
   const body = `${STATUS_CODES[status] ?? 'Error'}\n`;
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Length': Buffer.byteLength(body),
-  };
-  if (allow !== undefined) headers.Allow = allow;
-  res.writeHead(status, headers);
+  // setHeader (not writeHead's object) so the access log can read the length back.
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  if (allow !== undefined) res.setHeader('Allow', allow);
+  res.writeHead(status);
   res.end(body);
 }
 

@@ -88,7 +88,8 @@ export function writeBodyToFd(
     body.on('error', onError);
     body.on('close', onClose);
     // The client may have gone away while the temp file was being opened: its events are already past.
-    if (body.destroyed && !body.readableEnded) finish(new IncompleteBodyError('upload aborted by the client'));
+    if (body.destroyed && !body.readableEnded)
+      finish(new IncompleteBodyError('upload aborted by the client'));
   });
 }
 
