@@ -1,0 +1,17 @@
+import type { Clients } from '../api/transport.js';
+import { apiBaseUrl } from '../api/transport.js';
+
+/** Resolves a GetDownloadURL answer (`./download/<token>/`) against the API base and opens it. */
+export async function downloadOp(clients: Clients, opId: bigint, filePath: string): Promise<string> {
+  const res = await clients.backrest.getDownloadURL({ opId, filePath });
+  const name = filePath.split('/').filter(Boolean).pop() ?? 'download';
+  const url = new URL(res.value, `${apiBaseUrl()}/`).href + encodeURIComponent(name);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  return url;
+}

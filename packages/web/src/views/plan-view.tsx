@@ -1,0 +1,91 @@
+import { Alert, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import type { Config, Plan } from '@restora/proto';
+import { useClients } from '../api/clients-context.js';
+import { useOperations } from '../api/queries.js';
+import { OperationList } from '../components/op-list.js';
+import { errorMessage } from '../lib/format.js';
+import { scheduleText } from '../lib/schedule-text.js';
+import { href } from '../router.js';
+
+/** A plan: what it backs up, "Backup now", and its live operation tree. */
+export default function PlanView({ config, plan }: { config: Config; plan: Plan }) {
+  const { backrest } = useClients();
+  const repo = config.repos.find((r) => r.id === plan.repo);
+  const ops = useOperations({ planId: plan.id, ...(repo?.guid ? { repoGuid: repo.guid } : {}) });
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  // Backup blocks until the task ends; progress shows up through the event stream meanwhile.
+  function backup(dryRun: boolean) {
+    setError(null);
+    setNotice(dryRun ? 'Dry run started.' : 'Backup started.');
+    backrest.backup({ value: plan.id, dryRun }).then(
+      () => setNotice(dryRun ? 'Dry run finished.' : 'Backup finished.'),
+      (e: unknown) => {
+        setNotice(null);
+        setError(errorMessage(e));
+      },
+    );
+  }
+
+  return (
+    <Stack>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>Plan {plan.id}</Title>
+          <Text size="sm" c="dimmed">
+            to <a href={href(['repos', plan.repo])}>{plan.repo}</a> · {scheduleText(plan.schedule)}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {plan.paths.map((p) => (
+              <Code key={p} mr={4}>
+                {p}
+              </Code>
+            ))}
+          </Text>
+        </div>
+        <Group gap="xs">
+          <Button onClick={() => backup(false)}>Backup now</Button>
+          <Button variant="light" onClick={() => backup(true)}>
+            Dry run
+          </Button>
+          <Button variant="default" component="a" href={href(['plans', plan.id, 'edit'])}>
+            Edit plan
+          </Button>
+        </Group>
+      </Group>
+      {notice && (
+        <Alert
+          color="blue"
+          role="status"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setNotice(null)}
+        >
+          {notice}
+        </Alert>
+      )}
+      {error && (
+        <Alert
+          color="red"
+          role="alert"
+          title="Backup failed"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setError(null)}
+          style={{ whiteSpace: 'pre-wrap' }}
+        >
+          {error}
+        </Alert>
+      )}
+      {ops.isPending ? (
+        <Loader aria-label="Loading operations" />
+      ) : ops.isError ? (
+        <Alert color="red">{errorMessage(ops.error)}</Alert>
+      ) : (
+        <OperationList ops={ops.data} />
+      )}
+    </Stack>
+  );
+}

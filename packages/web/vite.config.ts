@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+
+// Relative base + hash router: the built UI works when served under any sub-path.
+// The restora-source condition lets Vite consume @restora/proto's TypeScript sources without a build.
+export default defineConfig({
+  base: './',
+  resolve: { conditions: ['restora-source', 'module', 'browser', 'development|production'] },
+  esbuild: { jsx: 'automatic' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      // Mantine ships "use client" directives that only matter to React Server Components.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+  server: { proxy: { '/v1.': 'http://127.0.0.1:9898', '/download': 'http://127.0.0.1:9898' } },
+});
