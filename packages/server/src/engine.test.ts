@@ -490,3 +490,47 @@ describe('Engine: repo tasks', () => {
     expect(f.oplog.get(stuck.id)!.displayMessage).toMatch(/incomplete when orchestrator was restarted/);
   });
 });
+
+describe('Engine: watchdogs', () => {
+  it('fails a task that exceeds its time limit or stops making progress', async () => {
+    const f = fixture(
+      { repos: [repo('a'), repo('b')], plans: [plan('pa', 'a'), plan('pb', 'b')] },
+      { timeouts: { backup: 10_000 }, stallTimeoutMs: 3000 },
+    );
+    await f.engine.start();
+    f.resticOf('a').holdBackups = true;
+    const stalled = f.engine.runBackup('pa');
+    await tick();
+    await f.clock.advance(3000);
+    const op = (await stalled.done)!;
+    expect(f.statusName(op)).toBe('STATUS_ERROR');
+    expect(op.displayMessage).toBe('task stalled: no progress for 3 s');
+    // progress keeps the stall watchdog quiet, but the hard limit still applies
+    const r = f.resticOf('b');
+    r.holdBackups = true;
+    const orig = r.backup.bind(r);
+    r.backup = (a) => {
+      const beat = setInterval(() => a.onEvent({ type: 'status', percentDone: 0.1 }), 1);
+      return orig(a).finally(() => clearInterval(beat));
+    };
+    const slow = f.engine.runBackup('pb');
+    await tick();
+    for (let t = 0; t < 10; t++) {
+      await new Promise((res) => setTimeout(res, 3));
+      await f.clock.advance(1000);
+    }
+    const op2 = (await slow.done)!;
+    expect(op2.displayMessage).toBe('task timed out after 10 s');
+  });
+
+  it('queues stats after prune at most once per 24 h', async () => {
+    const f = fixture({ repos: [repo('a')], plans: [plan('p1', 'a')] });
+    await f.engine.start();
+    for (let i = 0; i < 2; i++) {
+      const id = await f.engine.runRepoTask('a', 'prune');
+      await f.engine.scheduler.idle();
+      expect(f.statusName(f.oplog.get(id))).toBe('STATUS_SUCCESS');
+    }
+    expect(f.ops('operationStats')).toHaveLength(1);
+  });
+});

@@ -19,6 +19,7 @@ import { OpLifecycle, resolveTask } from './scheduler/lifecycle.js';
 import { Planner } from './scheduler/planner.js';
 import { Priority } from './scheduler/priority.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import type { Restic } from '@restora/restic';
 import type { AdapterOptions } from './tasks/restic-adapter.js';
 import { resticForRepo, resticPort } from './tasks/restic-adapter.js';
 import type { ForgetFlags, ResticPort } from './tasks/restic-port.js';
@@ -41,6 +42,10 @@ export interface EngineOptions {
   gcDelayMs?: number | false;
   /** Progress write interval for long ops (default 1000 ms). */
   progressIntervalMs?: number;
+  /** Hard time limit per task kind in ms, e.g. `{ check: 6 * 3600_000 }` (default: none). */
+  timeouts?: Partial<Record<Task['kind'], number>>;
+  /** Abort a backup/restore whose progress stops for this long (default: off). */
+  stallTimeoutMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -93,6 +98,8 @@ export class Engine {
       resticFor: (repo) => this.resticFactory(repo),
       ...(opts.hooks ? { hookOptions: opts.hooks } : {}),
       ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+      ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
       onFinished: (task, _op, jobId) => this.onFinished(task, jobId),
     });
     this.planner = new Planner({
@@ -281,6 +288,14 @@ export class Engine {
   /** restic access for reads outside the queue (ListSnapshots, ListSnapshotFiles, dump). */
   restic(repoId: string): ResticPort {
     return this.resticFactory(this.repoOrThrow(repoId));
+  }
+
+  /**
+   * The full @restora/restic client for a repo (uri, password, env, flags and nice/ionice prefix applied), for
+   * API reads outside the queue: ls, dump, find, snapshots with filters.
+   */
+  resticClient(repoId: string): Restic {
+    return resticForRepo(this.repoOrThrow(repoId), this.opts.restic);
   }
 
   /** Next planned run of every recurring job (`backup:<plan>`, `prune:<repo>`, ...). */

@@ -25,6 +25,18 @@ export interface LifecycleDeps {
   onFinished?: (task: Task, op: Operation | undefined, jobId: string) => void;
   /** Progress write interval (default 1000 ms). */
   progressIntervalMs?: number;
+  /** Per-kind hard time limits in ms (Backrest has none, #243). */
+  timeouts?: Partial<Record<Task['kind'], number>>;
+  /** Abort a backup or restore whose progress stops for this long (default: off). */
+  stallTimeoutMs?: number;
+}
+
+/** Abort reason of a task that hit its time limit or stalled. */
+export class TaskTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskTimeout';
+  }
 }
 
 export interface SubmitOptions {
@@ -178,6 +190,41 @@ export class OpLifecycle {
     });
   }
 
+  /** Stats run at most once per 24 h as a follow-up (§7.2); manual stats always run. */
+  private statsRanRecently(repoId: string): boolean {
+    const last = this.deps.oplog.lastOfKind('operationStats', { repoId }, true);
+    return !!last && Number(last.unixTimeEndMs) > this.deps.clock.now() - 24 * 3_600_000;
+  }
+
+  private armWatchdog(task: Task, ac: AbortController): Watchdog {
+    const { clock } = this.deps;
+    const limit = this.deps.timeouts?.[task.kind];
+    const stall = task.kind === 'backup' || task.kind === 'restore' ? this.deps.stallTimeoutMs : undefined;
+    const hard = limit
+      ? clock.setTimer(() => ac.abort(new TaskTimeout(`task timed out after ${formatMs(limit)}`)), limit)
+      : null;
+    let stallTimer = stall
+      ? clock.setTimer(
+          () => ac.abort(new TaskTimeout(`task stalled: no progress for ${formatMs(stall)}`)),
+          stall,
+        )
+      : null;
+    return {
+      touch: () => {
+        if (!stall || !stallTimer || ac.signal.aborted) return;
+        clock.clearTimer(stallTimer);
+        stallTimer = clock.setTimer(
+          () => ac.abort(new TaskTimeout(`task stalled: no progress for ${formatMs(stall)}`)),
+          stall,
+        );
+      },
+      clear: () => {
+        if (hard) clock.clearTimer(hard);
+        if (stallTimer) clock.clearTimer(stallTimer);
+      },
+    };
+  }
+
   /** Deletes the PENDING op of a queued job that a replan supersedes, without running it. */
   discard(jobId: string): void {
     const job = this.deps.scheduler.unschedule(jobId);
@@ -190,8 +237,11 @@ export class OpLifecycle {
     }
   }
 
-  private async execute(e: QueuedTask, signal: AbortSignal): Promise<void> {
+  private async execute(e: QueuedTask, jobSignal: AbortSignal): Promise<void> {
     const { oplog, clock } = this.deps;
+    const watchdog = new AbortController();
+    const signal = AbortSignal.any([jobSignal, watchdog.signal]);
+    const timers = this.armWatchdog(e.task, watchdog);
     const config = this.deps.config();
     const handler = handlerFor(e.task.kind);
     let op = e.op ? oplog.get(e.op.id) : undefined;
@@ -250,6 +300,7 @@ export class OpLifecycle {
         },
         now: () => clock.now(),
         update: (mutate, opts) => {
+          timers.touch();
           if (!op) return;
           mutate(op);
           dirty = true;
@@ -274,7 +325,11 @@ export class OpLifecycle {
       result = await handler.run(e.task as never, rt);
     } catch (err) {
       failure = err;
+    } finally {
+      timers.clear();
     }
+    const timedOut =
+      watchdog.signal.aborted && !jobSignal.aborted ? (watchdog.signal.reason as TaskTimeout) : null;
 
     if (failure instanceof HookControlError && failure.action === 'retry' && !signal.aborted) {
       log?.write(`\n${failure.message}\n`);
@@ -296,8 +351,11 @@ export class OpLifecycle {
     }
 
     if (op) {
-      const reason = cancelReasonOf(signal);
-      if (failure instanceof HookControlError && failure.action === 'cancel') {
+      const reason = cancelReasonOf(jobSignal);
+      if (timedOut) {
+        op.status = OperationStatus.STATUS_ERROR;
+        op.displayMessage = timedOut.message;
+      } else if (failure instanceof HookControlError && failure.action === 'cancel') {
         op.status = OperationStatus.STATUS_USER_CANCELLED;
         op.displayMessage = failure.message;
       } else if (reason !== null) {
@@ -319,15 +377,16 @@ export class OpLifecycle {
       op.unixTimeEndMs = BigInt(clock.now());
       dirty = true;
     }
-    if (failure) log?.write(`\nerror: ${errorMessage(failure)}\n`);
+    if (failure) log?.write(`\nerror: ${timedOut ? timedOut.message : errorMessage(failure)}\n`);
     await log?.close();
     if (dirty) write();
     if (op) this.jobOfOp.delete(op.id);
     e.resolve(op);
 
-    const ok = !failure && cancelReasonOf(signal) === null;
+    const ok = !failure && !signal.aborted;
     if (ok) {
       for (const f of followUps) {
+        if (f.task.kind === 'stats' && this.statsRanRecently(f.task.repoId)) continue;
         try {
           this.submit(f.task, {
             flowId: f.flowId ?? (f.task.kind === 'forget' ? op?.flowId : undefined) ?? 0n,
@@ -339,6 +398,11 @@ export class OpLifecycle {
     }
     e.final = { op };
   }
+}
+
+interface Watchdog {
+  touch(): void;
+  clear(): void;
 }
 
 interface QueuedTask {
@@ -360,4 +424,8 @@ function lockKeyOf(config: Config, task: Task, op: Operation | undefined): strin
   } catch {
     return null;
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
