@@ -3,6 +3,7 @@ import type { ResticContext } from '../context.js';
 import { ResticError } from '../errors.js';
 import type { CallOptions, GroupBy, SnapshotFilter } from '../options.js';
 import { camelize, parseJsonDocument } from '../parse/json.js';
+import { findLocalSnapshotId, localRepositoryPath } from '../parse/repository.js';
 import type { Snapshot, SnapshotGroup } from '../types.js';
 
 export interface SnapshotsOptions extends CallOptions, SnapshotFilter {
@@ -12,6 +13,8 @@ export interface SnapshotsOptions extends CallOptions, SnapshotFilter {
   latest?: number;
   /** `--group-by`: returns groups instead of a flat list. */
   groupBy?: GroupBy;
+  /** `--no-lock`: read without creating a lock. */
+  noLock?: boolean;
 }
 
 export function snapshotArgs(o: SnapshotsOptions): string[] {
@@ -20,7 +23,7 @@ export function snapshotArgs(o: SnapshotsOptions): string[] {
   if (o.latest !== undefined && (!Number.isInteger(o.latest) || o.latest < 1)) {
     throw new ResticError({ code: 'invalid-argument', message: 'latest must be a positive integer' });
   }
-  return new Args('snapshots', '--json')
+  return new Args(...(o.noLock ? ['--no-lock'] : []), 'snapshots', '--json')
     .filter(o)
     .value('--latest', o.latest)
     .groupBy(o.groupBy)
@@ -43,7 +46,11 @@ export async function resolveSnapshotId(
   call: CallOptions = {},
 ): Promise<string> {
   if (/^[0-9a-f]{64}$/.test(id)) return id;
-  const list = (await snapshots(ctx, { ...pick(call), snapshotIds: [id] })) as Snapshot[];
+  const repo = ctx.options.repository;
+  const local = repo && /^[0-9a-f]{4,63}$/.test(id) ? localRepositoryPath(repo, ctx.options.cwd) : undefined;
+  const fast = local ? await findLocalSnapshotId(local, id) : undefined;
+  if (fast) return fast;
+  const list = (await snapshots(ctx, { ...pick(call), snapshotIds: [id], noLock: true })) as Snapshot[];
   const hit = list.find((s) => s.id.startsWith(id)) ?? (id === 'latest' ? list.at(-1) : undefined);
   if (!hit) throw new ResticError({ code: 'invalid-argument', message: `no snapshot matches ${id}` });
   return hit.id;
