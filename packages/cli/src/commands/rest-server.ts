@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, DEFAULT_LISTEN, defaultDataPath, startRestServer } from '@restora/rest-server';
-import type { RestServerOptions } from '@restora/rest-server';
+import type { RestServerOptions, RunningRestServer } from '@restora/rest-server';
 
 // fsync-heavy uploads block thread-pool threads; Go's rest-server is not limited to 4. Must be set before the
 // pool's first use, which happens after command modules are loaded.
@@ -69,28 +69,31 @@ async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): P
   };
   const fd = socketActivationFd();
   if (fd !== undefined) opts.fd = fd;
-  let server;
+  // Signal handlers go in before listening: a signal right after `start server on` must shut down cleanly.
+  let server: RunningRestServer | undefined;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(1); // a second signal does not wait
+    stopping = true;
+    if (server) void shutdown(server);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', () => server?.reloadHtpasswd());
   try {
     server = await startRestServer(opts);
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`;
     console.error(msg);
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
-  const running = server;
-  process.on('SIGHUP', () => running.reloadHtpasswd());
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) process.exit(1); // a second signal does not wait
-    stopping = true;
-    void running.close().then(() => {
-      console.error('shutdown cleanly');
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (stopping) void shutdown(server);
+}
+
+async function shutdown(server: RunningRestServer): Promise<void> {
+  await server.close();
+  console.error('shutdown cleanly');
+  process.exit(0);
 }
 
 /** systemd socket activation: exactly one passed fd (3) is used instead of --listen. */

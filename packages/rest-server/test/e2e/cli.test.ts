@@ -1,0 +1,157 @@
+// Spawns `restora rest-server` from source (node --import tsx packages/cli/src/main.ts) and checks flags/defaults.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { basic, cleanup, tmp } from '../helpers.js';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+const main = join(root, 'packages/cli/src/main.ts');
+const nodeArgs = ['--conditions=restora-source', '--import', 'tsx', main, 'rest-server'];
+const children: ChildProcess[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await cleanup();
+});
+
+function runSync(args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+interface Running {
+  child: ChildProcess;
+  address: string;
+  stderr: () => string;
+  stdout: () => string;
+}
+
+function start(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let err = '';
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolvePromise, reject) => {
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /^start server on (.*)$/m.exec(err);
+      if (m?.[1]) resolvePromise({ child, address: m[1], stderr: () => err, stdout: () => out });
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+const exited = (c: ChildProcess): Promise<number | null> =>
+  new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+
+describe('restora rest-server command', () => {
+  it('shows rest-server defaults in --help and its version with -v', () => {
+    const help = runSync(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain(`(default: "${join(tmpdir(), 'restic')}")`);
+    expect(help.out).toContain('(default: ":8000")');
+    for (const flag of [
+      '--path',
+      '--listen',
+      '--log',
+      '--debug',
+      '--no-auth',
+      '--htpasswd-file',
+      '--proxy-auth-username',
+      '--append-only',
+      '--private-repos',
+      '--max-size',
+      '--no-verify-upload',
+      '--prometheus',
+      '--prometheus-no-auth',
+      '--group-accessible-repos',
+      '--tls',
+      '--tls-cert',
+      '--tls-key',
+      '--tls-min-ver',
+    ]) {
+      expect(help.out).toContain(flag);
+    }
+    expect(runSync(['-v']).out).toMatch(/^rest-server \d+\.\d+\.\d+ compiled with node v\d+/);
+  });
+
+  it('rejects positional arguments, a missing htpasswd and TLS flags without --tls', () => {
+    expect(runSync(['extra']).code).not.toBe(0);
+    const path = tmp();
+    const missing = runSync(['--path', path, '--listen', '127.0.0.1:0']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`cannot load ${join(path, '.htpasswd')} (use --no-auth to disable)`);
+    const tls = runSync(['--path', path, '--no-auth', '--tls-key', 'k', '--listen', '127.0.0.1:0']);
+    expect([tls.code, tls.err.includes('requires enabled TLS')]).toEqual([1, true]);
+    const ver = runSync(['--path', path, '--no-auth', '--tls-min-ver', '1.1', '--listen', '127.0.0.1:0']);
+    expect(ver.err).toContain('Unsupported TLS min version');
+  });
+
+  it('serves with flags, logs like rest-server, reloads htpasswd on SIGHUP, shuts down cleanly', async () => {
+    const path = tmp();
+    const sha = (p: string): string => '{SHA}' + createHash('sha1').update(p).digest('base64');
+    writeFileSync(join(path, '.htpasswd'), `u:${sha('one')}\n`);
+    const s = await start([
+      '--path',
+      path,
+      '--listen',
+      '127.0.0.1:0',
+      '--append-only',
+      '--log',
+      '-',
+      '--max-size',
+      '100000',
+    ]);
+    for (const line of [
+      `Data directory: ${path}`,
+      'Authentication enabled',
+      `Loaded htpasswd file ${join(path, '.htpasswd')}`,
+      'Append only mode enabled',
+      'Private repositories disabled',
+      'Group accessible repos disabled',
+    ]) {
+      expect(s.stderr()).toContain(line);
+    }
+    const base = `http://${s.address}`;
+    expect(
+      (await fetch(`${base}/r/?create=true`, { method: 'POST', headers: basic('u', 'one') })).status,
+    ).toBe(200);
+    expect((await fetch(`${base}/r/config`, { method: 'DELETE', headers: basic('u', 'one') })).status).toBe(
+      403,
+    );
+    writeFileSync(join(path, '.htpasswd'), `u:${sha('two')}\n`);
+    s.child.kill('SIGHUP');
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await fetch(`${base}/r/?create=true`, { method: 'POST', headers: basic('u', 'two') })).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(200);
+    expect(s.stdout()).toMatch(/"POST \/r\/\?create=true HTTP\/1\.1" 200 0/);
+    s.child.kill('SIGTERM');
+    expect(await exited(s.child)).toBe(0);
+    expect(s.stderr()).toContain('shutdown cleanly');
+  });
+
+  it('listens on a unix socket and removes it on SIGINT', async () => {
+    const sock = join(tmp(), 'rs.sock');
+    const s = await start(['--path', tmp(), '--no-auth', '--listen', `unix:${sock}`]);
+    expect(s.address).toBe(sock);
+    expect(existsSync(sock)).toBe(true);
+    s.child.kill('SIGINT');
+    expect(await exited(s.child)).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+  });
+});
