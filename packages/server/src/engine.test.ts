@@ -534,3 +534,48 @@ describe('Engine: watchdogs', () => {
     expect(f.ops('operationStats')).toHaveLength(1);
   });
 });
+
+describe('Engine: restart', () => {
+  it('re-queues a restore that was waiting when the server stopped and drops stale scheduled ops', async () => {
+    const cfg = {
+      repos: [repo('a')],
+      plans: [plan('p1', 'a', { schedule: { maxFrequencyHours: 1, clock: 'CLOCK_LOCAL' } })],
+    };
+    const f = fixture(cfg);
+    await f.engine.start();
+    f.resticOf('a').holdBackups = true;
+    f.engine.runBackup('p1');
+    await tick();
+    const restore = f.engine.restore({
+      repoId: 'a',
+      planId: 'p1',
+      snapshotId: 'd'.repeat(64),
+      target: '/tmp/restora-none-abc',
+    });
+    await f.engine.stop(); // restic is interrupted; the restore never ran
+    expect(f.statusName(f.oplog.get(restore.op!.id))).toBe('STATUS_PENDING');
+    const { Engine } = await import('./engine.js');
+    const again = new Engine({
+      config: f.config,
+      oplog: f.oplog,
+      logs: f.logs,
+      clock: f.clock,
+      resticFor: () => f.resticOf('a'),
+      gcDelayMs: false,
+      log: () => {},
+    });
+    stopAll.push(() => again.stop());
+    f.resticOf('a').holdBackups = false;
+    const report = await again.start();
+    expect(report.adoptedOps).toBe(1);
+    await again.scheduler.idle();
+    expect(f.statusName(f.oplog.get(restore.op!.id))).toBe('STATUS_SUCCESS');
+    expect(f.resticOf('a').calls.find((c) => c.method === 'restore')?.args).toMatchObject({
+      snapshotId: 'd'.repeat(64),
+      target: '/tmp/restora-none-abc',
+    });
+    expect(f.ops('operationBackup').filter((o) => o.status === OperationStatus.STATUS_PENDING)).toHaveLength(
+      1,
+    );
+  });
+});

@@ -60,6 +60,8 @@ export type RepoTaskKind = 'index-snapshots' | 'prune' | 'check' | 'stats' | 'fo
 export interface StartupReport {
   failedOps: number;
   deletedOps: number;
+  /** Queued one-off work (restores, commands) carried over from before the restart. */
+  adoptedOps: number;
   unlockedRepos: string[];
   initializedRepos: string[];
   problems: string[];
@@ -129,13 +131,14 @@ export class Engine {
     const report: StartupReport = {
       failedOps: 0,
       deletedOps: 0,
+      adoptedOps: 0,
       unlockedRepos: [],
       initializedRepos: [],
       problems: [],
     };
     const instance = this.config.instance;
     if (instance) {
-      const scrub = this.opts.oplog.scrub(instance, { nowMs: this.clock.now() });
+      const scrub = this.opts.oplog.scrub(instance, { nowMs: this.clock.now(), keepPending: true });
       report.failedOps = scrub.failed.length;
       report.deletedOps = scrub.deletedIds.length;
       for (const { repoId } of scrub.affectedRepos) {
@@ -149,6 +152,7 @@ export class Engine {
         }
       }
     }
+    report.adoptedOps = this.adoptPending();
     for (const repo of this.config.repos.filter((r) => r.autoInitialize && !r.guid)) {
       try {
         const guid = await this.resticFactory(repo).init({ signal: AbortSignal.timeout(60_000) });
@@ -322,6 +326,42 @@ export class Engine {
     const repo = this.config.repos.find((r) => r.id === repoId);
     if (!repo) throw new NotFoundError(`repo "${repoId}" not found`, 'repo', repoId);
     return repo;
+  }
+
+  /**
+   * Backrest drops every PENDING op on restart (#823). Restora re-queues one-off work a user asked for
+   * (restores, commands); scheduled ops are deleted because the planner recreates them from the config.
+   */
+  private adoptPending(): number {
+    const { oplog } = this.opts;
+    const pending = oplog.query({
+      instanceId: this.config.instance,
+      statuses: [OperationStatus.STATUS_PENDING],
+    });
+    let adopted = 0;
+    for (const op of pending) {
+      let task: Task | undefined;
+      if (op.op.case === 'operationRestore') {
+        task = {
+          kind: 'restore',
+          repoId: op.repoId,
+          planId: op.planId,
+          snapshotId: op.snapshotId,
+          path: op.op.value.path,
+          target: op.op.value.target,
+        };
+      } else if (op.op.case === 'operationRunCommand') {
+        task = { kind: 'run-command', repoId: op.repoId, command: op.op.value.command };
+      }
+      try {
+        if (!task) throw new Error('not adoptable');
+        this.lifecycle.submit(task, { adopt: op, priority: Priority.interactive, runAt: this.clock.now() });
+        adopted++;
+      } catch {
+        oplog.delete(op.id);
+      }
+    }
+    return adopted;
   }
 
   private scheduleGc(runAt: number): void {

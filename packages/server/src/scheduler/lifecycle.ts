@@ -45,6 +45,8 @@ export interface SubmitOptions {
   flowId?: bigint;
   /** Stable job id for recurring work (e.g. `backup:<planId>`); default `op:<id>`. */
   jobId?: string;
+  /** Re-adopt this stored PENDING op instead of creating one (queue persisted across restarts). */
+  adopt?: Operation;
 }
 
 export interface Submitted {
@@ -133,8 +135,8 @@ export class OpLifecycle {
     const ctx = resolveTask(config, task);
     const handler = handlerFor(task.kind);
     const runAt = options.runAt ?? clock.now();
-    let op = handler.prototype(task as never, { config, ...ctx }) ?? undefined;
-    if (op) {
+    let op = options.adopt ?? handler.prototype(task as never, { config, ...ctx }) ?? undefined;
+    if (op && !options.adopt) {
       op.repoId = ctx.repo?.id ?? '';
       op.repoGuid = ctx.repo?.guid ?? '';
       op.instanceId = config.instance;
