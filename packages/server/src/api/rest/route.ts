@@ -1,0 +1,85 @@
+// One declarative route: zod schemas for params/query/body (validated here, exported to OpenAPI) + a thin handler.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { badRequest } from './http-error.js';
+
+export type AuthMode = 'none' | 'any' | 'session';
+
+export interface AuthInfo {
+  username: string;
+  source: 'browser-session' | 'api-key' | 'auth-disabled';
+  sessionToken?: string;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Non-JSON bodies (tar streams, SSE). */
+  contentType?: string;
+}
+
+export interface HandlerCtx<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  auth: AuthInfo;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path below /api/v1, Fastify style (`/repositories/:shortId`). */
+  url: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  auth?: AuthMode;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** First entry is the success status. */
+  responses: Record<number, ResponseSpec>;
+  /** Returns the JSON body (sent with the first response status), or the reply when it sent itself. */
+  handler: (ctx: HandlerCtx<P, Q, B>) => Promise<unknown> | unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any>;
+
+export const route = <P, Q, B>(def: RouteDef<P, Q, B>): AnyRoute => def as AnyRoute;
+
+/** Names every bad field: `config.path: Invalid input: expected string, received undefined`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (r.success) return r.data;
+  const details = describeIssues(r.error);
+  throw badRequest(`Invalid ${where}: ${details}`, details);
+}
+
+export type Authenticate = (req: FastifyRequest, mode: AuthMode) => AuthInfo | undefined;
+
+/** Registers a route on an instance already prefixed with /api/v1. */
+export function mount(app: FastifyInstance, def: AnyRoute, authenticate: Authenticate): void {
+  const success = Number(Object.keys(def.responses)[0] ?? 200);
+  app.route({
+    method: def.method,
+    url: def.url,
+    handler: async (req, reply) => {
+      const auth = authenticate(req, def.auth ?? 'any') as AuthInfo;
+      const params = parseWith(def.params, req.params, 'path parameters') as unknown;
+      const query = parseWith(def.query, req.query, 'query') as unknown;
+      const body = parseWith(def.body, req.body, 'body') as unknown;
+      const out = await def.handler({ params, query, body, auth, req, reply });
+      if (reply.sent || out === reply) return reply;
+      return reply.code(success).send(out);
+    },
+  });
+}

@@ -1,0 +1,179 @@
+// Repository DTOs and backend configs (Zerobyte §4.1/§4.2); `type` is accepted as an alias of `backend` (seed 002).
+import { z } from 'zod';
+import { CompressionMode, Timestamp } from './common.js';
+
+const Limit = z.object({
+  enabled: z.boolean().default(false),
+  value: z.number().positive().default(1),
+  unit: z.enum(['Kbps', 'Mbps', 'Gbps']).default('Mbps'),
+});
+
+const common = {
+  isExistingRepository: z.boolean().optional(),
+  customPassword: z.string().min(1).optional(),
+  cacert: z.string().optional(),
+  insecureTls: z.boolean().optional(),
+  uploadLimit: Limit.optional(),
+  downloadLimit: Limit.optional(),
+};
+
+const s3Fields = {
+  endpoint: z.string().min(1).default('s3.amazonaws.com'),
+  bucket: z.string().min(1),
+  region: z.string().optional(),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+};
+
+export const LocalConfig = z.object({ backend: z.literal('local'), path: z.string().min(1), ...common });
+export const S3Config = z.object({ backend: z.literal('s3'), ...s3Fields, ...common });
+export const R2Config = z.object({ backend: z.literal('r2'), ...s3Fields, ...common });
+export const GcsConfig = z.object({
+  backend: z.literal('gcs'),
+  bucket: z.string().min(1),
+  projectId: z.string().min(1),
+  credentialsJson: z.string().min(1),
+  ...common,
+});
+export const AzureConfig = z.object({
+  backend: z.literal('azure'),
+  container: z.string().min(1),
+  accountName: z.string().min(1),
+  accountKey: z.string().min(1),
+  endpointSuffix: z.string().optional(),
+  ...common,
+});
+export const RcloneConfig = z.object({
+  backend: z.literal('rclone'),
+  remote: z.string().min(1),
+  path: z.string().default(''),
+  ...common,
+});
+export const RestConfig = z.object({
+  backend: z.literal('rest'),
+  url: z.url(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  path: z.string().optional(),
+  ...common,
+});
+export const SftpConfig = z.object({
+  backend: z.literal('sftp'),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535).default(22),
+  user: z.string().min(1),
+  path: z.string().min(1),
+  privateKey: z.string().min(1),
+  skipHostKeyCheck: z.boolean().default(false),
+  knownHosts: z.string().optional(),
+  allowLegacySshRsa: z.boolean().default(false),
+  ...common,
+});
+
+const BACKENDS = ['local', 's3', 'r2', 'gcs', 'azure', 'rclone', 'rest', 'sftp'] as const;
+export const BackendType = z.enum(BACKENDS);
+
+/** Seed 002 spells the discriminator `type` and the GCS key `credentials`; Zerobyte spells them `backend`/`credentialsJson`. */
+function normalize(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const o = { ...(v as Record<string, unknown>) };
+  if (o.backend === undefined && typeof o.type === 'string') o.backend = o.type;
+  delete o.type;
+  if (o.backend === 'gcs' && o.credentialsJson === undefined && o.credentials !== undefined) {
+    o.credentialsJson = typeof o.credentials === 'string' ? o.credentials : JSON.stringify(o.credentials);
+    delete o.credentials;
+  }
+  return o;
+}
+
+export const RepositoryConfig = z.preprocess(
+  normalize,
+  z.discriminatedUnion('backend', [
+    LocalConfig,
+    S3Config,
+    R2Config,
+    GcsConfig,
+    AzureConfig,
+    RcloneConfig,
+    RestConfig,
+    SftpConfig,
+  ]),
+);
+export type RepositoryConfig = z.infer<typeof RepositoryConfig>;
+
+/** PATCH: any subset of the fields; merged over the stored config, then validated as a whole. */
+export const RepositoryConfigPatch = z.preprocess(normalize, z.record(z.string(), z.unknown()));
+
+export const CreateRepositoryBody = z.object({
+  name: z.string().trim().min(1).max(128),
+  compressionMode: CompressionMode.optional(),
+  config: RepositoryConfig,
+});
+
+export const UpdateRepositoryBody = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(128).optional(),
+    compressionMode: CompressionMode.nullable().optional(),
+    config: RepositoryConfigPatch.optional(),
+  })
+  .strict();
+
+export const Repository = z.object({
+  id: z.string(),
+  shortId: z.string(),
+  provisioningId: z.string().nullable(),
+  name: z.string(),
+  type: BackendType,
+  config: z.record(z.string(), z.unknown()),
+  compressionMode: CompressionMode.nullable(),
+  status: z.enum(['healthy', 'error', 'unknown', 'doctor', 'cancelled']).nullable(),
+  lastChecked: Timestamp.nullable(),
+  lastError: z.string().nullable(),
+  doctorResult: z
+    .object({
+      success: z.boolean(),
+      steps: z.array(
+        z.object({
+          step: z.string(),
+          success: z.boolean(),
+          output: z.string().nullable(),
+          error: z.string().nullable(),
+        }),
+      ),
+      completedAt: Timestamp,
+    })
+    .nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  /** Restora: the config repo this repository is. */
+  repoId: z.string(),
+});
+export type Repository = z.infer<typeof Repository>;
+
+export const CreatedRepository = z.object({
+  message: z.string(),
+  repository: z.object({ id: z.string(), shortId: z.string(), name: z.string() }),
+});
+
+export const RepositoryStats = z
+  .object({
+    total_size: z.number(),
+    total_uncompressed_size: z.number(),
+    compression_ratio: z.number(),
+    compression_progress: z.number(),
+    compression_space_saving: z.number(),
+    total_blob_count: z.number(),
+    total_file_count: z.number(),
+    snapshots_count: z.number(),
+  })
+  .partial()
+  .loose();
+
+export const RcloneRemote = z.object({ name: z.string(), type: z.string() });
+export const UnlockResult = z.object({ success: z.boolean(), message: z.string() });
+export const DoctorStarted = z.object({
+  taskId: z.string(),
+  status: z.literal('started'),
+  message: z.string(),
+  repositoryId: z.string(),
+});

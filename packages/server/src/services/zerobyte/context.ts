@@ -1,0 +1,49 @@
+// What the Zerobyte use-cases share: config, oplog, engine, sidecar metadata and restic options.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Repo } from '@restora/proto';
+import type { Restic } from '@restora/restic';
+import type { ConfigStore } from '../../config/types.js';
+import type { Engine } from '../../engine.js';
+import type { OpLog } from '../../oplog/types.js';
+import type { AdapterOptions } from '../../tasks/restic-adapter.js';
+import { resticForRepo } from '../../tasks/restic-adapter.js';
+import type { MetaStore } from './meta-store.js';
+
+/** The engine surface these use-cases need (tests pass fakes). */
+export type EnginePort = Pick<
+  Engine,
+  'runBackup' | 'forget' | 'cancel' | 'unlock' | 'runRepoTask' | 'scheduler' | 'upcoming'
+>;
+
+export interface ZbContext {
+  config: ConfigStore;
+  oplog: OpLog;
+  engine: EnginePort;
+  meta: MetaStore;
+  /** Data dir; `zerobyte/` below it holds the default restic password and per-repo key files. */
+  dataDir: string;
+  restic: AdapterOptions;
+  now: () => number;
+  /** rclone binary and config for `rclone listremotes` (defaults: `rclone`, its own default config). */
+  rclone?: { binary?: string; configFile?: string };
+}
+
+/** A @restora/restic instance for a config repo (uri, password, env, flags, command prefix). */
+export const resticOf = (ctx: ZbContext, repo: Repo): Restic => resticForRepo(repo, ctx.restic);
+
+export const secretsDir = (ctx: ZbContext) => path.join(ctx.dataDir, 'zerobyte', 'secrets');
+
+/** The instance-wide restic password used when a repository has no customPassword (like Zerobyte's org password). */
+export function defaultResticPassword(ctx: ZbContext): string {
+  const file = path.join(ctx.dataDir, 'zerobyte', 'restic.pass');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const pw = randomBytes(32).toString('hex');
+    fs.writeFileSync(file, `${pw}\n`, { mode: 0o600, flag: 'wx' });
+    return pw;
+  }
+}

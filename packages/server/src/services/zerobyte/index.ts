@@ -1,0 +1,44 @@
+// The Zerobyte use-cases, composed once over the shared context.
+import type { ZbContext } from './context.js';
+import { DoctorService } from './doctor.js';
+import { MirrorService } from './mirrors.js';
+import { NotificationService } from './notifications.js';
+import { RepositoryService } from './repositories.js';
+import { ScheduleService } from './schedules.js';
+import { SnapshotService } from './snapshots.js';
+import { TaskCenter } from './tasks.js';
+
+export type { ZbContext, EnginePort } from './context.js';
+export { MetaStore } from './meta-store.js';
+export type { TaskDto } from './task-dto.js';
+
+export interface ZerobyteServices {
+  repositories: RepositoryService;
+  snapshots: SnapshotService;
+  doctor: DoctorService;
+  schedules: ScheduleService;
+  mirrors: MirrorService;
+  notifications: NotificationService;
+  tasks: TaskCenter;
+  close(): void;
+}
+
+export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
+  const tasks = new TaskCenter(ctx);
+  const repositories = new RepositoryService(ctx);
+  const schedules = new ScheduleService(ctx, repositories);
+  const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
+  return {
+    repositories,
+    snapshots: new SnapshotService(ctx, repositories, tasks),
+    doctor: new DoctorService(ctx, repositories, tasks),
+    schedules,
+    mirrors,
+    notifications: new NotificationService(ctx, schedules),
+    tasks,
+    close: () => {
+      mirrors.close();
+      tasks.close();
+    },
+  };
+}

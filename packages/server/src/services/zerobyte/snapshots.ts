@@ -1,0 +1,288 @@
+// Snapshots of a repository: list/get (DTO §4.3), files, dump stream, and restore/delete/tag as tasks.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Snapshot } from '@restora/restic';
+import { atLeast } from '@restora/restic';
+import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { resticOf, type ZbContext } from './context.js';
+import { shortIdOf } from './ids.js';
+import type { RepositoryService } from './repositories.js';
+import type { TaskCenter } from './tasks.js';
+
+export interface SnapshotDto {
+  id: string;
+  short_id: string;
+  time: number;
+  paths: string[];
+  size: number;
+  duration: number;
+  tags: string[];
+  retentionCategories: string[];
+  summary: Record<string, unknown>;
+  hostname?: string;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+function toDto(s: Snapshot, withHost = false): SnapshotDto {
+  const sum = s.summary ?? {};
+  const start = Date.parse(String(sum.backup_start ?? sum.backupStart ?? ''));
+  const end = Date.parse(String(sum.backup_end ?? sum.backupEnd ?? ''));
+  return {
+    id: s.id,
+    short_id: s.shortId || s.id.slice(0, 8),
+    time: Date.parse(s.time),
+    paths: s.paths,
+    size: num(sum.total_bytes_processed ?? sum.totalBytesProcessed),
+    duration: Number.isFinite(start) && Number.isFinite(end) ? end - start : 0,
+    tags: s.tags ?? [],
+    retentionCategories: [],
+    summary: sum,
+    ...(withHost && s.hostname ? { hostname: s.hostname } : {}),
+  };
+}
+
+export interface RestoreInput {
+  snapshotId: string;
+  include?: string[];
+  exclude?: string[];
+  excludeXattr?: string[];
+  selectedItemKind?: 'file' | 'dir';
+  delete?: boolean;
+  targetPath?: string;
+  overwrite?: 'always' | 'if-changed' | 'if-newer' | 'never';
+}
+
+export class SnapshotService {
+  constructor(
+    private readonly ctx: ZbContext,
+    private readonly repos: RepositoryService,
+    private readonly tasks: TaskCenter,
+  ) {}
+
+  /** All snapshots, newest first; `backupId` (a schedule shortId) keeps that schedule's (plan's) snapshots. */
+  async list(ref: string, backupId?: string): Promise<SnapshotDto[]> {
+    const repo = this.repos.resolve(ref);
+    let tags: string[][] | undefined;
+    if (backupId) {
+      const plan = this.ctx.config
+        .get()
+        .plans.find((p) => shortIdOf('plan', p.id) === backupId || p.id === backupId);
+      if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', backupId);
+      tags = [[`plan:${plan.id}`]];
+    }
+    const list = await resticOf(this.ctx, repo).snapshots({
+      ...(tags ? { tags } : {}),
+      signal: AbortSignal.timeout(300_000),
+    });
+    return list.map((s) => toDto(s)).sort((a, b) => b.time - a.time);
+  }
+
+  private async find(ref: string, snapshotId: string): Promise<Snapshot> {
+    if (!/^[0-9a-f]{4,64}$/i.test(snapshotId))
+      throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
+    const repo = this.repos.resolve(ref);
+    const list = await resticOf(this.ctx, repo).snapshots({ signal: AbortSignal.timeout(300_000) });
+    const hit = list.filter((s) => s.id.startsWith(snapshotId.toLowerCase()));
+    if (hit.length !== 1 || !hit[0]) throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
+    return hit[0];
+  }
+
+  async get(ref: string, snapshotId: string): Promise<SnapshotDto> {
+    return toDto(await this.find(ref, snapshotId), true);
+  }
+
+  /** One directory level of a snapshot (`restic ls <snap> <dir>`), paginated. */
+  async files(ref: string, snapshotId: string, dir: string | undefined, offset: number, limit: number) {
+    const snap = await this.find(ref, snapshotId);
+    const repo = this.repos.resolve(ref);
+    const at = dir && dir !== '' ? path.posix.normalize(dir.startsWith('/') ? dir : `/${dir}`) : '/';
+    const files: Record<string, unknown>[] = [];
+    for await (const node of resticOf(this.ctx, repo).ls(snap.id, {
+      path: at,
+      signal: AbortSignal.timeout(300_000),
+    })) {
+      if (node.path === at) continue;
+      if (path.posix.dirname(node.path) !== at) continue;
+      files.push({
+        name: node.name,
+        type: node.type,
+        path: node.path,
+        ...(node.uid !== undefined ? { uid: node.uid } : {}),
+        ...(node.gid !== undefined ? { gid: node.gid } : {}),
+        ...(node.size !== undefined ? { size: node.size } : {}),
+        ...(node.mode !== undefined ? { mode: node.mode } : {}),
+        ...(node.mtime ? { mtime: Date.parse(node.mtime) } : {}),
+        ...(node.atime ? { atime: Date.parse(node.atime) } : {}),
+        ...(node.ctime ? { ctime: Date.parse(node.ctime) } : {}),
+      });
+    }
+    files.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    return {
+      snapshot: {
+        id: snap.id,
+        short_id: snap.shortId || snap.id.slice(0, 8),
+        time: snap.time,
+        ...(snap.hostname ? { hostname: snap.hostname } : {}),
+        paths: snap.paths,
+      },
+      files: files.slice(offset, offset + limit),
+      offset,
+      limit,
+      total: files.length,
+      hasMore: offset + limit < files.length,
+    };
+  }
+
+  /** `restic dump`: a tar of a folder or the raw bytes of a file; destroying the stream stops restic. */
+  async dump(
+    ref: string,
+    snapshotId: string,
+    p: string | undefined,
+    kind: 'file' | 'dir' | undefined,
+  ): Promise<{ stream: Readable; filename: string; contentType: string }> {
+    const snap = await this.find(ref, snapshotId);
+    const repo = this.repos.resolve(ref);
+    const target = p && p !== '' ? path.posix.normalize(p.startsWith('/') ? p : `/${p}`) : '/';
+    let k = kind;
+    if (!k) {
+      if (target === '/') k = 'dir';
+      else {
+        const parent = path.posix.dirname(target);
+        let found: string | undefined;
+        for await (const n of resticOf(this.ctx, repo).ls(snap.id, {
+          path: parent,
+          signal: AbortSignal.timeout(300_000),
+        }))
+          if (n.path === target) found = n.type;
+        if (!found) throw new NotFoundError(`Path not found in snapshot: ${target}`, 'path', target);
+        k = found === 'dir' ? 'dir' : 'file';
+      }
+    }
+    const restic = resticOf(this.ctx, repo);
+    const base = target === '/' ? 'snapshot' : path.posix.basename(target);
+    if (k === 'dir') {
+      return {
+        stream: restic.dump(snap.id, target, { archive: 'tar' }),
+        filename: `${base}.tar`,
+        contentType: 'application/x-tar',
+      };
+    }
+    return { stream: restic.dump(snap.id, target), filename: base, contentType: 'application/octet-stream' };
+  }
+
+  /** Restore as a task: to the original location unless targetPath; include/exclude/overwrite. */
+  async restore(ref: string, input: RestoreInput): Promise<{ restoreId: string; status: 'started' }> {
+    const repo = this.repos.resolve(ref);
+    const snap = await this.find(ref, input.snapshotId);
+    const target = input.targetPath ?? '/';
+    if (!path.isAbsolute(target)) throw new InvalidArgumentError('targetPath must be an absolute path');
+    const blocked = [path.join(this.ctx.dataDir), '/proc', '/sys', '/dev'];
+    if (input.targetPath && blocked.some((b) => target === b || target.startsWith(`${b}/`)))
+      throw new InvalidArgumentError(`targetPath ${target} is not allowed`);
+    const restic = resticOf(this.ctx, repo);
+    const version = (await restic.version()).resticVersion;
+    if ((input.overwrite && input.overwrite !== 'always') || input.delete) {
+      if (!atLeast(version, '0.17.0'))
+        throw new InvalidArgumentError(
+          `overwrite "${input.overwrite ?? 'always'}" / delete need restic >= 0.17 (this is ${version})`,
+        );
+    }
+    const extra = [
+      ...(input.overwrite && input.overwrite !== 'always' ? ['--overwrite', input.overwrite] : []),
+      ...(input.delete ? ['--delete'] : []),
+      ...(input.excludeXattr ?? []).flatMap((x) => ['--exclude-xattr', x]),
+    ];
+    const t = this.tasks.submit({
+      kind: 'restore',
+      resourceType: 'repository',
+      resourceId: shortIdOf('repo', repo.id),
+      repoId: repo.id,
+      input: {
+        snapshotId: snap.id,
+        targetPath: target,
+        include: input.include ?? [],
+        exclude: input.exclude ?? [],
+      },
+      run: async (rt) => {
+        fs.mkdirSync(target, { recursive: true });
+        const r = await restic.with({ extraArgs: [...(restic.options.extraArgs ?? []), ...extra] }).restore({
+          snapshotId: snap.id,
+          targetDir: target,
+          ...(input.include?.length ? { include: input.include } : {}),
+          ...(input.exclude?.length ? { exclude: input.exclude } : {}),
+          signal: rt.signal,
+          onProgress: (m) => {
+            if (m.messageType === 'status')
+              rt.progress({
+                seconds_elapsed: m.secondsElapsed ?? 0,
+                percent_done: m.percentDone,
+                total_files: m.totalFiles ?? 0,
+                files_restored: m.filesRestored ?? 0,
+                total_bytes: m.totalBytes ?? 0,
+                bytes_restored: m.bytesRestored ?? 0,
+              });
+          },
+        });
+        rt.progress({
+          percent_done: 1,
+          total_bytes: r.totalBytes ?? 0,
+          bytes_restored: r.bytesRestored ?? 0,
+        });
+        return { ...r, targetPath: target };
+      },
+    });
+    return { restoreId: t.id, status: 'started' };
+  }
+
+  /** Forgets snapshots (no prune) as one task, then re-indexes the repo for the operation history. */
+  deleteSnapshots(ref: string, snapshotIds: string[]): { taskId: string; status: 'started' } {
+    const repo = this.repos.resolve(ref);
+    const t = this.tasks.submit({
+      kind: 'deleteSnapshots',
+      resourceType: 'repository',
+      resourceId: shortIdOf('repo', repo.id),
+      repoId: repo.id,
+      input: { snapshotIds },
+      run: async (rt) => {
+        const r = await resticOf(this.ctx, repo).forget({ snapshotIds, signal: rt.signal });
+        return { removed: r.removed };
+      },
+      onDone: () => this.afterChange(repo.id),
+    });
+    return { taskId: t.id, status: 'started' };
+  }
+
+  tag(ref: string, body: { snapshotIds: string[]; add?: string[]; remove?: string[]; set?: string[] }) {
+    const repo = this.repos.resolve(ref);
+    if (body.set === undefined && !body.add?.length && !body.remove?.length)
+      throw new InvalidArgumentError('give at least one of add, remove or set');
+    if (body.set !== undefined && (body.add?.length || body.remove?.length))
+      throw new InvalidArgumentError('set cannot be combined with add or remove');
+    const t = this.tasks.submit({
+      kind: 'tagSnapshots',
+      resourceType: 'repository',
+      resourceId: shortIdOf('repo', repo.id),
+      repoId: repo.id,
+      input: body,
+      run: async (rt) => {
+        const r = await resticOf(this.ctx, repo).tag({
+          snapshotIds: body.snapshotIds,
+          ...(body.set !== undefined ? { set: body.set } : {}),
+          ...(body.add?.length ? { add: body.add } : {}),
+          ...(body.remove?.length ? { remove: body.remove } : {}),
+          signal: rt.signal,
+        });
+        return { changedSnapshots: r.changedSnapshots };
+      },
+      onDone: () => this.afterChange(repo.id),
+    });
+    return { taskId: t.id, status: 'started' as const };
+  }
+
+  private afterChange(repoId: string): void {
+    this.repos.invalidate(repoId);
+    void this.ctx.engine.runRepoTask(repoId, 'index-snapshots').catch(() => undefined);
+  }
+}

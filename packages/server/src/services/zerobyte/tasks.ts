@@ -1,0 +1,250 @@
+// Task feed of the REST API: engine operations (oplog) plus this API's own repository jobs (doctor, tag,
+// delete, restore, mirror sync), which run on the engine's scheduler under the same per-repo lock.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { OperationStatus } from '@restora/proto';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { Priority } from '../../scheduler/priority.js';
+import type { ZbContext } from './context.js';
+import { ACTIVE, isWarningOp, opToTask, outcomeOf, type TaskDto } from './task-dto.js';
+
+export interface JobRuntime {
+  signal: AbortSignal;
+  /** Live progress (pushed over SSE at most every 250 ms). */
+  progress(p: Record<string, unknown>): void;
+}
+
+export interface JobSpec {
+  kind: string;
+  resourceType: TaskDto['resourceType'];
+  resourceId: string;
+  /** Config repo whose lock the job takes. */
+  repoId: string;
+  input: Record<string, unknown>;
+  run(rt: JobRuntime): Promise<Record<string, unknown> | void>;
+  /** Called with the final task (success or not). */
+  onDone?(t: TaskDto): void;
+}
+
+interface OwnTask {
+  dto: TaskDto;
+  jobId: string;
+  controller?: AbortController;
+  warning: boolean;
+}
+
+const HISTORY_MAX = 1000;
+const PUSH_INTERVAL_MS = 250;
+
+export class TaskCenter {
+  private readonly own = new Map<string, OwnTask>();
+  private readonly events = new EventEmitter();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly ctx: ZbContext) {
+    this.events.setMaxListeners(0);
+    this.unsubscribe = ctx.oplog.subscribe((e) => {
+      if (e.type === 'deleted') return;
+      for (const op of e.operations) this.events.emit('task', opToTask(op));
+    });
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** Listens to every task change; returns the unsubscribe function. */
+  onChange(listener: (t: TaskDto) => void): () => void {
+    this.events.on('task', listener);
+    return () => this.events.off('task', listener);
+  }
+
+  private emit(t: OwnTask): void {
+    t.dto.updatedAt = this.ctx.now();
+    this.events.emit('task', { ...t.dto });
+  }
+
+  /** Queues a job; 409 when the same kind already runs on the same resource. */
+  submit(spec: JobSpec): TaskDto {
+    const operationKey = `${spec.kind}:${spec.resourceId}`;
+    const busy = [...this.own.values()].find(
+      (t) => t.dto.operationKey === operationKey && ACTIVE.includes(t.dto.status),
+    );
+    if (busy)
+      throw new ConflictError(
+        `${spec.kind} is already in progress for this ${spec.resourceType.replace('_', ' ')}`,
+      );
+    const now = this.ctx.now();
+    const id = randomUUID();
+    const t: OwnTask = {
+      jobId: `zb:${id}`,
+      warning: false,
+      dto: {
+        id,
+        kind: spec.kind,
+        status: 'queued',
+        resourceType: spec.resourceType,
+        resourceId: spec.resourceId,
+        operationKey,
+        targetAgentId: null,
+        input: spec.input,
+        progress: null,
+        result: null,
+        error: null,
+        cancellationRequested: false,
+        createdAt: now,
+        startedAt: null,
+        updatedAt: now,
+        finishedAt: null,
+      },
+    };
+    this.own.set(id, t);
+    this.trim();
+    this.ctx.engine.scheduler.schedule({
+      id: t.jobId,
+      lockKey: `repo:${spec.repoId}`,
+      priority: Priority.interactive,
+      runAt: now,
+      run: async (signal) => {
+        t.dto.status = t.dto.cancellationRequested ? 'cancelling' : 'running';
+        t.dto.startedAt = this.ctx.now();
+        this.emit(t);
+        let last = 0;
+        try {
+          const result = await spec.run({
+            signal,
+            progress: (p) => {
+              t.dto.progress = p;
+              const now2 = this.ctx.now();
+              if (now2 - last >= PUSH_INTERVAL_MS) {
+                last = now2;
+                this.emit(t);
+              }
+            },
+          });
+          t.dto.status = 'succeeded';
+          t.dto.result = result ?? {};
+        } catch (err) {
+          t.dto.status = signal.aborted ? 'cancelled' : 'failed';
+          t.dto.error = signal.aborted ? 'cancelled' : ((err as Error).message ?? String(err));
+        }
+        t.dto.finishedAt = this.ctx.now();
+        this.emit(t);
+        spec.onDone?.({ ...t.dto });
+      },
+      onCancelled: () => {
+        t.dto.status = 'cancelled';
+        t.dto.error = 'cancelled before it started';
+        t.dto.finishedAt = this.ctx.now();
+        this.emit(t);
+        spec.onDone?.({ ...t.dto });
+      },
+    });
+    this.emit(t);
+    return { ...t.dto };
+  }
+
+  private trim(): void {
+    if (this.own.size <= HISTORY_MAX) return;
+    for (const [id, t] of this.own) {
+      if (this.own.size <= HISTORY_MAX) break;
+      if (!ACTIVE.includes(t.dto.status)) this.own.delete(id);
+    }
+  }
+
+  /** Active tasks (own jobs + pending/running operations), filtered. */
+  active(
+    filter: Partial<Pick<TaskDto, 'kind' | 'resourceType' | 'resourceId' | 'operationKey'>> = {},
+  ): TaskDto[] {
+    const ops = this.ctx.oplog
+      .query({ statuses: [OperationStatus.STATUS_PENDING, OperationStatus.STATUS_INPROGRESS] })
+      .map(opToTask);
+    const mine = [...this.own.values()]
+      .filter((t) => ACTIVE.includes(t.dto.status))
+      .map((t) => ({ ...t.dto }));
+    return [...ops, ...mine].filter((t) =>
+      (Object.entries(filter) as [keyof TaskDto, unknown][]).every(([k, v]) => v === undefined || t[k] === v),
+    );
+  }
+
+  get(id: string): TaskDto {
+    const t = this.own.get(id);
+    if (t) return { ...t.dto };
+    if (/^\d+$/.test(id)) {
+      const op = this.ctx.oplog.get(BigInt(id));
+      if (op) return opToTask(op);
+    }
+    throw new NotFoundError('Task not found', 'task', id);
+  }
+
+  /** Finished tasks, newest first, with Zerobyte's outcome. */
+  history(filter: { kind?: string; outcome?: string }, page: number, pageSize: number) {
+    const ops = this.ctx.oplog
+      .query({}, { order: 'desc', limit: 2000 })
+      .filter((op) => !['queued', 'running'].includes(opToTask(op).status))
+      .map((op) => ({ t: opToTask(op), warning: isWarningOp(op) }));
+    const mine = [...this.own.values()]
+      .filter((t) => !ACTIVE.includes(t.dto.status))
+      .map((t) => ({ t: { ...t.dto }, warning: t.warning }));
+    const all = [...ops, ...mine]
+      .map(({ t, warning }) => ({
+        id: t.id,
+        kind: t.kind,
+        outcome: outcomeOf(t, warning),
+        target: {
+          kind: t.resourceType === 'backup_schedule' ? 'backupSchedule' : 'repository',
+          id: t.resourceId,
+        },
+        status: t.status,
+        createdAt: t.createdAt,
+        startedAt: t.startedAt,
+        finishedAt: t.finishedAt,
+        message: t.error,
+      }))
+      .filter(
+        (i) => (!filter.kind || i.kind === filter.kind) && (!filter.outcome || i.outcome === filter.outcome),
+      )
+      .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+    const totalPages = Math.max(1, Math.ceil(all.length / pageSize));
+    return {
+      organizationId: 'default',
+      items: all.slice((page - 1) * pageSize, page * pageSize),
+      page,
+      pageSize,
+      totalItems: all.length,
+      totalPages,
+    };
+  }
+
+  /** Requests cancellation; 409 when the task is not active. */
+  cancel(id: string): { status: 'cancelling' } {
+    const t = this.own.get(id);
+    if (t) {
+      if (!ACTIVE.includes(t.dto.status))
+        throw new ConflictError('Task is not cancellable: it already finished');
+      t.dto.cancellationRequested = true;
+      if (t.dto.status === 'running') t.dto.status = 'cancelling';
+      this.emit(t);
+      this.ctx.engine.scheduler.cancel(t.jobId, 'user');
+      return { status: 'cancelling' };
+    }
+    const dto = this.get(id);
+    if (!ACTIVE.includes(dto.status)) throw new ConflictError('Task is not cancellable: it already finished');
+    if (this.ctx.engine.cancel(BigInt(id)) === 'unknown') throw new ConflictError('Task is not cancellable');
+    return { status: 'cancelling' };
+  }
+
+  /** The active own task of a kind on a resource (doctor cancel). */
+  findActive(kind: string, resourceId: string): TaskDto | undefined {
+    const t = [...this.own.values()].find(
+      (x) => x.dto.kind === kind && x.dto.resourceId === resourceId && ACTIVE.includes(x.dto.status),
+    );
+    return t ? { ...t.dto } : undefined;
+  }
+
+  markWarning(id: string): void {
+    const t = this.own.get(id);
+    if (t) t.warning = true;
+  }
+}
