@@ -53,6 +53,24 @@ describe('Restic with a fake binary', () => {
     expect(out.args.join(' ')).not.toContain('pw-123');
   });
 
+  it('passes every repository syntax through unchanged', async () => {
+    const repos = [
+      '/srv/repo',
+      'local:/srv/repo',
+      'rest:https://user:pass@host:8000/my_repo/',
+      'sftp:user@host:/srv/restic-repo',
+      's3:s3.amazonaws.com/bucket/prefix',
+      'rclone:remote:path',
+      'b2:bucket:path',
+    ];
+    for (const repository of repos) {
+      const out = JSON.parse((await make({ repository }).run(['snapshots'])).stdout) as {
+        env: Record<string, string>;
+      };
+      expect(out.env.RESTIC_REPOSITORY).toBe(repository);
+    }
+  });
+
   it('builds resticpy-shaped argv for backup and forget', async () => {
     const env = { FAKE_MODE: '' };
     const res = await make()
