@@ -9,10 +9,28 @@ import { scheduleText } from '../lib/schedule-text.js';
 import { href } from '../router.js';
 
 /** A plan: what it backs up, "Backup now", and its live operation tree. */
-export default function PlanView({ config, plan }: { config: Config; plan: Plan }) {
+export default function PlanView({
+  config,
+  plan,
+  List = OperationList,
+  pageSize = 1000,
+}: {
+  config: Config;
+  plan: Plan;
+  /** Swappable for the bench's non-virtualised peer. */
+  List?: typeof OperationList;
+  /** Newest ops fetched first so the view opens fast; 0 = whole history at once. */
+  pageSize?: number;
+}) {
   const { backrest } = useClients();
   const repo = config.repos.find((r) => r.id === plan.repo);
-  const ops = useOperations({ planId: plan.id, ...(repo?.guid ? { repoGuid: repo.guid } : {}) });
+  const selector = { planId: plan.id, ...(repo?.guid ? { repoGuid: repo.guid } : {}) };
+  const [all, setAll] = useState(pageSize === 0);
+  const recent = useOperations(selector, { lastN: pageSize, enabled: !all });
+  const full = useOperations(selector, { enabled: all });
+  // Keep showing the newest page while the whole history loads.
+  const ops = all && !full.data && recent.data ? recent : all ? full : recent;
+  const more = !all && (recent.data?.length ?? 0) >= pageSize;
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -84,7 +102,15 @@ export default function PlanView({ config, plan }: { config: Config; plan: Plan 
       ) : ops.isError ? (
         <Alert color="red">{errorMessage(ops.error)}</Alert>
       ) : (
-        <OperationList ops={ops.data} />
+        <List ops={ops.data} />
+      )}
+      {more && (
+        <Button variant="subtle" onClick={() => setAll(true)} style={{ alignSelf: 'center' }}>
+          Load older operations
+        </Button>
+      )}
+      {all && full.isFetching && (
+        <Loader size="sm" aria-label="Loading older operations" style={{ alignSelf: 'center' }} />
       )}
     </Stack>
   );
