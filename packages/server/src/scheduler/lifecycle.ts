@@ -1,17 +1,22 @@
 import { OperationStatus } from '@restora/proto';
-import type { Config, Operation, Plan, Repo } from '@restora/proto';
-import { NotFoundError } from '../errors.js';
+import type { Config, Operation, Repo } from '@restora/proto';
 import { describeDelay, executeHooks, HookControlError } from '../hooks/executor.js';
 import type { HandlerOptions } from '../hooks/handlers/index.js';
 import type { LogStore, LogWriter, OpLog } from '../oplog/types.js';
 import { errorMessage } from '../tasks/convert.js';
 import { handlerFor } from '../tasks/registry.js';
 import type { ResticPort } from '../tasks/restic-port.js';
-import type { FollowUp, Task, TaskOf, TaskResult, TaskRuntime } from '../tasks/types.js';
+import type { FollowUp, Task, TaskResult, TaskRuntime } from '../tasks/types.js';
 import type { Clock } from './clock.js';
-import { Priority } from './priority.js';
 import type { Scheduler } from './scheduler.js';
+import { DEFAULT_PRIORITY, resolveTask, taskName } from './task-info.js';
+import type { Resolved } from './task-info.js';
+import { armWatchdog } from './watchdog.js';
+import type { TaskTimeout } from './watchdog.js';
 import { cancelReasonOf } from './scheduler.js';
+
+export { resolveTask, taskName } from './task-info.js';
+export { TaskTimeout } from './watchdog.js';
 
 export interface LifecycleDeps {
   scheduler: Scheduler;
@@ -29,14 +34,6 @@ export interface LifecycleDeps {
   timeouts?: Partial<Record<Task['kind'], number>>;
   /** Abort a backup or restore whose progress stops for this long (default: off). */
   stallTimeoutMs?: number;
-}
-
-/** Abort reason of a task that hit its time limit or stalled. */
-export class TaskTimeout extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TaskTimeout';
-  }
 }
 
 export interface SubmitOptions {
@@ -57,65 +54,7 @@ export interface Submitted {
   done: Promise<Operation | undefined>;
 }
 
-const DEFAULT_PRIORITY: Record<Task['kind'], number> = {
-  backup: Priority.default,
-  'index-snapshots': Priority.indexSnapshots,
-  forget: Priority.forget,
-  prune: Priority.prune,
-  check: Priority.check,
-  stats: Priority.stats,
-  restore: Priority.interactive,
-  unlock: Priority.interactive,
-  'run-command': Priority.interactive,
-  'collect-garbage': Priority.default,
-};
-
-const TASK_NAMES: Record<Task['kind'], (t: Task) => string> = {
-  backup: (t) => `backup for plan "${(t as TaskOf<'backup'>).planId}"`,
-  'index-snapshots': (t) => `index snapshots for repo "${(t as TaskOf<'index-snapshots'>).repoId}"`,
-  forget: (t) => `forget for repo "${(t as TaskOf<'forget'>).repoId}"`,
-  prune: (t) => `prune for repo "${(t as TaskOf<'prune'>).repoId}"`,
-  check: (t) => `check for repo "${(t as TaskOf<'check'>).repoId}"`,
-  stats: (t) => `stats for repo "${(t as TaskOf<'stats'>).repoId}"`,
-  restore: (t) => `restore snapshot "${(t as TaskOf<'restore'>).snapshotId}"`,
-  unlock: (t) => `unlock repo "${(t as TaskOf<'unlock'>).repoId}"`,
-  'run-command': (t) => `run command in repo "${(t as TaskOf<'run-command'>).repoId}"`,
-  'collect-garbage': () => 'collect garbage',
-};
-
-export function taskName(task: Task): string {
-  return TASK_NAMES[task.kind](task);
-}
-
 const nullLog: Pick<LogWriter, 'write'> = { write: () => {} };
-
-interface Resolved {
-  repo: Repo | undefined;
-  plan: Plan | undefined;
-}
-
-/** Resolves a task's repo and plan in a config; throws NotFoundError naming what is missing. */
-export function resolveTask(config: Config, task: Task): Resolved {
-  if (task.kind === 'collect-garbage') return { repo: undefined, plan: undefined };
-  let plan: Plan | undefined;
-  let repoId: string;
-  if (task.kind === 'backup') {
-    plan = config.plans.find((p) => p.id === task.planId);
-    if (!plan) throw new NotFoundError(`plan "${task.planId}" not found`, 'plan', task.planId);
-    repoId = plan.repo;
-  } else {
-    repoId = task.repoId;
-    const planId = 'planId' in task ? task.planId : undefined;
-    if (planId && planId !== '_system_' && planId !== '_unassociated_') {
-      plan = config.plans.find((p) => p.id === planId);
-      if (!plan && task.kind === 'forget' && !task.snapshotId)
-        throw new NotFoundError(`plan "${planId}" not found`, 'plan', planId);
-    }
-  }
-  const repo = config.repos.find((r) => r.id === repoId);
-  if (!repo) throw new NotFoundError(`repo "${repoId}" not found`, 'repo', repoId);
-  return { repo, plan };
-}
 
 /** Turns tasks into scheduler jobs and owns the op lifecycle: PENDING → INPROGRESS → final status. */
 export class OpLifecycle {
@@ -198,35 +137,6 @@ export class OpLifecycle {
     return !!last && Number(last.unixTimeEndMs) > this.deps.clock.now() - 24 * 3_600_000;
   }
 
-  private armWatchdog(task: Task, ac: AbortController): Watchdog {
-    const { clock } = this.deps;
-    const limit = this.deps.timeouts?.[task.kind];
-    const stall = task.kind === 'backup' || task.kind === 'restore' ? this.deps.stallTimeoutMs : undefined;
-    const hard = limit
-      ? clock.setTimer(() => ac.abort(new TaskTimeout(`task timed out after ${formatMs(limit)}`)), limit)
-      : null;
-    let stallTimer = stall
-      ? clock.setTimer(
-          () => ac.abort(new TaskTimeout(`task stalled: no progress for ${formatMs(stall)}`)),
-          stall,
-        )
-      : null;
-    return {
-      touch: () => {
-        if (!stall || !stallTimer || ac.signal.aborted) return;
-        clock.clearTimer(stallTimer);
-        stallTimer = clock.setTimer(
-          () => ac.abort(new TaskTimeout(`task stalled: no progress for ${formatMs(stall)}`)),
-          stall,
-        );
-      },
-      clear: () => {
-        if (hard) clock.clearTimer(hard);
-        if (stallTimer) clock.clearTimer(stallTimer);
-      },
-    };
-  }
-
   /** Deletes the PENDING op of a queued job that a replan supersedes, without running it. */
   discard(jobId: string): void {
     const job = this.deps.scheduler.unschedule(jobId);
@@ -243,7 +153,13 @@ export class OpLifecycle {
     const { oplog, clock } = this.deps;
     const watchdog = new AbortController();
     const signal = AbortSignal.any([jobSignal, watchdog.signal]);
-    const timers = this.armWatchdog(e.task, watchdog);
+    const timers = armWatchdog(
+      this.deps.clock,
+      e.task,
+      watchdog,
+      this.deps.timeouts,
+      this.deps.stallTimeoutMs,
+    );
     const config = this.deps.config();
     const handler = handlerFor(e.task.kind);
     let op = e.op ? oplog.get(e.op.id) : undefined;
@@ -402,11 +318,6 @@ export class OpLifecycle {
   }
 }
 
-interface Watchdog {
-  touch(): void;
-  clear(): void;
-}
-
 interface QueuedTask {
   task: Task;
   op: Operation | undefined;
@@ -426,8 +337,4 @@ function lockKeyOf(config: Config, task: Task, op: Operation | undefined): strin
   } catch {
     return null;
   }
-}
-
-function formatMs(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
