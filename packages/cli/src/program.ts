@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { restServerCommand } from './commands/rest-server.js';
+import { serveCommand } from './commands/serve.js';
 
 // Each subcommand lives in its own file under commands/ and registers itself here.
 export function buildProgram(): Command {
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .description('Restora: a self-hosted control plane for restic backups')
     .version('0.1.0');
   program.addCommand(restServerCommand());
+  program.addCommand(serveCommand());
   return program;
 }

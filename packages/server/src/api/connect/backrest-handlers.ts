@@ -1,0 +1,82 @@
+// v1.Backrest handlers: parse → one service call → map. No logic here beyond argument shaping.
+import type { ServiceImpl } from '@connectrpc/connect';
+import { create } from '@bufbuild/protobuf';
+import { ConfigSchema, type Backrest } from '@restora/proto';
+import { UnimplementedError } from '../../errors.js';
+import type { ConfigService } from '../../services/config-service.js';
+import type { DashboardService } from '../../services/dashboard-service.js';
+import type { DownloadService } from '../../services/download-service.js';
+import type { OperationsService } from '../../services/operations-service.js';
+import type { PathService } from '../../services/path-service.js';
+import type { RepoService } from '../../services/repo-service.js';
+import type { SnapshotService } from '../../services/snapshot-service.js';
+import type { TaskService } from '../../services/task-service.js';
+import { requestInfo } from './context.js';
+
+export interface BackrestServices {
+  config: ConfigService;
+  repos: RepoService;
+  operations: OperationsService;
+  snapshots: SnapshotService;
+  tasks: TaskService;
+  downloads: DownloadService;
+  dashboard: DashboardService;
+  paths: PathService;
+  /** Keep-alive interval of GetOperationEvents (Backrest: 60 s). */
+  keepAliveMs: number;
+  /** Aborted on shutdown so open streams end. */
+  shutdown: AbortSignal;
+}
+
+const both = (a: AbortSignal, b: AbortSignal) => AbortSignal.any([a, b]);
+
+export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backrest> {
+  return {
+    getConfig: () => s.config.get(),
+    setConfig: (req, ctx) =>
+      s.config.set(create(ConfigSchema, req), { firstRun: requestInfo(ctx).auth?.mode === 'setup' }),
+    setupSftp: () => {
+      throw new UnimplementedError(
+        'SetupSftp is not implemented yet: create an SSH key and known_hosts entry manually and use an sftp: repo URI',
+      );
+    },
+    checkRepoExists: async (req) => s.repos.exists(req.repo),
+    addRepo: (req) => s.repos.add(req.repo),
+    removeRepo: (req) => s.repos.remove(req.repoId),
+    getOperationEvents: (_req, ctx) =>
+      s.operations.events({ signal: both(ctx.signal, s.shutdown), keepAliveMs: s.keepAliveMs }),
+    getOperations: (req) => ({ operations: s.operations.list(req.selector, req.lastN) }),
+    listSnapshots: async (req, ctx) => ({
+      snapshots: await s.snapshots.list(req.repoId, req.planId, ctx.signal),
+    }),
+    listSnapshotFiles: async (req, ctx) => ({
+      path: req.path,
+      entries: await s.snapshots.files(req.repoId, req.snapshotId, req.path, ctx.signal),
+    }),
+    backup: async (req, ctx) => {
+      const id = await s.tasks.backup(req.value, req.dryRun);
+      ctx.responseHeader.set('restora-operation-id', String(id));
+      return {};
+    },
+    doRepoTask: async (req) => ({ operationId: await s.tasks.repoTask(req.repoId, req.task) }),
+    forget: (req) => ({ operationId: s.tasks.forget(req.repoId, req.planId, req.snapshotId) }),
+    restore: (req) => ({ operationId: s.tasks.restore(req) }),
+    cancel: (req) => {
+      s.tasks.cancel(req.operationId);
+      return {};
+    },
+    getLogs: async function* (req, ctx) {
+      for await (const chunk of s.operations.log(req.ref, both(ctx.signal, s.shutdown)))
+        yield { value: chunk };
+    },
+    runCommand: async (req) => ({ operationId: await s.tasks.runCommand(req.repoId, req.command) }),
+    getDownloadURL: async (req) => ({ value: await s.downloads.url(req.opId, req.filePath) }),
+    clearHistory: (req) => {
+      s.operations.clear(req.selector, req.onlyFailed);
+      return {};
+    },
+    pathAutocomplete: async (req) => ({ values: await s.paths.complete(req.value) }),
+    getSummaryDashboard: () => s.dashboard.summary(),
+    generatePairingToken: async (req) => ({ token: await s.config.generatePairingToken(req) }),
+  };
+}

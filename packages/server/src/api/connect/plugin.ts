@@ -1,0 +1,92 @@
+// Connect on Fastify (Connect, gRPC-Web and gRPC protocols; JSON and binary), with per-request context and one
+// fix: connect-es reports an unparsable binary body as `internal`; a malformed request is `invalid_argument`.
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  type ConnectRouter,
+  type Interceptor,
+} from '@connectrpc/connect';
+import type { UniversalServerResponse } from '@connectrpc/connect/protocol';
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from '@connectrpc/connect-node';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ContextValues } from '@connectrpc/connect';
+
+export interface ConnectPluginOptions {
+  routes: (router: ConnectRouter) => void;
+  interceptors: Interceptor[];
+  contextValues: (req: FastifyRequest) => ContextValues;
+  log: (msg: string, err?: unknown) => void;
+}
+
+const PARSE_FAILURE = /^parse binary/;
+
+export function registerConnect(app: FastifyInstance, o: ConnectPluginOptions): void {
+  const router = createConnectRouter({
+    interceptors: o.interceptors,
+    acceptCompression: [compressionGzip, compressionBrotli],
+    readMaxBytes: 64 * 1024 * 1024,
+  });
+  o.routes(router);
+  void app.register((instance, _opts, done) => {
+    // Connect reads raw bodies itself; these parsers only apply inside this plugin's scope.
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser('*', (_r, _p, d) => d(null, undefined));
+    for (const handler of router.handlers) {
+      instance.post(handler.requestPath, async (req, reply) => {
+        void reply.hijack();
+        try {
+          const uReq = universalRequestFromNodeRequest(req.raw, reply.raw, undefined, o.contextValues(req));
+          const uRes = await fixParseError(await handler(uReq));
+          await universalResponseToNodeResponse(uRes, reply.raw);
+        } catch (e) {
+          if (ConnectError.from(e).code !== Code.Aborted) o.log(`rpc ${handler.method.name} failed`, e);
+        }
+      });
+    }
+    done();
+  });
+}
+
+async function fixParseError(res: UniversalServerResponse): Promise<UniversalServerResponse> {
+  const header = res.header;
+  const grpcMessage = header?.get('grpc-message');
+  if (
+    header?.get('grpc-status') === '13' &&
+    grpcMessage &&
+    PARSE_FAILURE.test(decodeURIComponent(grpcMessage))
+  ) {
+    header.set('grpc-status', String(Code.InvalidArgument));
+    return res;
+  }
+  if (res.status !== 500 || !header?.get('content-type')?.startsWith('application/json') || !res.body)
+    return res;
+  const chunks: Uint8Array[] = [];
+  for await (const c of res.body) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let body = text;
+  let status = res.status;
+  try {
+    const err = JSON.parse(text) as { code?: string; message?: string };
+    if (err.code === 'internal' && PARSE_FAILURE.test(err.message ?? '')) {
+      body = JSON.stringify({ code: 'invalid_argument', message: `malformed request body: ${err.message}` });
+      status = 400;
+    }
+  } catch {
+    // not a Connect error body: pass it on unchanged
+  }
+  const bytes = new TextEncoder().encode(body);
+  header.delete('content-length');
+  return {
+    ...res,
+    status,
+    body: (async function* () {
+      yield bytes;
+    })(),
+  };
+}

@@ -1,0 +1,183 @@
+// Composition root: opens the stores, builds every service by hand and mounts the HTTP surface.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createContextValues } from '@connectrpc/connect';
+import { Authentication, Backrest, type Repo } from '@restora/proto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { authOf, installAuthGuard } from './auth/http-guard.js';
+import { Authenticator } from './auth/authenticator.js';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
+import { RateLimiter } from './auth/rate-limit.js';
+import { authHandlers } from './api/connect/auth-handlers.js';
+import { backrestHandlers } from './api/connect/backrest-handlers.js';
+import { kRequest } from './api/connect/context.js';
+import { errorInterceptor } from './api/connect/error-interceptor.js';
+import { registerConnect } from './api/connect/plugin.js';
+import { registerDownloadRoute } from './api/http/download-route.js';
+import { registerMiscRoutes } from './api/http/misc-routes.js';
+import { openConfigStore } from './config/config-store.js';
+import { dataPaths } from './config/paths.js';
+import { Engine } from './engine.js';
+import { FileLogStore } from './oplog/log-store.js';
+import { SqliteOpLog } from './oplog/sqlite-store.js';
+import { ConfigService } from './services/config-service.js';
+import { DashboardService } from './services/dashboard-service.js';
+import { DownloadService } from './services/download-service.js';
+import { ALL_FEATURES, type ServerFeatures } from './services/features.js';
+import { MetricsService } from './services/metrics-service.js';
+import { OperationsService } from './services/operations-service.js';
+import { PathService } from './services/path-service.js';
+import { RepoService } from './services/repo-service.js';
+import { SnapshotService } from './services/snapshot-service.js';
+import { TaskService } from './services/task-service.js';
+import { resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  configFile: string;
+  dataDir: string;
+  /** restic binary; default `restic` on PATH. */
+  resticCommand?: string;
+  features?: ServerFeatures;
+  /** pino level (default info); or a logger to use. */
+  logLevel?: string;
+  logger?: Logger;
+  /** GetOperationEvents keep-alive interval (default 60 s). */
+  keepAliveMs?: number;
+  /** Login attempts per client IP per minute (default 10). */
+  loginAttemptsPerMinute?: number;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:9898 */
+  url: string;
+  app: FastifyInstance;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+/** `/download/<token>` is a credential: never log it. */
+const redactUrl = (url: string) => url.replace(/^\/download\/[^/]+/, '/download/<token>');
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const logger =
+    o.logger ??
+    pino({
+      level: o.logLevel ?? 'info',
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
+    });
+  const features = o.features ?? ALL_FEATURES;
+  fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const config = openConfigStore({ file: o.configFile });
+  const paths = dataPaths(o.dataDir);
+  const oplog = SqliteOpLog.open({ file: paths.oplog });
+  const cleanup: (() => unknown)[] = [() => oplog.close()];
+  try {
+    const logs = await FileLogStore.open(paths.taskLogs);
+    cleanup.unshift(() => logs.close());
+    const adapter: AdapterOptions = {
+      ...(o.resticCommand ? { binaryPath: o.resticCommand } : {}),
+      scratchDir: path.join(o.dataDir, 'command-prefix'),
+    };
+    const engine = new Engine({
+      config,
+      oplog,
+      logs,
+      restic: adapter,
+      hooks: { commandHooksEnabled: features.commandHooks },
+      log: (msg) => logger.warn({ component: 'engine' }, msg),
+    });
+    const authenticator = new Authenticator(() => config.get(), loadOrCreateJwtSecret(o.dataDir));
+    const shutdown = new AbortController();
+    const downloads = new DownloadService(oplog);
+    const snapshots = new SnapshotService(
+      () => config.get(),
+      (repo: Repo) => resticForRepo(repo, adapter),
+    );
+    const metrics = new MetricsService(oplog, () => engine.queueState());
+    cleanup.unshift(() => metrics.close());
+    const services = {
+      config: new ConfigService(config),
+      repos: new RepoService({
+        config,
+        oplog,
+        engine,
+        resticFor: (repo) => resticPort(resticForRepo(repo, adapter)),
+        log: (msg) => logger.warn(msg),
+      }),
+      operations: new OperationsService(oplog, logs),
+      snapshots,
+      tasks: new TaskService(engine, features),
+      downloads,
+      dashboard: new DashboardService({
+        config: () => config.get(),
+        oplog,
+        upcoming: () => engine.upcoming(),
+        configPath: config.path,
+        dataPath: o.dataDir,
+      }),
+      paths: new PathService(features),
+      keepAliveMs: o.keepAliveMs ?? 60_000,
+      shutdown: shutdown.signal,
+    };
+
+    const app = Fastify({ loggerInstance: logger, return503OnClosing: true }) as unknown as FastifyInstance;
+    installAuthGuard(app, authenticator);
+    registerConnect(app, {
+      routes: (router) => {
+        router.service(Backrest, backrestHandlers(services));
+        router.service(
+          Authentication,
+          authHandlers(authenticator, new RateLimiter(o.loginAttemptsPerMinute ?? 10, 60_000)),
+        );
+      },
+      interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
+      contextValues: (req) =>
+        createContextValues().set(kRequest, {
+          auth: authOf(req.raw),
+          ip: req.ip,
+          authorization: req.headers.authorization,
+        }),
+      log: (msg, err) => logger.error({ err }, msg),
+    });
+    registerDownloadRoute(app, downloads, snapshots);
+    registerMiscRoutes(app, metrics);
+
+    const report = await engine.start();
+    for (const p of report.problems) logger.warn(p);
+    for (const w of config.warnings()) logger.warn(`config: ${w}`);
+    cleanup.unshift(
+      () => app.close(),
+      () => engine.stop(),
+    );
+    await app.listen({ host: o.host, port: o.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : o.port;
+    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+      app,
+      engine,
+      close: () =>
+        (closing ??= (async () => {
+          shutdown.abort();
+          // A blocking Backup RPC holds its connection until the engine cancels the task: stop both at once.
+          await Promise.all([app.close(), engine.stop()]);
+          for (const c of cleanup.slice(2)) await c();
+        })()),
+    };
+  } catch (err) {
+    for (const c of cleanup) await c();
+    throw err;
+  }
+}

@@ -1,0 +1,147 @@
+// `restora serve` options: flags and RESTORA_* env parsed once, from one schema, naming every bad value.
+import { z } from 'zod';
+import { resolvePaths } from './config/paths.js';
+import type { ServerOptions } from './app.js';
+
+/** Flag definitions for the CLI (commander-style), in help order. `env` is the variable that sets it too. */
+export const serveCommandOptions = [
+  {
+    flags: '--bind-address <host:port>',
+    env: 'RESTORA_PORT',
+    description: 'address to listen on (default 127.0.0.1:9898; a bare port listens on all interfaces)',
+  },
+  {
+    flags: '--config-file <path>',
+    env: 'RESTORA_CONFIG',
+    description: 'config.json (default $XDG_CONFIG_HOME/restora/config.json)',
+  },
+  {
+    flags: '--data-dir <path>',
+    env: 'RESTORA_DATA',
+    description: 'data directory (default $XDG_DATA_HOME/restora)',
+  },
+  {
+    flags: '--restic-cmd <path>',
+    env: 'RESTORA_RESTIC_COMMAND',
+    description: 'restic binary (default restic on PATH)',
+  },
+  {
+    flags: '--locked-down',
+    env: 'RESTORA_LOCKED_DOWN',
+    description: 'disable PathAutocomplete, RunCommand and command hooks',
+  },
+  {
+    flags: '--disable-path-autocomplete',
+    env: 'RESTORA_DISABLE_PATH_AUTOCOMPLETE',
+    description: 'disable PathAutocomplete',
+  },
+  { flags: '--disable-run-command', env: 'RESTORA_DISABLE_RUN_COMMAND', description: 'disable RunCommand' },
+  {
+    flags: '--disable-command-hooks',
+    env: 'RESTORA_DISABLE_COMMAND_HOOKS',
+    description: 'refuse to run command hooks',
+  },
+  {
+    flags: '--log-level <level>',
+    env: 'RESTORA_LOG_LEVEL',
+    description: 'fatal, error, warn, info, debug or trace (default info)',
+  },
+] as const;
+
+/** Flag values as commander gives them (camelCase keys). */
+export interface ServeFlags {
+  bindAddress?: string;
+  configFile?: string;
+  dataDir?: string;
+  resticCmd?: string;
+  lockedDown?: boolean;
+  disablePathAutocomplete?: boolean;
+  disableRunCommand?: boolean;
+  disableCommandHooks?: boolean;
+  logLevel?: string;
+}
+
+export class ServeOptionsError extends Error {}
+
+const bool = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || typeof v === 'boolean') return v ?? false;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off|)$/i.test(v)) return false;
+    ctx.addIssue({ code: 'custom', message: `must be true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+const bind = z.string().transform((v, ctx) => {
+  const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d{1,5})$/.exec(v.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `must be host:port or port (0-65535), got "${v}"` });
+    return z.NEVER;
+  }
+  const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
+  return { host: host || '0.0.0.0', port };
+});
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty').optional();
+
+const schema = z.object({
+  bindAddress: bind,
+  configFile: nonEmpty,
+  dataDir: nonEmpty,
+  resticCmd: nonEmpty,
+  lockedDown: bool,
+  disablePathAutocomplete: bool,
+  disableRunCommand: bool,
+  disableCommandHooks: bool,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+const ENV: Record<keyof z.input<typeof schema>, string> = {
+  bindAddress: 'RESTORA_PORT',
+  configFile: 'RESTORA_CONFIG',
+  dataDir: 'RESTORA_DATA',
+  resticCmd: 'RESTORA_RESTIC_COMMAND',
+  lockedDown: 'RESTORA_LOCKED_DOWN',
+  disablePathAutocomplete: 'RESTORA_DISABLE_PATH_AUTOCOMPLETE',
+  disableRunCommand: 'RESTORA_DISABLE_RUN_COMMAND',
+  disableCommandHooks: 'RESTORA_DISABLE_COMMAND_HOOKS',
+  logLevel: 'RESTORA_LOG_LEVEL',
+};
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Flags win over env; throws ServeOptionsError listing every bad value with its flag and variable. */
+export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const raw: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(ENV)) {
+    raw[key] = (flags as Record<string, unknown>)[key] ?? env[envName];
+  }
+  raw.bindAddress ??= '127.0.0.1:9898';
+  raw.logLevel ??= 'info';
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `${flagName(key)} (or ${ENV[key as keyof typeof ENV]}): ${i.message}`;
+    });
+    throw new ServeOptionsError(`invalid options:\n  ${lines.join('\n  ')}`);
+  }
+  const v = parsed.data;
+  const paths = resolvePaths({ configFile: v.configFile, dataDir: v.dataDir, env });
+  return {
+    host: v.bindAddress.host,
+    port: v.bindAddress.port,
+    configFile: paths.configFile,
+    dataDir: paths.dataDir,
+    ...(v.resticCmd ? { resticCommand: v.resticCmd } : {}),
+    logLevel: v.logLevel,
+    features: {
+      pathAutocomplete: !(v.lockedDown || v.disablePathAutocomplete),
+      runCommand: !(v.lockedDown || v.disableRunCommand),
+      commandHooks: !(v.lockedDown || v.disableCommandHooks),
+    },
+  };
+}

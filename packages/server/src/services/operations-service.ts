@@ -1,0 +1,121 @@
+// Operation history: queries, ClearHistory, the live event stream and log streaming.
+import { create } from '@bufbuild/protobuf';
+import {
+  OperationEventSchema,
+  OperationStatus,
+  type OpSelector as ProtoSelector,
+  type Operation,
+  type OperationEvent,
+} from '@restora/proto';
+import { InvalidArgumentError, UnavailableError } from '../errors.js';
+import { missingLogMessage } from '../oplog/log-store.js';
+import type { LogStore, OpEvent, OpLog, OpSelector } from '../oplog/types.js';
+
+export interface EventStreamOptions {
+  signal: AbortSignal;
+  keepAliveMs: number;
+  /** Events buffered for a slow client before the stream ends with an error (client resyncs). */
+  maxBuffered?: number;
+}
+
+export class OperationsService {
+  constructor(
+    private readonly oplog: OpLog,
+    private readonly logs: LogStore,
+  ) {}
+
+  /** GetOperations: an absent selector means all operations (Backrest errors there; we do not). */
+  list(selector: ProtoSelector | undefined, lastN: bigint): Operation[] {
+    const sel = toSelector(selector);
+    return this.oplog.query(sel, lastN > 0n ? { lastN: Number(lastN) } : {});
+  }
+
+  /** ClearHistory: requires a selector ({} = everything) so an empty body cannot wipe the history. */
+  clear(selector: ProtoSelector | undefined, onlyFailed: boolean): number {
+    if (!selector)
+      throw new InvalidArgumentError('selector is required (send {"selector":{}} to clear all history)');
+    const sel = toSelector(selector);
+    if (onlyFailed) sel.statuses = [OperationStatus.STATUS_ERROR];
+    return this.oplog.deleteWhere(sel).length;
+  }
+
+  /** GetOperationEvents: every change as it happens, with keep-alives; no initial snapshot. */
+  async *events(o: EventStreamOptions): AsyncGenerator<OperationEvent> {
+    const max = o.maxBuffered ?? 1000;
+    const queue: OperationEvent[] = [];
+    let wake: (() => void) | undefined;
+    let overflow = false;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const unsubscribe = this.oplog.subscribe((e) => {
+      if (queue.length >= max) overflow = true;
+      else queue.push(toEvent(e));
+      notify();
+    });
+    const timer = setInterval(() => {
+      queue.push(create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } }));
+      notify();
+    }, o.keepAliveMs);
+    o.signal.addEventListener('abort', notify, { once: true });
+    try {
+      while (!o.signal.aborted) {
+        if (overflow)
+          throw new UnavailableError('event buffer overflow, closing stream for client retry and catchup');
+        const next = queue.shift();
+        if (next) yield next;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      clearInterval(timer);
+      unsubscribe();
+      o.signal.removeEventListener('abort', notify);
+    }
+  }
+
+  /** GetLogs: existing content then live output until the log is finished. */
+  async *log(ref: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+    if (!this.logs.exists(ref)) {
+      yield new TextEncoder().encode(missingLogMessage(ref));
+      return;
+    }
+    for await (const chunk of this.logs.follow(ref, { signal })) yield new Uint8Array(chunk);
+  }
+}
+
+function toEvent(e: OpEvent): OperationEvent {
+  switch (e.type) {
+    case 'created':
+      return create(OperationEventSchema, {
+        event: { case: 'createdOperations', value: { operations: e.operations } },
+      });
+    case 'updated':
+      return create(OperationEventSchema, {
+        event: { case: 'updatedOperations', value: { operations: e.operations } },
+      });
+    case 'deleted':
+      return create(OperationEventSchema, { event: { case: 'deletedOperations', value: { values: e.ids } } });
+  }
+}
+
+/** Backrest's OpSelector to the oplog's: absent fields do not filter; `ids` excludes the other filters. */
+export function toSelector(s: ProtoSelector | undefined): OpSelector {
+  if (!s) return {};
+  const sel: OpSelector = {};
+  const { ids, instanceId, originalInstanceKeyid, repoGuid, planId, snapshotId, flowId, modnoGte } = s;
+  const others = [instanceId, originalInstanceKeyid, repoGuid, planId, snapshotId, flowId, modnoGte];
+  if (ids.length) {
+    if (others.some((v) => v !== undefined))
+      throw new InvalidArgumentError('cannot specify both query and ids');
+    return { ids };
+  }
+  if (instanceId !== undefined) sel.instanceId = instanceId;
+  if (originalInstanceKeyid !== undefined) sel.originalInstanceKeyid = originalInstanceKeyid;
+  if (repoGuid !== undefined) sel.repoGuid = repoGuid;
+  if (planId !== undefined) sel.planId = planId;
+  if (snapshotId !== undefined) sel.snapshotId = snapshotId;
+  if (flowId !== undefined) sel.flowId = flowId;
+  if (modnoGte !== undefined) sel.modnoGte = modnoGte;
+  return sel;
+}
