@@ -47,6 +47,8 @@ export function messageStream<T, R>(
       return {
         next: () => queue.next(),
         return: async () => {
+          // Release a producer waiting for queue space, so restic's output keeps draining while it exits.
+          queue.end();
           ac.abort();
           await result.catch(() => undefined);
           return { value: undefined, done: true };

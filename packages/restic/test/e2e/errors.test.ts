@@ -1,3 +1,4 @@
+import { open, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Restic, ResticError } from '@restora/restic';
@@ -59,5 +60,27 @@ describe('typed errors from restic 0.14', () => {
     const err = await failure(r.restore({ snapshotId: 'ffffffff', targetDir: join(tmp.path, 'out') }));
     expect(err.code).toBe('invalid-argument');
     expect(err.message).toMatch(/ffffffff/);
+  });
+
+  it('check reports a damaged repository as ok: false with the errors, not as a swallowed failure', async () => {
+    const repo = join(tmp.path, 'repo');
+    const r = newRestic(repo, { cacheDir: join(tmp.path, 'cache') });
+    await writeFile(join(tmp.path, 'file.txt'), 'some content to damage\n'.repeat(100));
+    await r.backup({ paths: [join(tmp.path, 'file.txt')] });
+    const packs = await r.list('packs');
+    // Flip bytes inside every pack: the data no longer matches its id.
+    for (const id of packs) {
+      const dirs = await readdir(join(repo, 'data'));
+      for (const d of dirs) {
+        if (!(await readdir(join(repo, 'data', d))).includes(id)) continue;
+        const fh = await open(join(repo, 'data', d, id), 'r+');
+        await fh.write(Buffer.from('CORRUPTED'), 0, 9, 20);
+        await fh.close();
+      }
+    }
+    const res = await r.check({ readData: true });
+    expect(res.ok).toBe(false);
+    expect(res.errors.length).toBeGreaterThan(0);
+    expect(res.numErrors).toBeGreaterThan(0);
   });
 });
