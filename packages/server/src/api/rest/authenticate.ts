@@ -1,0 +1,70 @@
+// Who is calling: session cookie, API key (`x-api-key` or `Authorization: Bearer`), or auth disabled in the config.
+import bcrypt from 'bcryptjs';
+import type { FastifyRequest } from 'fastify';
+import type { ApiKeyStore } from '../../auth/api-keys.js';
+import type { SessionStore } from '../../auth/sessions.js';
+import type { ConfigStore } from '../../config/types.js';
+import { unauthorized } from './http-error.js';
+import type { AuthInfo, AuthMode } from './route.js';
+
+const COOKIE_NAMES = ['zerobyte.session', 'zerobyte.session_token', '__Secure-zerobyte.session_token'];
+
+export function sessionCookie(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const name = part.slice(0, i).trim();
+    if (COOKIE_NAMES.includes(name)) {
+      const v = decodeURIComponent(part.slice(i + 1).trim());
+      // better-auth style values carry a signature after a dot; ours are plain base64url
+      return v.split('.')[0];
+    }
+  }
+  return undefined;
+}
+
+function apiKeyOf(req: FastifyRequest): string | undefined {
+  const x = req.headers['x-api-key'];
+  if (typeof x === 'string' && x) return x;
+  const a = req.headers.authorization;
+  if (a && /^Bearer\s+/i.test(a)) return a.replace(/^Bearer\s+/i, '').trim();
+  return undefined;
+}
+
+export function makeAuthenticate(deps: {
+  config: ConfigStore;
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+}) {
+  return (req: FastifyRequest, mode: AuthMode): AuthInfo | undefined => {
+    if (mode === 'none') return undefined;
+    if (deps.config.get().auth?.disabled) return { username: 'anonymous', source: 'auth-disabled' };
+    const token = sessionCookie(req.headers.cookie);
+    if (token) {
+      const s = deps.sessions.lookup(token);
+      if (s) return { username: s.username, source: 'browser-session', sessionToken: token };
+    }
+    const key = apiKeyOf(req);
+    if (key) {
+      const k = deps.apiKeys.verify(key);
+      if (!k) throw unauthorized('Invalid or expired API key');
+      if (mode === 'session') throw unauthorized('Browser session required');
+      return { username: k.username, source: 'api-key' };
+    }
+    throw unauthorized();
+  };
+}
+
+/** Default login check: the config's users (Backrest format: base64 of a bcrypt hash). */
+export function configUserVerifier(config: ConfigStore) {
+  return async (username: string, password: string): Promise<boolean> => {
+    const user = config.get().auth?.users.find((u) => u.name === username);
+    if (!user || user.password.case !== 'passwordBcrypt') {
+      await bcrypt.compare(password, '$2a$10$invalidinvalidinvalidinuJ2Zzb1w0F1m2oGk3f5s0Yq6oGm');
+      return false;
+    }
+    const hash = Buffer.from(user.password.value, 'base64').toString('utf8');
+    return bcrypt.compare(password, hash.startsWith('$2') ? hash : user.password.value);
+  };
+}

@@ -1,0 +1,118 @@
+// Zerobyte-compatible REST API under /api/v1: registerRestApi(app, deps) is the one hook-in point for app.ts.
+import path from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { ApiKeyStore } from '../../auth/api-keys.js';
+import { SessionStore } from '../../auth/sessions.js';
+import type { ConfigStore } from '../../config/types.js';
+import type { OpLog } from '../../oplog/types.js';
+import type { AdapterOptions } from '../../tasks/restic-adapter.js';
+import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
+import { configUserVerifier, makeAuthenticate } from './authenticate.js';
+import { mapError } from './error-mapper.js';
+import { badRequest } from './http-error.js';
+import { buildOpenApi, docsHtml } from './openapi.js';
+import { mount, type AnyRoute } from './route.js';
+import { authRoutes } from './routes/auth.js';
+import { backupRoutes } from './routes/backups.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { repositoryRoutes } from './routes/repositories.js';
+import { snapshotRoutes } from './routes/snapshots.js';
+import { taskRoutes } from './routes/tasks.js';
+
+export interface RestApiDeps {
+  config: ConfigStore;
+  oplog: OpLog;
+  engine: EnginePort;
+  /** Data dir: `rest-api.sqlite` (sessions, API keys, Zerobyte sidecar rows) and `zerobyte/` live here. */
+  dataDir: string;
+  restic?: AdapterOptions;
+  /** Login check; default: bcrypt against the config's users (the Connect API's users). */
+  verifyUser?: (username: string, password: string) => Promise<boolean>;
+  now?: () => number;
+  /** SSE heartbeat interval (default 5000 ms). */
+  heartbeatMs?: number;
+  /** Largest accepted JSON body (default 10 MiB → 413 beyond). */
+  bodyLimit?: number;
+  secureCookies?: boolean;
+  rclone?: { binary?: string; configFile?: string };
+  version?: string;
+}
+
+export const REST_PREFIX = '/api/v1';
+
+/** Every route of the API (also the source of the OpenAPI document). */
+export function restRoutes(
+  deps: Parameters<typeof authRoutes>[0],
+  services: ReturnType<typeof createZerobyteServices>,
+  heartbeatMs: number,
+): AnyRoute[] {
+  return [
+    ...authRoutes(deps),
+    ...repositoryRoutes(services),
+    ...snapshotRoutes(services),
+    ...backupRoutes(services),
+    ...notificationRoutes(services),
+    ...taskRoutes(services, heartbeatMs),
+  ];
+}
+
+export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
+  const now = deps.now ?? Date.now;
+  const meta = new MetaStore(path.join(deps.dataDir, 'rest-api.sqlite'));
+  const sessions = new SessionStore(meta.db, now);
+  const apiKeys = new ApiKeyStore(meta.db, now);
+  const services = createZerobyteServices({
+    config: deps.config,
+    oplog: deps.oplog,
+    engine: deps.engine,
+    meta,
+    dataDir: deps.dataDir,
+    restic: deps.restic ?? {},
+    now,
+    ...(deps.rclone ? { rclone: deps.rclone } : {}),
+  });
+  const authDeps = {
+    sessions,
+    apiKeys,
+    verifyUser: deps.verifyUser ?? configUserVerifier(deps.config),
+    hasUsers: () => (deps.config.get().auth?.users.length ?? 0) > 0,
+    secureCookies: deps.secureCookies ?? false,
+  };
+  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000);
+  const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
+  const authenticate = makeAuthenticate({ config: deps.config, sessions, apiKeys });
+  const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
+
+  const plugin: FastifyPluginAsync = async (api) => {
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text) as unknown);
+      } catch (e) {
+        done(badRequest(`Malformed JSON body: ${(e as Error).message}`), undefined);
+      }
+    });
+    api.setErrorHandler((err, req, reply) => {
+      const { status, body } = mapError(err);
+      if (status >= 500) req.log.error({ err }, 'REST API request failed');
+      void reply.code(status).send(body);
+    });
+    api.setNotFoundHandler((req, reply) => {
+      void reply.code(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
+    });
+    api.get('/openapi.json', () => spec);
+    api.get('/docs', (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send(docsHtml(`${REST_PREFIX}/openapi.json`)),
+    );
+    for (const r of routes) mount(api, r, authenticate);
+    api.addHook('onClose', () => {
+      services.close();
+      meta.close();
+    });
+  };
+  await app.register(plugin, { prefix: REST_PREFIX });
+}
+
+export { buildOpenApi } from './openapi.js';

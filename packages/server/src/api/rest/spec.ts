@@ -1,0 +1,10 @@
+// The OpenAPI document without a running server (routes only need their schemas): committed spec, drift test.
+import { buildOpenApi } from './openapi.js';
+import { restRoutes } from './index.js';
+
+export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
+  const none = {} as never;
+  return buildOpenApi(restRoutes(none, none, 5000), version);
+}
+
+export const SPEC_FILE = 'openapi/zerobyte-api.json';
