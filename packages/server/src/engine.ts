@@ -17,6 +17,8 @@ import type { Clock } from './scheduler/clock.js';
 import { systemClock } from './scheduler/clock.js';
 import { OpLifecycle, resolveTask } from './scheduler/lifecycle.js';
 import { Planner } from './scheduler/planner.js';
+import { recoverOnStartup } from './scheduler/recovery.js';
+import type { StartupReport } from './scheduler/recovery.js';
 import { Priority } from './scheduler/priority.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { Restic } from '@restora/restic';
@@ -55,17 +57,9 @@ export interface RunHandle {
   done: Promise<Operation | undefined>;
 }
 
-export type RepoTaskKind = 'index-snapshots' | 'prune' | 'check' | 'stats' | 'forget' | 'unlock';
+export type { StartupReport } from './scheduler/recovery.js';
 
-export interface StartupReport {
-  failedOps: number;
-  deletedOps: number;
-  /** Queued one-off work (restores, commands) carried over from before the restart. */
-  adoptedOps: number;
-  unlockedRepos: string[];
-  initializedRepos: string[];
-  problems: string[];
-}
+export type RepoTaskKind = 'index-snapshots' | 'prune' | 'check' | 'stats' | 'forget' | 'unlock';
 
 const DAY = 24 * 3_600_000;
 const RUN_COMMAND_FLOW_MS = 30 * 60_000;
@@ -128,49 +122,13 @@ export class Engine {
    * auto-initialize repos are created, recurring work is planned and the queue starts.
    */
   async start(): Promise<StartupReport> {
-    const report: StartupReport = {
-      failedOps: 0,
-      deletedOps: 0,
-      adoptedOps: 0,
-      unlockedRepos: [],
-      initializedRepos: [],
-      problems: [],
-    };
-    const instance = this.config.instance;
-    if (instance) {
-      const scrub = this.opts.oplog.scrub(instance, { nowMs: this.clock.now(), keepPending: true });
-      report.failedOps = scrub.failed.length;
-      report.deletedOps = scrub.deletedIds.length;
-      for (const { repoId } of scrub.affectedRepos) {
-        const repo = this.config.repos.find((r) => r.id === repoId);
-        if (!repo) continue;
-        try {
-          await this.resticFactory(repo).unlock({ signal: AbortSignal.timeout(60_000) });
-          report.unlockedRepos.push(repoId);
-        } catch (err) {
-          report.problems.push(`unlock of repo "${repoId}" failed: ${(err as Error).message}`);
-        }
-      }
-    }
-    report.adoptedOps = this.adoptPending();
-    for (const repo of this.config.repos.filter((r) => r.autoInitialize && !r.guid)) {
-      try {
-        const guid = await this.resticFactory(repo).init({ signal: AbortSignal.timeout(60_000) });
-        await this.opts.config.update(
-          (draft) => {
-            const r = draft.repos.find((x) => x.id === repo.id);
-            if (r) {
-              r.guid = guid;
-              r.autoInitialize = false;
-            }
-          },
-          { bumpModno: false },
-        );
-        report.initializedRepos.push(repo.id);
-      } catch (err) {
-        report.problems.push(`auto-initialize of repo "${repo.id}" failed: ${(err as Error).message}`);
-      }
-    }
+    const report = await recoverOnStartup({
+      config: this.opts.config,
+      oplog: this.opts.oplog,
+      clock: this.clock,
+      resticFor: this.resticFactory,
+      lifecycle: this.lifecycle,
+    });
     for (const p of report.problems) this.log(p);
     this.unsubscribe = this.opts.config.subscribe((next) => this.planner.sync(next));
     this.planner.sync();
@@ -326,42 +284,6 @@ export class Engine {
     const repo = this.config.repos.find((r) => r.id === repoId);
     if (!repo) throw new NotFoundError(`repo "${repoId}" not found`, 'repo', repoId);
     return repo;
-  }
-
-  /**
-   * Backrest drops every PENDING op on restart (#823). Restora re-queues one-off work a user asked for
-   * (restores, commands); scheduled ops are deleted because the planner recreates them from the config.
-   */
-  private adoptPending(): number {
-    const { oplog } = this.opts;
-    const pending = oplog.query({
-      instanceId: this.config.instance,
-      statuses: [OperationStatus.STATUS_PENDING],
-    });
-    let adopted = 0;
-    for (const op of pending) {
-      let task: Task | undefined;
-      if (op.op.case === 'operationRestore') {
-        task = {
-          kind: 'restore',
-          repoId: op.repoId,
-          planId: op.planId,
-          snapshotId: op.snapshotId,
-          path: op.op.value.path,
-          target: op.op.value.target,
-        };
-      } else if (op.op.case === 'operationRunCommand') {
-        task = { kind: 'run-command', repoId: op.repoId, command: op.op.value.command };
-      }
-      try {
-        if (!task) throw new Error('not adoptable');
-        this.lifecycle.submit(task, { adopt: op, priority: Priority.interactive, runAt: this.clock.now() });
-        adopted++;
-      } catch {
-        oplog.delete(op.id);
-      }
-    }
-    return adopted;
   }
 
   private scheduleGc(runAt: number): void {
