@@ -1,0 +1,206 @@
+// Auth, first run, redaction and malformed bodies over real HTTP (no restic needed for most of it).
+import { statSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clone, create, toBinary } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { AuthSchema, Backrest, ConfigSchema, PlanSchema, UserSchema, type Config } from '@restora/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/app.js';
+import { basicHeader, clients, curl, PASS, serve, USER, workspace, type Workspace } from './api-helpers.js';
+
+const codeOf = async (p: Promise<unknown>): Promise<Code | 'ok'> => {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return ConnectError.from(e).code;
+  }
+};
+
+/** Calls every method of v1.Backrest (from the descriptor) with an empty request; returns the codes. */
+async function callEveryMethod(
+  c: ReturnType<typeof clients>['backrest'],
+): Promise<Record<string, Code | 'ok'>> {
+  const out: Record<string, Code | 'ok'> = {};
+  for (const m of Backrest.methods) {
+    const fn = (c as unknown as Record<string, (req: object) => unknown>)[m.localName];
+    if (!fn) throw new Error(`client has no ${m.localName}`);
+    if (m.methodKind === 'server_streaming') {
+      out[m.name] = await codeOf(
+        (async () => {
+          for await (const _ of fn.call(c, {}) as AsyncIterable<unknown>) break;
+        })(),
+      );
+    } else out[m.name] = await codeOf(fn.call(c, {}) as Promise<unknown>);
+  }
+  return out;
+}
+
+const withChanges = (c: Config, changes: Partial<Config>): Config =>
+  Object.assign(clone(ConfigSchema, c), changes);
+
+describe('auth over HTTP', () => {
+  let ws: Workspace;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    ws = workspace('auth');
+    server = await serve(ws, { loginAttemptsPerMinute: 5 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    ws?.cleanup();
+  });
+
+  it('first run: only GetConfig and SetConfig (adding a user) work without credentials', async () => {
+    const { backrest, auth } = clients(server.url, { binary: true });
+    const config = await backrest.getConfig({});
+    expect(config.auth?.users ?? []).toHaveLength(0);
+    expect(config.multihost?.identity?.ed25519priv).toBe('********');
+    expect(await codeOf(backrest.getOperations({ selector: {} }))).toBe(Code.Unauthenticated);
+    // Setup may not disable auth without credentials.
+    const disable = withChanges(config, {
+      instance: 'e2e-host',
+      auth: create(AuthSchema, { disabled: true }),
+    });
+    expect(await codeOf(backrest.setConfig(disable))).toBe(Code.PermissionDenied);
+    const hash = (await auth.hashPassword({ value: PASS })).value;
+    expect(Buffer.from(hash, 'base64').toString()).toMatch(/^\$2[aby]\$10\$/);
+    const next = withChanges(config, {
+      instance: 'e2e-host',
+      auth: create(AuthSchema, {
+        users: [create(UserSchema, { name: USER, password: { case: 'passwordBcrypt', value: hash } })],
+      }),
+    });
+    const saved = await backrest.setConfig(next);
+    expect(saved.modno).toBe(config.modno + 1);
+    expect(saved.auth?.users[0]?.password.value).toBe('********');
+    // The stored identity survived the placeholder round trip.
+    const onDisk = JSON.parse(readFileSync(ws.configFile, 'utf8')) as {
+      sync: { identity: { ed25519priv: string } };
+    };
+    expect(onDisk.sync.identity.ed25519priv).not.toBe('********');
+    expect(await codeOf(backrest.setConfig(next))).toBe(Code.Unauthenticated);
+  });
+
+  it('every v1.Backrest RPC without credentials answers Unauthenticated (JSON, binary, gRPC-Web)', async () => {
+    for (const o of [
+      { binary: false },
+      { binary: true },
+      { binary: true, protocol: 'grpc-web' as const },
+      { binary: false, authorization: basicHeader(USER, 'wrong') },
+      { binary: true, authorization: 'Bearer not-a-token' },
+    ]) {
+      const codes = await callEveryMethod(clients(server.url, o).backrest);
+      expect(Object.keys(codes)).toHaveLength(Backrest.methods.length);
+      for (const [name, code] of Object.entries(codes))
+        expect([name, code]).toEqual([name, Code.Unauthenticated]);
+    }
+    const r = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1.Backrest/GetConfig`,
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      '{}',
+    ]);
+    expect(r).toEqual({ status: 401, body: 'Unauthorized (No Authorization Header)' });
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('Basic and Bearer (from Login) are accepted; HashPassword now needs credentials', async () => {
+    const anon = clients(server.url, { binary: false });
+    expect(await codeOf(anon.auth.login({ username: USER, password: 'nope' }))).toBe(Code.Unauthenticated);
+    const { token } = await anon.auth.login({ username: USER, password: PASS });
+    expect(token.split('.')).toHaveLength(3);
+    for (const authorization of [basicHeader(), `Bearer ${token}`]) {
+      const c = clients(server.url, { binary: true, authorization });
+      expect((await c.backrest.getConfig({})).instance).toBe('e2e-host');
+      expect((await c.auth.hashPassword({ value: 'x' })).value).not.toBe('');
+    }
+    expect(await codeOf(anon.auth.hashPassword({ value: 'x' }))).toBe(Code.Unauthenticated);
+    const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: basicHeader() } });
+    expect(await metrics.text()).toContain('restora_queue_depth');
+    expect(statSync(join(ws.dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('rate-limits Login per client', async () => {
+    const anon = clients(server.url, { binary: false });
+    const codes: (Code | 'ok')[] = [];
+    for (let i = 0; i < 6; i++)
+      codes.push(await codeOf(anon.auth.login({ username: USER, password: 'bad' })));
+    expect(codes).toContain(Code.ResourceExhausted);
+    expect(await codeOf(anon.auth.login({ username: USER, password: PASS }))).toBe(Code.ResourceExhausted);
+  });
+
+  it('malformed bodies get InvalidArgument, never Internal, for every unary RPC', async () => {
+    for (const m of Backrest.methods.filter((x) => x.methodKind === 'unary')) {
+      for (const [type, body] of [
+        ['application/json', '{not json'],
+        ['application/json', '[1,2]'],
+        ['application/proto', Buffer.from([0x0a, 0xff, 0xff, 0xff])],
+      ] as const) {
+        const res = await fetch(`${server.url}/v1.Backrest/${m.name}`, {
+          method: 'POST',
+          headers: { 'content-type': type, authorization: basicHeader() },
+          body,
+        });
+        const json = (await res.json()) as { code: string; message: string };
+        expect([m.name, type, res.status, json.code]).toEqual([m.name, type, 400, 'invalid_argument']);
+        expect(json.message).not.toMatch(/\n\s+at /);
+      }
+    }
+  });
+
+  it('SetConfig: modno mismatch is FailedPrecondition; secrets stay redacted and survive the round trip', async () => {
+    const { backrest } = clients(server.url, { binary: false, authorization: basicHeader() });
+    const config = await backrest.getConfig({});
+    const stale = withChanges(config, { modno: config.modno - 1 });
+    const err = await backrest.setConfig(stale).catch((e: unknown) => ConnectError.from(e));
+    expect(err).toMatchObject({ code: Code.FailedPrecondition });
+    expect((err as ConnectError).rawMessage).toBe('config modno mismatch, reload and try again');
+    const bad = withChanges(config, {
+      plans: [create(PlanSchema, { id: 'p', repo: 'missing', paths: ['/x'] })],
+    });
+    expect(await codeOf(backrest.setConfig(bad))).toBe(Code.InvalidArgument);
+    // Binary SetConfig with the placeholder keeps the stored hash (login still works).
+    const raw = await fetch(`${server.url}/v1.Backrest/SetConfig`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/proto', authorization: basicHeader() },
+      body: toBinary(ConfigSchema, config),
+    });
+    expect(raw.status).toBe(200);
+    const after = clients(server.url, { binary: true, authorization: basicHeader() });
+    expect((await after.backrest.getConfig({})).modno).toBe(config.modno + 1);
+  });
+});
+
+describe('locked-down install', () => {
+  let ws: Workspace;
+  let server: RunningServer;
+  beforeAll(async () => {
+    ws = workspace('locked');
+    const { writeUserConfig } = await import('./api-helpers.js');
+    await writeUserConfig(ws);
+    server = await serve(ws, {
+      features: { pathAutocomplete: false, runCommand: false, commandHooks: false },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    ws?.cleanup();
+  });
+
+  it('refuses PathAutocomplete and RunCommand; SetupSftp is Unimplemented', async () => {
+    const { backrest } = clients(server.url, { binary: true, authorization: basicHeader() });
+    expect(await codeOf(backrest.pathAutocomplete({ value: '/' }))).toBe(Code.PermissionDenied);
+    expect(await codeOf(backrest.runCommand({ repoId: 'r', command: 'snapshots' }))).toBe(
+      Code.PermissionDenied,
+    );
+    const err = await backrest.setupSftp({ host: 'h' }).catch((e: unknown) => ConnectError.from(e));
+    expect(err).toMatchObject({ code: Code.Unimplemented });
+    expect((err as ConnectError).rawMessage).toMatch(/SetupSftp is not implemented/);
+  });
+});
