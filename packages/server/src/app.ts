@@ -16,6 +16,7 @@ import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
 import { registerDownloadRoute } from './api/http/download-route.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
+import { registerRestApi } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
 import { Engine } from './engine.js';
@@ -151,6 +152,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
     registerDownloadRoute(app, downloads, snapshots);
     registerMiscRoutes(app, metrics);
+    await registerRestApi(app, { config, oplog, engine, dataDir: o.dataDir, restic: adapter });
 
     const report = await engine.start();
     for (const p of report.problems) logger.warn(p);
