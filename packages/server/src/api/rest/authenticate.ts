@@ -1,7 +1,7 @@
 // Who is calling: session cookie, API key (`x-api-key` or `Authorization: Bearer`), or auth disabled in the config.
-import bcrypt from 'bcryptjs';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyStore } from '../../auth/api-keys.js';
+import { verifyPassword } from '../../auth/passwords.js';
 import type { SessionStore } from '../../auth/sessions.js';
 import type { ConfigStore } from '../../config/types.js';
 import { unauthorized } from './http-error.js';
@@ -56,15 +56,11 @@ export function makeAuthenticate(deps: {
   };
 }
 
-/** Default login check: the config's users (Backrest format: base64 of a bcrypt hash). */
+/** Default login check: the config's users, through the same password module as the Connect API. */
 export function configUserVerifier(config: ConfigStore) {
   return async (username: string, password: string): Promise<boolean> => {
     const user = config.get().auth?.users.find((u) => u.name === username);
-    if (!user || user.password.case !== 'passwordBcrypt') {
-      await bcrypt.compare(password, '$2a$10$invalidinvalidinvalidinuJ2Zzb1w0F1m2oGk3f5s0Yq6oGm');
-      return false;
-    }
-    const hash = Buffer.from(user.password.value, 'base64').toString('utf8');
-    return bcrypt.compare(password, hash.startsWith('$2') ? hash : user.password.value);
+    if (!user || user.password.case !== 'passwordBcrypt') return false;
+    return verifyPassword(password, user.password.value);
   };
 }
