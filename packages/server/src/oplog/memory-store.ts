@@ -7,7 +7,8 @@ import { OpEmitter } from './emitter.js';
 import { planGc } from './gc-planner.js';
 import { scrubOps } from './scrub.js';
 import { checkSelector, columnsMatch } from './selector.js';
-import { buildSummaries, DEFAULT_WINDOW_MS } from './summaries.js';
+import { buildSummaries } from './summaries.js';
+import { memorySummarySource } from './memory-summaries.js';
 import { validateOp } from './validate-op.js';
 import type {
   GcOptions,
@@ -199,33 +200,8 @@ export class MemoryOpLog implements OpLog {
   }
 
   summaries(options: SummaryOptions): SummaryRow[] {
-    const since = (options.nowMs ?? Date.now()) - (options.windowMs ?? DEFAULT_WINDOW_MS);
     const all = [...this.ops.values()].map((e) => e.c);
-    const mine = all.filter((c) => options.instanceId === undefined || c.instance_id === options.instanceId);
-    const backup = kindCode('operationBackup');
-    const snap = kindCode('operationIndexSnapshot');
-    const key = options.groupBy === 'plan' ? (c: OpColumns) => c.plan_id : (c: OpColumns) => c.repo_id;
-    const rows = mine.filter((c) => c.kind === backup && c.start_ms >= since && c.dry_run === 0);
-    return buildSummaries(
-      rows,
-      options.ids,
-      {
-        totalSnapshots: (id) => mine.filter((c) => c.kind === snap && key(c) === id && c.forgot === 0).length,
-        lastSuccessMs: (id) => {
-          const ends = mine
-            .filter(
-              (c) =>
-                c.kind === backup &&
-                key(c) === id &&
-                c.dry_run === 0 &&
-                (c.status === OperationStatus.STATUS_SUCCESS || c.status === OperationStatus.STATUS_WARNING),
-            )
-            .map((c) => c.end_ms);
-          return ends.length ? Math.max(...ends) : undefined;
-        },
-      },
-      options,
-    );
+    return buildSummaries(memorySummarySource(all, options), options);
   }
 
   scrub(instanceId: string, options: ScrubOptions = {}): ScrubResult {

@@ -38,8 +38,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ops_kind_plan_end ON operations (kind, plan_id, instance_id, forgot, end_ms);
    CREATE INDEX ops_kind_repo_end ON operations (kind, repo_id, instance_id, forgot, end_ms);
    CREATE INDEX ops_backup_window ON operations
-     (start_ms, plan_id, repo_id, instance_id, status, end_ms, bytes_added, bytes_scanned, flow_id, dry_run)
-     WHERE kind = 100;
+     (start_ms, plan_id, repo_id, instance_id, status, end_ms, bytes_added, bytes_scanned)
+     WHERE kind = 100 AND dry_run = 0;
    CREATE INDEX ops_logref ON operations (logref) WHERE logref <> '';`,
 ];
 

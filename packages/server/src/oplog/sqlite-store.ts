@@ -11,7 +11,8 @@ import { OpEmitter } from './emitter.js';
 import { planGc, type GcRow } from './gc-planner.js';
 import { scrubOps } from './scrub.js';
 import { selectorToSql } from './selector.js';
-import { buildSummaries, DEFAULT_WINDOW_MS, type WindowRow } from './summaries.js';
+import { buildSummaries } from './summaries.js';
+import { sqliteSummarySource, type DayCache } from './sqlite-summaries.js';
 import { migrate } from './schema.js';
 import { validateOp } from './validate-op.js';
 import type {
@@ -45,6 +46,10 @@ const FINISHED = [
   OperationStatus.STATUS_WARNING,
 ];
 const CHUNK = 500;
+const INSERT_SQL = `INSERT INTO operations (${COLS.join(',')}, data) VALUES (${COLS.map((k) => '@' + k).join(',')}, @data)`;
+const UPDATE_SQL = `UPDATE operations SET ${COLS.filter((k) => k !== 'id')
+  .map((k) => `${k} = @${k}`)
+  .join(', ')}, data = @data WHERE id = @id`;
 
 export class SqliteOpLog implements OpLog {
   private readonly db: Db;
@@ -54,6 +59,8 @@ export class SqliteOpLog implements OpLog {
   private modno: number;
   private nextId: number;
   private closed = false;
+  private readonly dayCache: DayCache = { rows: [] };
+  private writeSeq = 0;
 
   static open(options: SqliteOpLogOptions): SqliteOpLog {
     return new SqliteOpLog(options);
@@ -85,6 +92,12 @@ export class SqliteOpLog implements OpLog {
     this.emitter.onListenerError = fn;
   }
 
+  /** Every mutation goes through here: invalidates cached aggregates, then notifies listeners. */
+  private changed(make: () => OpEvent[]): void {
+    this.writeSeq++;
+    this.emitter.emit(make);
+  }
+
   private stmt(sql: string): Statement {
     let s = this.stmtCache.get(sql);
     if (!s) {
@@ -99,10 +112,14 @@ export class SqliteOpLog implements OpLog {
   }
 
   private insertRow(op: Operation): void {
-    const c = columnsOf(op);
-    this.stmt(
-      `INSERT INTO operations (${COLS.join(',')}, data) VALUES (${COLS.map((k) => '@' + k).join(',')}, @data)`,
-    ).run({ ...c, data: toBinary(OperationSchema, op) });
+    try {
+      this.stmt(INSERT_SQL).run({ ...columnsOf(op), data: toBinary(OperationSchema, op) });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ConflictError(`operation ${op.id} already exists`);
+      }
+      throw e;
+    }
   }
 
   add(...ops: Operation[]): Operation[] {
@@ -112,9 +129,6 @@ export class SqliteOpLog implements OpLog {
     const startModno = this.modno;
     try {
       this.db.transaction(() => {
-        for (const op of ops) {
-          if (op.id !== 0n && this.hasId(op.id)) throw new ConflictError(`operation ${op.id} already exists`);
-        }
         for (const op of ops) {
           const id = op.id !== 0n ? Number(op.id) : this.nextId;
           this.nextId = Math.max(this.nextId, id + 1);
@@ -129,7 +143,7 @@ export class SqliteOpLog implements OpLog {
       this.modno = startModno;
       throw e;
     }
-    this.emitter.emit(() => [{ type: 'created', operations: OpEmitter.copies(ops) }]);
+    this.changed(() => [{ type: 'created', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -142,11 +156,7 @@ export class SqliteOpLog implements OpLog {
         for (const op of ops) {
           op.modno = BigInt(++this.modno);
           const c = columnsOf(op);
-          const res = this.stmt(
-            `UPDATE operations SET ${COLS.filter((k) => k !== 'id')
-              .map((k) => `${k} = @${k}`)
-              .join(', ')}, data = @data WHERE id = @id`,
-          ).run({ ...c, data: toBinary(OperationSchema, op) });
+          const res = this.stmt(UPDATE_SQL).run({ ...c, data: toBinary(OperationSchema, op) });
           if (res.changes !== 1)
             throw new NotFoundError(`operation ${op.id} not found`, 'operation', String(op.id));
         }
@@ -156,7 +166,7 @@ export class SqliteOpLog implements OpLog {
       ops.forEach((o, i) => (o.modno = prevModno[i]!));
       throw e;
     }
-    this.emitter.emit(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }]);
+    this.changed(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -229,7 +239,7 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(deleted.map((o) => Number(o.id)));
     })();
     if (deleted.length)
-      this.emitter.emit(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
+      this.changed(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
     return deleted;
   }
 
@@ -244,7 +254,7 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(found);
       return found;
     })();
-    if (ids.length) this.emitter.emit(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }]);
+    if (ids.length) this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }]);
     return ids.map(BigInt);
   }
 
@@ -271,11 +281,7 @@ export class SqliteOpLog implements OpLog {
             next.id = id;
             next.modno = BigInt(++this.modno);
             const c = columnsOf(next);
-            this.stmt(
-              `UPDATE operations SET ${COLS.filter((k) => k !== 'id')
-                .map((k) => `${k} = @${k}`)
-                .join(', ')}, data = @data WHERE id = @id`,
-            ).run({ ...c, data: toBinary(OperationSchema, next) });
+            this.stmt(UPDATE_SQL).run({ ...c, data: toBinary(OperationSchema, next) });
             updated.push(next);
           }
         }
@@ -288,7 +294,7 @@ export class SqliteOpLog implements OpLog {
     const events: OpEvent[] = [];
     if (updated.length) events.push({ type: 'updated', operations: OpEmitter.copies(updated) });
     if (deleted.length) events.push({ type: 'deleted', ids: deleted, operations: [] });
-    this.emitter.emit(() => events);
+    this.changed(() => events);
     return { updated: updated.length, deleted: deleted.length };
   }
 
@@ -315,34 +321,8 @@ export class SqliteOpLog implements OpLog {
   }
 
   summaries(options: SummaryOptions): SummaryRow[] {
-    const nowMs = options.nowMs ?? Date.now();
-    const since = nowMs - (options.windowMs ?? DEFAULT_WINDOW_MS);
-    const inst = options.instanceId !== undefined ? ' AND instance_id = ?' : '';
-    const instParams = options.instanceId !== undefined ? [options.instanceId] : [];
-    const rows = this.stmt(
-      `SELECT id, flow_id, plan_id, repo_id, status, start_ms, end_ms, bytes_added, bytes_scanned
-       FROM operations INDEXED BY ops_backup_window WHERE kind = 100 AND start_ms >= ? AND dry_run = 0${inst}`,
-    ).all(since, ...instParams) as WindowRow[];
-    const col = options.groupBy === 'plan' ? 'plan_id' : 'repo_id';
-    const backup = kindCode('operationBackup');
     return buildSummaries(
-      rows,
-      options.ids,
-      {
-        totalSnapshots: (id) =>
-          (
-            this.stmt(
-              `SELECT COUNT(*) AS n FROM operations WHERE kind = ? AND ${col} = ?${inst} AND forgot = 0`,
-            ).get(kindCode('operationIndexSnapshot'), id, ...instParams) as { n: number }
-          ).n,
-        lastSuccessMs: (id) =>
-          (
-            this.stmt(
-              `SELECT end_ms FROM operations WHERE kind = ? AND ${col} = ?${inst} AND forgot = 0 AND status IN (3, 7)
-               AND dry_run = 0 ORDER BY end_ms DESC LIMIT 1`,
-            ).get(backup, id, ...instParams) as { end_ms: number } | undefined
-          )?.end_ms,
-      },
+      sqliteSummarySource((sql) => this.stmt(sql), options),
       options,
     );
   }
@@ -366,7 +346,7 @@ export class SqliteOpLog implements OpLog {
     const ids = plan.ids.map(BigInt);
     if (ids.length) {
       this.db.transaction(() => this.deleteIds(plan.ids))();
-      this.emitter.emit(() => [{ type: 'deleted', ids, operations: [] }]);
+      this.changed(() => [{ type: 'deleted', ids, operations: [] }]);
     }
     return { deletedIds: ids, byReason: plan.byReason };
   }

@@ -283,7 +283,8 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       expect(a.totalSnapshots).toBe(1);
       expect(a.lastSuccessMs).toBe(NOW - DAY + 1000);
       expect(a.lastFailureMs).toBe(NOW - DAY + 5 + 1000);
-      expect(a.recent.map((r) => r.id)).toEqual([3n, 2n, 1n]);
+      // Recent backups are the newest ones whatever their age (id 4 is 40 days old); dry runs excluded.
+      expect(a.recent.map((r) => r.id)).toEqual([3n, 2n, 1n, 4n]);
       expect(a.recent[0]).toMatchObject({ durationMs: 1000, status: S.STATUS_ERROR, bytesAdded: 0n });
       expect(a.days).toHaveLength(30);
       expect(a.days[29]!.startMs).toBe(utcDay(NOW));
@@ -297,6 +298,18 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       expect(repos.map((r) => [r.id, r.backupsSuccess, r.backupsWarning, r.bytesAdded])).toEqual([
         ['r', 2, 1, 407n],
       ]);
+    });
+
+    it('reflects writes and deletes made between two calls', () => {
+      const [a] = log.add(backupOp({ planId: 'a', startMs: NOW - 1000 }));
+      const count = () => log.summaries({ groupBy: 'plan', nowMs: NOW })[0]?.backupsSuccess ?? 0;
+      expect(count()).toBe(1);
+      log.add(backupOp({ planId: 'a', startMs: NOW - 500 }));
+      expect(count()).toBe(2);
+      log.delete(a!.id);
+      expect(count()).toBe(1);
+      log.deleteWhere({ planId: 'a' });
+      expect(count()).toBe(0);
     });
 
     it('reports requested ids without history, and the last success outside the window', () => {

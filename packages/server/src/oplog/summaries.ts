@@ -1,18 +1,7 @@
-// Dashboard aggregation shared by both stores: works on indexed columns only, never on blobs.
+// Dashboard summaries, composed from a few aggregate queries each store answers its own way (SQL GROUP BY in
+// SQLite, loops in memory). Only indexed columns are used, never blobs.
 import { OperationStatus } from '@restora/proto';
 import type { DayBucket, RecentBackup, SummaryOptions, SummaryRow } from './types.js';
-
-export interface WindowRow {
-  id: number;
-  flow_id: number;
-  plan_id: string;
-  repo_id: string;
-  status: number;
-  start_ms: number;
-  end_ms: number;
-  bytes_added: number;
-  bytes_scanned: number;
-}
 
 export const DAY_MS = 24 * 3600 * 1000;
 export const DEFAULT_WINDOW_MS = 30 * DAY_MS;
@@ -21,120 +10,114 @@ export function localDayStart(ms: number): number {
   return new Date(ms).setHours(0, 0, 0, 0);
 }
 
-export interface SummaryExtras {
-  totalSnapshots: (id: string) => number;
-  /** All-time newest successful (or warning) backup end, used when the window has none. */
-  lastSuccessMs: (id: string) => number | undefined;
+/** Non-dry-run backups started in one day range, with one (plan, repo, status). */
+export interface DayAgg {
+  day: number;
+  plan_id: string;
+  repo_id: string;
+  status: number;
+  n: number;
+  added: number;
+  scanned: number;
+  /** Backups that reported a summary (bytes). */
+  withSummary: number;
+  lastEnd: number;
+}
+
+export interface SummarySource {
+  /** Backups grouped by (index into the `days` [start, end) ranges, plan, repo, status). */
+  byDay(days: readonly [number, number][]): DayAgg[];
+  /** Newest `limit` backups of the group by start time, whatever their age. */
+  recent(gid: string, limit: number): RecentBackup[];
+  totalSnapshots(gid: string): number;
+  /** Newest successful (or warning) backup end, all time. */
+  lastSuccessMs(gid: string): number | undefined;
 }
 
 const OK = new Set<number>([OperationStatus.STATUS_SUCCESS, OperationStatus.STATUS_WARNING]);
 
-/** `rows`: non-dry-run backup ops in the window, any order. */
-export function buildSummaries(
-  rows: readonly WindowRow[],
-  ids: readonly string[] | undefined,
-  extras: SummaryExtras,
-  opts: SummaryOptions,
-): SummaryRow[] {
-  const nowMs = opts.nowMs ?? Date.now();
-  const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const dayStart = opts.dayStart ?? localDayStart;
-  const recentLimit = opts.recentLimit ?? 60;
-  const keyOf = opts.groupBy === 'plan' ? (r: WindowRow) => r.plan_id : (r: WindowRow) => r.repo_id;
-  const byId = new Map<string, WindowRow[]>();
-  for (const id of ids ?? []) byId.set(id, []);
-  for (const r of rows) {
-    const k = keyOf(r);
-    let list = byId.get(k);
-    if (!list) {
-      if (ids) continue;
-      list = [];
-      byId.set(k, list);
-    }
-    list.push(r);
-  }
-  const days: number[] = [];
-  for (let d = dayStart(nowMs - windowMs + DAY_MS); d <= nowMs; d = dayStart(d + 1.5 * DAY_MS)) days.push(d);
-  const out: SummaryRow[] = [];
-  for (const [id, list] of [...byId.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    out.push(summarize(id, list, days, dayStart, recentLimit, extras));
+/** Day ranges covering the window, oldest first, aligned on `dayStart` (DST-safe: steps by dayStart(d + 36 h)). */
+export function dayRanges(
+  nowMs: number,
+  windowMs: number,
+  dayStart: (ms: number) => number,
+): [number, number][] {
+  const out: [number, number][] = [];
+  for (let d = dayStart(nowMs - windowMs + DAY_MS); d <= nowMs;) {
+    const next = dayStart(d + 1.5 * DAY_MS);
+    out.push([d, next]);
+    d = next;
   }
   return out;
 }
 
-function summarize(
-  id: string,
-  list: WindowRow[],
-  days: number[],
-  dayStart: (ms: number) => number,
-  recentLimit: number,
-  extras: SummaryExtras,
-): SummaryRow {
-  let success = 0;
-  let warning = 0;
-  let failed = 0;
-  let added = 0n;
-  let scanned = 0n;
-  let withSummary = 0;
-  let lastSuccessMs: number | undefined;
-  let lastFailureMs: number | undefined;
-  const buckets = new Map<number, { added: bigint; scanned: bigint; counts: Map<number, number> }>(
-    days.map((d) => [d, { added: 0n, scanned: 0n, counts: new Map() }]),
-  );
-  for (const r of list) {
-    if (r.status === OperationStatus.STATUS_SUCCESS) success++;
-    else if (r.status === OperationStatus.STATUS_WARNING) warning++;
-    else if (r.status === OperationStatus.STATUS_ERROR) failed++;
-    if (OK.has(r.status)) {
-      if (r.bytes_added || r.bytes_scanned) withSummary++;
-      if (lastSuccessMs === undefined || r.end_ms > lastSuccessMs) lastSuccessMs = r.end_ms;
-    } else if (r.status === OperationStatus.STATUS_ERROR) {
-      if (lastFailureMs === undefined || r.end_ms > lastFailureMs) lastFailureMs = r.end_ms;
+/** The window is whole days: the last `windowMs / 1 day` days including today (30 by default). */
+export function buildSummaries(src: SummarySource, opts: SummaryOptions): SummaryRow[] {
+  const nowMs = opts.nowMs ?? Date.now();
+  const days = dayRanges(nowMs, opts.windowMs ?? DEFAULT_WINDOW_MS, opts.dayStart ?? localDayStart);
+  const gidOf = opts.groupBy === 'plan' ? (r: DayAgg) => r.plan_id : (r: DayAgg) => r.repo_id;
+  const byGid = new Map<string, DayAgg[]>();
+  for (const id of opts.ids ?? []) byGid.set(id, []);
+  for (const r of src.byDay(days)) {
+    let list = byGid.get(gidOf(r));
+    if (!list) {
+      if (opts.ids) continue;
+      byGid.set(gidOf(r), (list = []));
     }
-    added += BigInt(r.bytes_added);
-    scanned += BigInt(r.bytes_scanned);
-    const b = buckets.get(dayStart(r.start_ms));
-    if (b) {
-      b.added += BigInt(r.bytes_added);
-      b.scanned += BigInt(r.bytes_scanned);
-      b.counts.set(r.status, (b.counts.get(r.status) ?? 0) + 1);
-    }
+    list.push(r);
   }
-  const recent: RecentBackup[] = [...list]
-    .sort((a, b) => b.start_ms - a.start_ms || b.id - a.id)
-    .slice(0, recentLimit)
-    .map((r) => ({
-      id: BigInt(r.id),
-      flowId: BigInt(r.flow_id),
-      startMs: r.start_ms,
-      durationMs: r.end_ms > r.start_ms ? r.end_ms - r.start_ms : 0,
-      status: r.status,
-      bytesAdded: BigInt(r.bytes_added),
+  const rows: SummaryRow[] = [];
+  for (const [id, list] of [...byGid.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    let added = 0n;
+    let scanned = 0n;
+    let withSummary = 0;
+    const counts = { ok: 0, warn: 0, bad: 0 };
+    let lastSuccessMs: number | undefined;
+    let lastFailureMs: number | undefined;
+    const buckets: DayBucket[] = days.map(([s]) => ({
+      startMs: s,
+      bytesAdded: 0n,
+      bytesScanned: 0n,
+      statusCounts: [],
     }));
-  const dayList: DayBucket[] = days.map((d) => {
-    const b = buckets.get(d)!;
-    return {
-      startMs: d,
-      bytesAdded: b.added,
-      bytesScanned: b.scanned,
-      statusCounts: [...b.counts.entries()]
+    const dayCounts = days.map(() => new Map<number, number>());
+    for (const r of list) {
+      added += BigInt(r.added);
+      scanned += BigInt(r.scanned);
+      if (r.status === OperationStatus.STATUS_SUCCESS) counts.ok += r.n;
+      else if (r.status === OperationStatus.STATUS_WARNING) counts.warn += r.n;
+      else if (r.status === OperationStatus.STATUS_ERROR) counts.bad += r.n;
+      if (OK.has(r.status)) {
+        withSummary += r.withSummary;
+        lastSuccessMs = Math.max(lastSuccessMs ?? 0, r.lastEnd);
+      } else if (r.status === OperationStatus.STATUS_ERROR) {
+        lastFailureMs = Math.max(lastFailureMs ?? 0, r.lastEnd);
+      }
+      const b = buckets[r.day]!;
+      b.bytesAdded += BigInt(r.added);
+      b.bytesScanned += BigInt(r.scanned);
+      dayCounts[r.day]!.set(r.status, (dayCounts[r.day]!.get(r.status) ?? 0) + r.n);
+    }
+    buckets.forEach((b, i) => {
+      b.statusCounts = [...dayCounts[i]!.entries()]
         .sort((x, y) => x[0] - y[0])
-        .map(([status, count]) => ({ status, count })),
-    };
-  });
-  return {
-    id,
-    backupsSuccess: success,
-    backupsWarning: warning,
-    backupsFailed: failed,
-    bytesAdded: added,
-    bytesScanned: scanned,
-    bytesAddedAvg: withSummary ? added / BigInt(withSummary) : 0n,
-    bytesScannedAvg: withSummary ? scanned / BigInt(withSummary) : 0n,
-    totalSnapshots: extras.totalSnapshots(id),
-    lastSuccessMs: lastSuccessMs ?? extras.lastSuccessMs(id),
-    lastFailureMs,
-    recent,
-    days: dayList,
-  };
+        .map(([status, count]) => ({ status, count }));
+    });
+    rows.push({
+      id,
+      backupsSuccess: counts.ok,
+      backupsWarning: counts.warn,
+      backupsFailed: counts.bad,
+      bytesAdded: added,
+      bytesScanned: scanned,
+      bytesAddedAvg: withSummary ? added / BigInt(withSummary) : 0n,
+      bytesScannedAvg: withSummary ? scanned / BigInt(withSummary) : 0n,
+      totalSnapshots: src.totalSnapshots(id),
+      lastSuccessMs: lastSuccessMs ?? src.lastSuccessMs(id),
+      lastFailureMs,
+      recent: src.recent(id, opts.recentLimit ?? 60),
+      days: buckets,
+    });
+  }
+  return rows;
 }

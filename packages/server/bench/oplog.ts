@@ -1,0 +1,116 @@
+// Oplog benchmark: 1M realistic operations, then GetOperations-by-plan (last 100), dashboard summaries and
+// startup (open + scrub + ready) on Restora's indexed SQLite store, side by side with the naive Backrest-style
+// peer (protobuf blobs decoded and filtered in JS) over the SAME database file.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteOpLog } from '../src/oplog/sqlite-store.js';
+import { NaiveOpLog } from './naive-peer.js';
+import { allPlans, allRepos, generate, INSTANCE } from './oplog-data.js';
+import { fmt, percentile, sample, time } from './stats.js';
+
+const TOTAL = Number(process.env.BENCH_OPS ?? 1_000_000);
+const NOW = Date.now();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restora-bench-oplog-'));
+const file = path.join(dir, 'oplog.sqlite');
+
+interface Row {
+  what: string;
+  target: string;
+  ours: number[];
+  peer: number[];
+}
+const rows: Row[] = [];
+
+function main(): void {
+  console.log(`oplog bench: ${TOTAL.toLocaleString()} operations in ${file}`);
+  let store = SqliteOpLog.open({ file });
+  const [, insertMs] = time(() => {
+    for (const batch of generate(TOTAL, NOW)) store.add(...batch);
+  });
+  console.log(`insert: ${fmt(insertMs)} (${Math.round(TOTAL / (insertMs / 1000)).toLocaleString()} ops/s)`);
+  store.close();
+  console.log(`database size: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+
+  // Startup: open (migrations, max id/modno) + scrub + ready. The first run also pays the scrub's writes.
+  const startups = sample(5, () => {
+    store = SqliteOpLog.open({ file });
+    store.scrub(INSTANCE, { nowMs: NOW });
+    store.count({ ids: [1n] });
+    store.close();
+  });
+  store = SqliteOpLog.open({ file });
+
+  const plans = allPlans();
+  const repos = allRepos();
+  let n = 0;
+  const byPlan = sample(
+    500,
+    (i) => (n += store.query({ planId: plans[i % plans.length]! }, { lastN: 100 }).length),
+  );
+  if (n !== 500 * 100) throw new Error(`expected 100 ops per query, got ${n / 500}`);
+  const lastRun = sample(500, (i) =>
+    store.lastFinishedBackup({ planId: plans[i % plans.length]!, instanceId: INSTANCE }),
+  );
+  const dashboard = sample(30, () => {
+    store.summaries({ groupBy: 'plan', ids: plans, instanceId: INSTANCE, nowMs: NOW });
+    store.summaries({ groupBy: 'repo', ids: repos, instanceId: INSTANCE, nowMs: NOW });
+  });
+  const gc = time(() => store.collectGarbage({ nowMs: NOW }));
+  console.log(
+    `garbage collection: ${fmt(gc[1])} (${gc[0].deletedIds.length.toLocaleString()} ops collected)`,
+  );
+  store.close();
+
+  // The peer reads the same file without our columns: a handful of runs is plenty (each decodes every op).
+  const db = new Database(file, { readonly: true });
+  const naive = new NaiveOpLog(db);
+  const naiveByPlan = sample(3, (i) => naive.lastNByPlan(plans[i]!, 100));
+  const naiveDash = sample(3, () => naive.dashboard(INSTANCE, NOW));
+  db.close();
+  const naiveStart = sample(2, () => {
+    const d = new Database(file, { readonly: true });
+    new NaiveOpLog(d).unfinished();
+    d.close();
+  });
+
+  rows.push(
+    { what: 'GetOperations by plan (last 100)', target: 'p99 < 10 ms', ours: byPlan, peer: naiveByPlan },
+    { what: 'dashboard summaries (plans + repos)', target: 'p99 < 100 ms', ours: dashboard, peer: naiveDash },
+    { what: 'startup (open + scrub + ready)', target: '< 2 s', ours: startups, peer: naiveStart },
+    { what: 'last finished backup of a plan', target: '-', ours: lastRun, peer: [] },
+  );
+  printTable();
+}
+
+function printTable(): void {
+  console.log('');
+  const widths = [38, 12, 12, 12, 12, 14];
+  console.log(
+    ['measure', 'ours p50', 'ours p99', 'naive p50', 'naive max', 'ratio (p50)', 'target']
+      .map((h, i) => h.padEnd(widths[i] ?? 0))
+      .join(' '),
+  );
+  for (const r of rows) {
+    const o50 = percentile(r.ours, 50);
+    const p50 = r.peer.length ? percentile(r.peer, 50) : NaN;
+    console.log(
+      [
+        r.what.padEnd(38),
+        fmt(o50).padEnd(12),
+        fmt(percentile(r.ours, 99)).padEnd(12),
+        (r.peer.length ? fmt(p50) : '-').padEnd(12),
+        (r.peer.length ? fmt(Math.max(...r.peer)) : '-').padEnd(12),
+        (r.peer.length ? `${(p50 / o50).toFixed(0)}x faster` : '-').padEnd(14),
+        r.target,
+      ].join(' '),
+    );
+  }
+}
+
+try {
+  main();
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
