@@ -1,0 +1,91 @@
+// Test harness: a real `restora serve` (startServer) in a temp dir with one user, plus small HTTP helpers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer } from '../../../app.js';
+import { hashPassword } from '../../../auth/passwords.js';
+
+export const USER = 'admin';
+export const PASSWORD = 'correct horse battery';
+
+export interface Harness {
+  dir: string;
+  server: RunningServer;
+  url: string;
+  /** A session cookie header value from POST /api/v1/auth/login. */
+  login(): Promise<string>;
+  call(
+    method: string,
+    p: string,
+    o?: { json?: unknown; raw?: string; headers?: Record<string, string>; cookie?: string },
+  ): Promise<{ status: number; body: unknown; headers: Headers; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(prefix = 'rest'): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `restora-${prefix}-`));
+  const configFile = path.join(dir, 'config', 'config.json');
+  fs.mkdirSync(path.dirname(configFile), { recursive: true });
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      version: 6,
+      instance: 'rest-test',
+      auth: { users: [{ name: USER, passwordBcrypt: await hashPassword(PASSWORD) }] },
+    }),
+    { mode: 0o600 },
+  );
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    configFile,
+    dataDir: path.join(dir, 'data'),
+    resticCommand: '/usr/bin/restic',
+    logLevel: 'silent',
+  });
+  const call: Harness['call'] = async (method, p, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.cookie) headers.cookie = o.cookie;
+    let body: string | undefined;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] ??= 'application/json';
+    } else if (o.raw !== undefined) {
+      body = o.raw;
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (tar, html, text)
+    }
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  };
+  return {
+    dir,
+    server,
+    url: server.url,
+    call,
+    async login() {
+      const r = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: USER, password: PASSWORD }),
+      });
+      if (r.status !== 200) throw new Error(`login failed: ${r.status} ${await r.text()}`);
+      const set = r.headers.get('set-cookie') ?? '';
+      return set.split(';')[0] ?? '';
+    },
+    async close() {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
