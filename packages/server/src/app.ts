@@ -131,7 +131,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       shutdown: shutdown.signal,
     };
 
-    const app = Fastify({ loggerInstance: logger, return503OnClosing: true }) as unknown as FastifyInstance;
+    const app = Fastify({
+      loggerInstance: logger,
+      return503OnClosing: true,
+      maxParamLength: 4096,
+    }) as unknown as FastifyInstance;
     installAuthGuard(app, authenticator);
     registerConnect(app, {
       routes: (router) => {

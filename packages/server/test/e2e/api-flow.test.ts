@@ -1,0 +1,368 @@
+// restora serve end to end with real restic 0.14: repo and plan through the API, the seed's curl lines, events,
+// snapshot browsing, downloads, restore, cancel, RunCommand, ClearHistory; JSON and binary Connect clients.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { clone, create } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import {
+  ConfigSchema,
+  DoRepoTaskRequest_Task,
+  OperationStatus,
+  PlanSchema,
+  RepoSchema,
+  ScheduleSchema,
+  type Operation,
+  type OperationEvent,
+} from '@restora/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/app.js';
+import {
+  basicHeader,
+  clients,
+  curl,
+  PASS,
+  REPO_PASSWORD,
+  serve,
+  USER,
+  waitFor,
+  workspace,
+  writeUserConfig,
+  type Clients,
+  type Workspace,
+} from './api-helpers.js';
+
+let ws: Workspace;
+let server: RunningServer;
+let json: Clients;
+let bin: Clients;
+let repoDir: string;
+let slowDir: string;
+const bigFile = randomBytes(150_000);
+
+const ops = async (planId: string) =>
+  (await json.backrest.getOperations({ selector: { planId } })).operations;
+const finished = (op: Operation) =>
+  op.status !== OperationStatus.STATUS_PENDING && op.status !== OperationStatus.STATUS_INPROGRESS;
+
+async function waitOp(id: bigint): Promise<Operation> {
+  return waitFor(`operation ${id}`, async () => {
+    const [op] = (await bin.backrest.getOperations({ selector: { ids: [id] } })).operations;
+    return op && finished(op) ? op : undefined;
+  });
+}
+
+async function readLog(ref: string): Promise<string> {
+  let text = '';
+  for await (const chunk of json.backrest.getLogs({ ref })) text += Buffer.from(chunk.value).toString('utf8');
+  return text;
+}
+
+beforeAll(async () => {
+  ws = workspace('flow');
+  repoDir = join(ws.dir, 'repo');
+  slowDir = join(ws.dir, 'slow');
+  mkdirSync(join(ws.src, 'sub'), { recursive: true });
+  writeFileSync(join(ws.src, 'a.txt'), 'alpha\n');
+  writeFileSync(join(ws.src, 'sub', 'b.bin'), bigFile);
+  mkdirSync(slowDir);
+  writeFileSync(join(slowDir, 'big.bin'), randomBytes(4_000_000));
+  await writeUserConfig(ws);
+  server = await serve(ws, { keepAliveMs: 300 });
+  json = clients(server.url, { binary: false, authorization: basicHeader() });
+  bin = clients(server.url, { binary: true, authorization: basicHeader() });
+});
+
+afterAll(async () => {
+  await server?.close();
+  ws?.cleanup();
+});
+
+describe('restora serve with real restic', () => {
+  it('adds a repo (AddRepo runs restic init) and plans (SetConfig); secrets never leave the server', async () => {
+    const repo = create(RepoSchema, {
+      id: 'local',
+      uri: repoDir,
+      password: REPO_PASSWORD,
+      env: ['B2_ACCOUNT_KEY=k1'],
+    });
+    expect((await json.backrest.checkRepoExists({ repo })).exists).toBe(false);
+    const afterAdd = await json.backrest.addRepo({ repo });
+    expect(afterAdd.repos[0]).toMatchObject({
+      id: 'local',
+      password: '********',
+      env: ['B2_ACCOUNT_KEY=********'],
+    });
+    expect(afterAdd.repos[0]?.guid).toMatch(/^[0-9a-f]{64}$/);
+    expect((await bin.backrest.checkRepoExists({ repo })).exists).toBe(true);
+    const config = clone(ConfigSchema, await bin.backrest.getConfig({}));
+    const manual = create(ScheduleSchema, { schedule: { case: 'disabled', value: true } });
+    config.plans = [
+      create(PlanSchema, { id: 'home', repo: 'local', paths: [ws.src], schedule: manual }),
+      create(PlanSchema, {
+        id: 'slow',
+        repo: 'local',
+        paths: [slowDir],
+        schedule: manual,
+        backupFlags: ['--limit-upload=1'],
+      }),
+    ];
+    const saved = await bin.backrest.setConfig(config);
+    expect(saved.plans.map((p) => p.id)).toEqual(['home', 'slow']);
+    expect(saved.repos[0]?.password).toBe('********');
+    const onDisk = readFileSync(ws.configFile, 'utf8');
+    expect(onDisk).toContain(REPO_PASSWORD);
+    expect(onDisk).toContain('B2_ACCOUNT_KEY=k1');
+    expect(await codeOf(json.backrest.removeRepo({ repoId: 'local' }))).toBe(Code.InvalidArgument);
+  });
+
+  it("runs the seed's curl lines verbatim (Backup blocks until done; GetOperations with {} and a selector)", async () => {
+    const backup = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1.Backrest/Backup`,
+      '--data',
+      '{"value": "home"}',
+      '-H',
+      'Content-Type: application/json',
+      '-u',
+      `${USER}:${PASS}`,
+    ]);
+    expect(backup).toEqual({ status: 200, body: '{}' });
+    // Blocking: the backup has finished by the time curl returns.
+    const done = (await ops('home')).filter((o) => o.op.case === 'operationBackup');
+    expect(done.map((o) => o.status)).toEqual([OperationStatus.STATUS_SUCCESS]);
+    const all = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1.Backrest/GetOperations`,
+      '--data',
+      '{}',
+      '-H',
+      'Content-Type: application/json',
+      '-u',
+      `${USER}:${PASS}`,
+    ]);
+    expect(all.status).toBe(200);
+    const list = JSON.parse(all.body) as { operations: { id: string; planId: string; status: string }[] };
+    expect(list.operations.some((o) => o.planId === 'home' && o.status === 'STATUS_SUCCESS')).toBe(true);
+    const byPlan = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1.Backrest/GetOperations`,
+      '--data',
+      '{"selector": {"planId": "home"}}',
+      '-H',
+      'Content-Type: application/json',
+      '-u',
+      `${USER}:${PASS}`,
+    ]);
+    const planOps = (JSON.parse(byPlan.body) as typeof list).operations;
+    expect(planOps.length).toBeGreaterThan(0);
+    expect(planOps.every((o) => o.planId === 'home')).toBe(true);
+    const unknown = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1.Backrest/Backup`,
+      '--data',
+      '{"value": "nope"}',
+      '-H',
+      'Content-Type: application/json',
+      '-u',
+      `${USER}:${PASS}`,
+    ]);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body)).toEqual({ code: 'not_found', message: 'plan "nope" not found' });
+  });
+
+  it('streams GetOperationEvents (binary) while a backup runs, with keep-alives', async () => {
+    const ac = new AbortController();
+    const events: OperationEvent[] = [];
+    const reading = (async () => {
+      try {
+        for await (const e of bin.backrest.getOperationEvents({}, { signal: ac.signal })) events.push(e);
+      } catch (e) {
+        if (!ac.signal.aborted) throw e;
+      }
+    })();
+    writeFileSync(join(ws.src, 'c.txt'), 'charlie\n');
+    await bin.backrest.backup({ value: 'home' });
+    const seen = (status: OperationStatus) =>
+      events.some(
+        (e) =>
+          (e.event.case === 'createdOperations' || e.event.case === 'updatedOperations') &&
+          e.event.value.operations.some(
+            (o) => o.planId === 'home' && o.op.case === 'operationBackup' && o.status === status,
+          ),
+      );
+    await waitFor('events', async () =>
+      seen(OperationStatus.STATUS_SUCCESS) && events.some((e) => e.event.case === 'keepAlive')
+        ? true
+        : undefined,
+    );
+    expect(seen(OperationStatus.STATUS_INPROGRESS)).toBe(true);
+    ac.abort();
+    await reading;
+  });
+
+  it('browses snapshots, downloads a file and a folder, in JSON and binary', async () => {
+    const [a, b] = await Promise.all([
+      json.backrest.listSnapshots({ repoId: 'local', planId: 'home' }),
+      bin.backrest.listSnapshots({ repoId: 'local', planId: 'home' }),
+    ]);
+    expect(a.snapshots.map((s) => s.id)).toEqual(b.snapshots.map((s) => s.id));
+    expect(a.snapshots.length).toBeGreaterThanOrEqual(2);
+    const snap = a.snapshots.at(-1)!;
+    expect(snap.tags).toEqual(expect.arrayContaining(['plan:home', 'created-by:e2e-host']));
+    const files = await bin.backrest.listSnapshotFiles({
+      repoId: 'local',
+      snapshotId: snap.id,
+      path: ws.src,
+    });
+    expect(files.path).toBe(ws.src);
+    expect(files.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['a.txt', 'c.txt', 'sub']));
+    expect(files.entries.find((e) => e.name === 'a.txt')?.size).toBe(6n);
+
+    const indexOp = await waitFor('index snapshot op', async () =>
+      (await json.backrest.getOperations({ selector: { snapshotId: snap.id } })).operations.find(
+        (o) => o.op.case === 'operationIndexSnapshot',
+      ),
+    );
+    const url = await json.backrest.getDownloadURL({
+      opId: indexOp.id,
+      filePath: join(ws.src, 'sub', 'b.bin'),
+    });
+    expect(url.value).toMatch(/^\.\/download\/[^/]+\/$/);
+    const file = await fetch(`${server.url}/${url.value.slice(2)}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="b.bin"');
+    expect(Buffer.from(await file.arrayBuffer()).equals(bigFile)).toBe(true);
+
+    const dirUrl = await bin.backrest.getDownloadURL({ opId: indexOp.id, filePath: ws.src });
+    const tar = Buffer.from(await (await fetch(`${server.url}/${dirUrl.value.slice(2)}`)).arrayBuffer());
+    expect(tar.subarray(257, 262).toString()).toBe('ustar');
+    expect(tar.includes(Buffer.from('charlie\n'))).toBe(true);
+
+    const bad = await fetch(`${server.url}/download/not-a-token/`);
+    expect(bad.status).toBe(403);
+    const backupOp = (await ops('home')).find((o) => o.op.case === 'operationBackup')!;
+    expect(await codeOf(json.backrest.getDownloadURL({ opId: backupOp.id, filePath: '/' }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(json.backrest.getDownloadURL({ opId: 999_999n, filePath: '/' }))).toBe(Code.NotFound);
+    const listing = await bin.backrest.pathAutocomplete({ value: ws.src });
+    expect(listing.values).toEqual(expect.arrayContaining(['a.txt', 'sub']));
+  });
+
+  it('restores a snapshot, compares the bytes and downloads the restore as tar.gz', async () => {
+    const snap = (await bin.backrest.listSnapshots({ repoId: 'local', planId: 'home' })).snapshots.at(-1)!;
+    const target = join(ws.dir, 'restored');
+    const { operationId } = await bin.backrest.restore({
+      repoId: 'local',
+      planId: 'home',
+      snapshotId: snap.id,
+      path: ws.src,
+      target,
+    });
+    const op = await waitOp(operationId);
+    expect(op.status).toBe(OperationStatus.STATUS_SUCCESS);
+    // restic >= 0.15 restores <target>/src/..., 0.14 the full snapshot path under the target.
+    const restored = findFile(target, 'b.bin');
+    expect(restored).toMatch(/\/src\/sub\/b\.bin$/);
+    expect(readFileSync(restored!).equals(bigFile)).toBe(true);
+    expect(readFileSync(join(restored!, '..', '..', 'a.txt'), 'utf8')).toBe('alpha\n');
+    const again = await json.backrest
+      .restore({ repoId: 'local', planId: 'home', snapshotId: snap.id, path: ws.src, target })
+      .catch((e: unknown) => ConnectError.from(e));
+    expect(again).toMatchObject({ code: Code.FailedPrecondition });
+    const url = await json.backrest.getDownloadURL({ opId: operationId, filePath: '/' });
+    const res = await fetch(`${server.url}/${url.value.slice(2)}`);
+    expect(res.headers.get('content-type')).toBe('application/gzip');
+    const tar = gunzipSync(Buffer.from(await res.arrayBuffer()));
+    expect(tar.includes(bigFile.subarray(0, 1000))).toBe(true);
+  });
+
+  it('cancels a running backup (Backup answers Canceled, no stale lock) and runs RunCommand', async () => {
+    const running = bin.backrest.backup({ value: 'slow' }).then(
+      () => 'ok',
+      (e: unknown) => ConnectError.from(e).code,
+    );
+    const op = await waitFor('slow backup in progress', async () =>
+      (await ops('slow')).find((o) => o.status === OperationStatus.STATUS_INPROGRESS),
+    );
+    await json.backrest.cancel({ operationId: op.id });
+    expect(await running).toBe(Code.Canceled);
+    expect((await waitOp(op.id)).status).toBe(OperationStatus.STATUS_USER_CANCELLED);
+
+    const locks = await json.backrest.runCommand({ repoId: 'local', command: 'list locks --no-lock' });
+    const cmdOp = await waitOp(locks.operationId);
+    expect(cmdOp.status).toBe(OperationStatus.STATUS_SUCCESS);
+    expect(cmdOp.op.case).toBe('operationRunCommand');
+    if (cmdOp.op.case !== 'operationRunCommand') return;
+    expect((await readLog(cmdOp.op.value.outputLogref)).trim()).toBe('');
+
+    const snaps = await bin.backrest.runCommand({ repoId: 'local', command: 'snapshots --json' });
+    const snapOp = await waitOp(snaps.operationId);
+    if (snapOp.op.case !== 'operationRunCommand') throw new Error('not a run-command op');
+    const listed = JSON.parse(await readLog(snapOp.op.value.outputLogref)) as { id: string }[];
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    expect(await readLog('t-does-not-exist')).toBe(
+      'file associated with log t-does-not-exist not found, it may have expired.',
+    );
+  });
+
+  it('reports the dashboard, metrics, repo tasks and clears history', async () => {
+    const dash = await bin.backrest.getSummaryDashboard({});
+    const home = dash.planSummaries.find((s) => s.id === 'home');
+    expect(home?.backupsSuccessLast30days).toBeGreaterThanOrEqual(2n);
+    expect(dash.configPath).toBe(ws.configFile);
+    const unlock = await json.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.UNLOCK });
+    expect(unlock.operationId).toBe(0n);
+    const stats = await bin.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.STATS });
+    expect((await waitOp(stats.operationId)).status).toBe(OperationStatus.STATUS_SUCCESS);
+    expect(
+      await codeOf(json.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.NONE })),
+    ).toBe(Code.InvalidArgument);
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: basicHeader() } })
+    ).text();
+    expect(metrics).toMatch(/restora_operations_total\{kind="backup",status="success"\} [1-9]/);
+    expect(metrics).toMatch(/restora_operations_total\{kind="backup",status="user_cancelled"\} 1/);
+    expect(metrics).toMatch(/backrest_backup_bytes_added\{repo_id="local",plan_id="home"\}/);
+    expect(metrics).toMatch(/restora_last_backup_success_timestamp_seconds\{plan_id="home"\} \d/);
+
+    expect(await codeOf(json.backrest.clearHistory({}))).toBe(Code.InvalidArgument);
+    expect((await ops('slow')).length).toBeGreaterThan(0);
+    await json.backrest.clearHistory({ selector: { planId: 'slow' } });
+    expect(await ops('slow')).toEqual([]);
+    expect((await ops('home')).length).toBeGreaterThan(0);
+    const lastTwo = await Promise.all([
+      json.backrest.getOperations({ selector: { planId: 'home' }, lastN: 2n }),
+      bin.backrest.getOperations({ selector: { planId: 'home' }, lastN: 2n }),
+    ]);
+    expect(lastTwo[0].operations.map((o) => o.id)).toEqual(lastTwo[1].operations.map((o) => o.id));
+    expect(lastTwo[0].operations).toHaveLength(2);
+  });
+});
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isFile() && e.name === name) return p;
+    if (e.isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<Code | 'ok'> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return ConnectError.from(e).code;
+  }
+}
