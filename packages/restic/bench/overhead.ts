@@ -40,32 +40,17 @@ async function makeBigFile(file: string): Promise<void> {
   await once(out, 'finish');
 }
 
-function bare(repo: string, cache: string, paths: string[]): Promise<number> {
-  const env = {
-    ...process.env,
-    RESTIC_REPOSITORY: repo,
-    RESTIC_PASSWORD: PASSWORD,
-    RESTIC_CACHE_DIR: cache,
-    RESTIC_PROGRESS_FPS: '2',
-  };
-  const start = performance.now();
-  // Same restic work as the wrapper: JSON status lines to a pipe we discard.
-  const child = spawn(BIN, ['backup', '--json', ...paths], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.resume();
-  child.stderr.resume();
-  return new Promise((resolve, reject) =>
-    child.once('close', (code) =>
-      code === 0 ? resolve(performance.now() - start) : reject(new Error(`restic exit ${code}`)),
-    ),
-  );
-}
-
 const CHILD = fileURLToPath(new URL('./wrapper-child.mjs', import.meta.url));
 let peakRss = 0;
 let maxRss = 0;
-/** Wrapper backup in a fresh Node process; returns the time it measured from backupStream() to the result. */
-async function wrapped(repo: string, cache: string, paths: string[]): Promise<number> {
-  const child = spawn(process.execPath, [CHILD, repo, cache, ...paths], {
+/** One backup in a fresh Node process (`bare` restic or through the `wrapper`); returns the time it measured. */
+async function timed(
+  mode: 'bare' | 'wrapper',
+  repo: string,
+  cache: string,
+  paths: string[],
+): Promise<number> {
+  const child = spawn(process.execPath, [CHILD, mode, repo, cache, ...paths], {
     env: { ...process.env, BENCH_PASSWORD: PASSWORD },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -80,9 +65,11 @@ async function wrapped(repo: string, cache: string, paths: string[]): Promise<nu
     peakRss: number;
     maxRss: number;
   };
-  if (!r.snapshotId || r.messages === 0) throw new Error('wrapper backup returned no snapshot');
-  peakRss = Math.max(peakRss, r.peakRss);
-  maxRss = Math.max(maxRss, r.maxRss);
+  if (!r.snapshotId || r.messages === 0) throw new Error(`${mode} backup returned no snapshot`);
+  if (mode === 'wrapper') {
+    peakRss = Math.max(peakRss, r.peakRss);
+    maxRss = Math.max(maxRss, r.maxRss);
+  }
   return r.ms;
 }
 
@@ -113,8 +100,9 @@ async function scenario(
     await restic.with({ repository: repoA, cacheDir: join(root, 'cache-bare') }).init();
     const cacheWrap = join(root, 'cache-wrap');
     const runBare = async (): Promise<void> =>
-      void bareTimes.push(await bare(repoA, join(root, 'cache-bare'), paths));
-    const runWrap = async (): Promise<void> => void wrapTimes.push(await wrapped(repoB, cacheWrap, paths));
+      void bareTimes.push(await timed('bare', repoA, join(root, 'cache-bare'), paths));
+    const runWrap = async (): Promise<void> =>
+      void wrapTimes.push(await timed('wrapper', repoB, cacheWrap, paths));
     if (i % 2 === 0) {
       await runBare();
       await runWrap();
