@@ -69,3 +69,11 @@ describe('hook vars', () => {
     expect(matchingCondition(hook, [Condition.SNAPSHOT_START])).toBeUndefined();
   });
 });
+
+describe('retry backoff', () => {
+  it('doubles from 10 s and caps at 1 h', async () => {
+    const { backoffMs } = await import('./executor.js');
+    expect([1, 2, 3, 4].map(backoffMs)).toEqual([10_000, 20_000, 40_000, 80_000]);
+    expect(backoffMs(20)).toBe(3_600_000);
+  });
+});

@@ -29,16 +29,16 @@ export const backupTask: TaskHandler<'backup'> = {
   async run(task, rt): Promise<TaskResult> {
     const plan = rt.plan!;
     const repo = rt.repo!;
-    const restic = rt.restic();
     const started = rt.now();
     const backupOf = (op: { op: { case?: string; value?: unknown } }) => op.op.value as OperationBackup;
 
     await rt.fireHooks([Condition.SNAPSHOT_START]);
-    if (repo.autoUnlock) await restic.unlock({ signal: rt.signal });
 
     const seenErrors = new Set<string>();
     let result;
     try {
+      const restic = rt.restic();
+      if (repo.autoUnlock) await restic.unlock({ signal: rt.signal });
       result = await restic.backup({
         paths: plan.paths,
         excludes: plan.excludes,

@@ -18,10 +18,10 @@ export const checkTask: TaskHandler<'check'> = {
     const subset =
       mode?.case === 'readDataSubsetPercent' && mode.value > 0 ? `${mode.value.toFixed(4)}%` : undefined;
     await rt.fireHooks([Condition.CHECK_START]);
-    if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
     const out = rt.logs?.create({ prefix: 'c', ...(rt.op ? { ownerOpId: rt.op.id } : {}) });
     if (out) rt.update((op) => void ((op.op.value as OperationCheck).outputLogref = out.ref));
     try {
+      if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
       await rt.restic().check({
         ...(subset ? { readDataSubset: subset } : {}),
         signal: rt.signal,

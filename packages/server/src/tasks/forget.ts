@@ -39,9 +39,9 @@ export const forgetTask: TaskHandler<'forget'> = {
       }
     }
     await rt.fireHooks([Condition.FORGET_START]);
-    if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
     let removed;
     try {
+      if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
       ({ removed } = await rt.restic().forget(args));
     } catch (err) {
       if (rt.signal.aborted) throw err;

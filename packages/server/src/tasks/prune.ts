@@ -22,10 +22,10 @@ export const pruneTask: TaskHandler<'prune'> = {
           ? `${policy.maxUnusedPercent}%`
           : '25%';
     await rt.fireHooks([Condition.PRUNE_START]);
-    if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
     const out = rt.logs?.create({ prefix: 'c', ...(rt.op ? { ownerOpId: rt.op.id } : {}) });
     if (out) rt.update((op) => void ((op.op.value as OperationPrune).outputLogref = out.ref));
     try {
+      if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
       await rt.restic().prune({
         maxUnused,
         signal: rt.signal,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OperationStatus } from '@restora/proto';
@@ -15,6 +15,22 @@ import {
 } from './engine-helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** Pids of the direct children of a process (Linux /proc). */
+function childPids(parent: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(name));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
 
 /** A source big enough that restic is still reading when we interrupt it (sparse: no disk used). */
 function bigWorkspace(name: string) {
@@ -85,8 +101,12 @@ describe('cancel and crash with real restic 0.14', () => {
         90_000,
       );
       expect(out, err).toContain('busy');
+      const resticPids = childPids(child.pid!);
+      expect(resticPids.length).toBeGreaterThan(0);
       process.kill(-child.pid!, 'SIGKILL'); // the whole group: node and restic die without cleanup
       await exited;
+      // restic only treats a lock as stale once its process is gone; wait until init has reaped the zombie
+      await waitFor(() => resticPids.every((pid) => !existsSync(`/proc/${pid}`)), 30_000);
     } finally {
       try {
         process.kill(-child.pid!, 'SIGKILL');
