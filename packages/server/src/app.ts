@@ -134,7 +134,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const app = Fastify({
       loggerInstance: logger,
       return503OnClosing: true,
-      maxParamLength: 4096,
+      routerOptions: { maxParamLength: 4096 },
     }) as unknown as FastifyInstance;
     installAuthGuard(app, authenticator);
     registerConnect(app, {

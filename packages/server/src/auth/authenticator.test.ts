@@ -1,0 +1,89 @@
+import { create } from '@bufbuild/protobuf';
+import { ConfigSchema, type Config } from '@restora/proto';
+import bcrypt from 'bcryptjs';
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { Authenticator } from './authenticator.js';
+import { decodeStoredHash, hashPassword, verifyPassword } from './passwords.js';
+import { RateLimiter } from './rate-limit.js';
+
+const secret = new Uint8Array(64).fill(7);
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+function configWith(users: { name: string; hash: string }[], disabled?: boolean): Config {
+  return create(ConfigSchema, {
+    auth: {
+      ...(disabled !== undefined ? { disabled } : {}),
+      users: users.map((u) => ({ name: u.name, password: { case: 'passwordBcrypt', value: u.hash } })),
+    },
+  });
+}
+
+describe('passwords', () => {
+  it("stores Backrest's base64 form and accepts raw bcrypt too", async () => {
+    const stored = await hashPassword('pw');
+    expect(decodeStoredHash(stored)).toMatch(/^\$2[aby]\$10\$/);
+    expect(await verifyPassword('pw', stored)).toBe(true);
+    expect(await verifyPassword('nope', stored)).toBe(false);
+    const raw = bcrypt.hashSync('pw', 4);
+    expect(await verifyPassword('pw', raw)).toBe(true);
+    expect(await verifyPassword('pw', 'not-a-hash')).toBe(false);
+  });
+});
+
+describe('Authenticator', () => {
+  it('derives the mode from the config: disabled only when explicitly true', async () => {
+    const hash = await hashPassword('pw');
+    expect(new Authenticator(() => create(ConfigSchema), secret).mode()).toBe('setup');
+    expect(new Authenticator(() => configWith([], true), secret).mode()).toBe('disabled');
+    expect(new Authenticator(() => configWith([], false), secret).mode()).toBe('setup');
+    expect(new Authenticator(() => configWith([{ name: 'a', hash }]), secret).mode()).toBe('enabled');
+  });
+
+  it('checks Basic and Bearer; a token of a removed user or another key is refused', async () => {
+    let config = configWith([{ name: 'alice', hash: await hashPassword('pw') }]);
+    const auth = new Authenticator(() => config, secret);
+    expect(await auth.authenticate(undefined)).toEqual({
+      ok: false,
+      reason: 'Unauthorized (No Authorization Header)',
+    });
+    expect(await auth.authenticate(basic('alice', 'pw'))).toEqual({ ok: true, user: 'alice' });
+    expect((await auth.authenticate(basic('alice', 'bad'))).ok).toBe(false);
+    expect((await auth.authenticate(basic('bob', 'pw'))).ok).toBe(false);
+    await expect(auth.login('alice', 'bad')).rejects.toThrow('invalid password');
+    const token = await auth.login('alice', 'pw');
+    expect(await auth.authenticate(`Bearer ${token}`)).toEqual({ ok: true, user: 'alice' });
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setExpirationTime('1h')
+      .sign(new Uint8Array(64).fill(8));
+    expect(await auth.authenticate(`Bearer ${forged}`)).toEqual({
+      ok: false,
+      reason: 'Unauthorized (Bad Token)',
+    });
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(secret);
+    expect((await auth.authenticate(`Bearer ${expired}`)).ok).toBe(false);
+    config = configWith([{ name: 'carol', hash: await hashPassword('pw') }]);
+    expect((await auth.authenticate(`Bearer ${token}`)).ok).toBe(false);
+    // A removed user's cached Basic check no longer passes.
+    expect((await auth.authenticate(basic('alice', 'pw'))).ok).toBe(false);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('allows max attempts per window per key, then asks to wait', () => {
+    let now = 0;
+    const rl = new RateLimiter(2, 60_000, () => now);
+    expect([rl.hit('a'), rl.hit('a'), rl.hit('b')]).toEqual([0, 0, 0]);
+    expect(rl.hit('a')).toBe(60);
+    now = 30_000;
+    expect(rl.hit('a')).toBe(30);
+    now = 60_000;
+    expect(rl.hit('a')).toBe(0);
+  });
+});
