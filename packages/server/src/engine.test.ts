@@ -579,3 +579,45 @@ describe('Engine: restart', () => {
     );
   });
 });
+
+describe('Engine: missed runs', () => {
+  it('LAST_RUN_TIME catches up once after downtime; LOCAL waits for the next slot', async () => {
+    const f = fixture({
+      repos: [repo('a')],
+      plans: [
+        plan('catchup', 'a', { schedule: { maxFrequencyDays: 1, clock: 'CLOCK_LAST_RUN_TIME' } }),
+        plan('wall', 'a', { schedule: { maxFrequencyDays: 1, clock: 'CLOCK_LOCAL' } }),
+      ],
+    });
+    const threeDaysAgo = BigInt(f.clock.now() - 72 * HOUR);
+    for (const planId of ['catchup', 'wall']) {
+      f.oplog.add(
+        create(OperationSchema, {
+          repoId: 'a',
+          planId,
+          instanceId: 'test-host',
+          status: OperationStatus.STATUS_SUCCESS,
+          unixTimeStartMs: threeDaysAgo,
+          unixTimeEndMs: threeDaysAgo,
+          op: { case: 'operationBackup', value: create(OperationBackupSchema, {}) },
+        }),
+      );
+    }
+    await f.engine.start();
+    await f.engine.scheduler.idle();
+    const ran = (planId: string) =>
+      f
+        .ops('operationBackup')
+        .filter((o) => o.planId === planId && o.status === OperationStatus.STATUS_SUCCESS).length;
+    expect(ran('catchup')).toBe(2); // the old one + exactly one catch-up run
+    expect(ran('wall')).toBe(1);
+    const next = (planId: string) =>
+      Number(
+        f
+          .ops('operationBackup')
+          .find((o) => o.planId === planId && o.status === OperationStatus.STATUS_PENDING)!.unixTimeStartMs,
+      );
+    expect(next('catchup')).toBe(f.clock.now() + 24 * HOUR);
+    expect(next('wall')).toBe(f.clock.now() + 24 * HOUR);
+  });
+});
