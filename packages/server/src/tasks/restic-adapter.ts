@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Repo } from '@restora/proto';
@@ -155,20 +157,28 @@ export function resticPort(restic: Restic): ResticPort {
       };
     },
     async restore(a) {
-      const path = a.path.trim();
+      const path = a.path.trim().replace(/\/+$/, '');
       let snapshotId = a.snapshotId;
       let include: string | undefined;
+      let targetDir = a.target;
+      let staging: string | undefined;
       if (path && path !== '/') {
-        // Backrest restores <snap>:<dir> --include /<name> (restic >= 0.15); 0.14 lacks the subfolder syntax.
+        // Backrest restores <snap>:<dir> --include /<name>, so <target>/<name> holds the selection (restic
+        // >= 0.15). restic 0.14 lacks the subfolder syntax: restore the full path into a staging dir inside
+        // the target and move the selection up, giving the same layout.
         const v = (await restic.version()).resticVersion;
         if (atLeast(v, '0.15.0')) {
           snapshotId = `${a.snapshotId}:${posix.dirname(path)}`;
           include = `/${globEscape(posix.basename(path))}`;
-        } else include = path;
+        } else {
+          include = path;
+          staging = join(a.target, `.restora-restore-${process.pid}-${Date.now()}`);
+          targetDir = staging;
+        }
       }
       const s = await restic.restore({
         snapshotId,
-        targetDir: a.target,
+        targetDir,
         ...(include ? { include } : {}),
         signal: a.signal,
         onProgress: (m) => {
@@ -185,6 +195,12 @@ export function resticPort(restic: Restic): ResticPort {
           }
         },
       });
+      if (staging) {
+        const picked = join(staging, ...path.split('/').filter(Boolean));
+        if (!existsSync(picked)) throw new Error(`path "${path}" not found in snapshot ${a.snapshotId}`);
+        await rename(picked, join(a.target, posix.basename(path)));
+        await rm(staging, { recursive: true, force: true });
+      }
       a.onProgress({
         percentDone: 1,
         ...(s.totalBytes !== undefined ? { totalBytes: s.totalBytes } : {}),

@@ -136,6 +136,33 @@ describe('engine with real restic 0.14', () => {
     ).toEqual([backups[0]]);
   });
 
+  it('restores one file (Backrest layout: <target>/<name>) and a whole snapshot', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const snap = resticJson<{ id: string }[]>(ws.repo, 'snapshots').at(-1)!.id;
+    const one = join(ws.dir, 'restore-one');
+    const h1 = h.engine.restore({
+      repoId: 'local',
+      planId: 'docs',
+      snapshotId: snap,
+      path: `${ws.src}/a.txt`,
+      target: one,
+    });
+    const all = join(ws.dir, 'restore-all');
+    const h2 = h.engine.restore({ repoId: 'local', planId: 'docs', snapshotId: snap, target: all });
+    const [op1, op2] = await Promise.all([h1.done, h2.done]);
+    expect([OperationStatus[op1!.status], OperationStatus[op2!.status]]).toEqual([
+      'STATUS_SUCCESS',
+      'STATUS_SUCCESS',
+    ]);
+    expect(readFileSync(join(one, 'a.txt'), 'utf8')).toBe('alpha\n');
+    expect(readFileSync(join(all, ws.src, 'c2.txt'), 'utf8')).toBe('change 2\n');
+    expect(op1!.op.case === 'operationRestore' && op1!.op.value.lastStatus?.messageType).toBe('summary');
+    expect(() =>
+      h.engine.restore({ repoId: 'local', planId: 'docs', snapshotId: snap, target: one }),
+    ).toThrow(/already exists/);
+  });
+
   it('runs prune and check (read-data subset) and collects stats', async () => {
     const pruneId = await h.engine.runRepoTask('local', 'prune');
     const checkId = await h.engine.runRepoTask('local', 'check');
