@@ -57,7 +57,7 @@ function OpActions({ op }: { op: Operation }) {
 function OpLine({ op, onToggle, expanded }: { op: Operation; onToggle?: () => void; expanded?: boolean }) {
   const failed = op.status === OperationStatus.STATUS_ERROR;
   const header = (
-    <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+    <Group gap="xs" wrap="wrap" style={{ minWidth: 0, rowGap: 2 }}>
       <StatusBadge status={op.status} />
       <Text size="sm" fw={600} span>
         {opTypeLabel(op)}
@@ -66,7 +66,7 @@ function OpLine({ op, onToggle, expanded }: { op: Operation; onToggle?: () => vo
         {formatClock(op.unixTimeStartMs)}
       </Text>
       <OpDuration op={op} />
-      <Text size="sm" truncate span c={failed ? 'red' : undefined} style={{ minWidth: 0 }}>
+      <Text size="sm" truncate span c={failed ? 'red' : undefined} style={{ minWidth: 0, flex: '1 1 16rem' }}>
         {failed ? op.displayMessage.split('\n')[0] : opSummary(op)}
       </Text>
     </Group>
@@ -155,10 +155,10 @@ export const FlowRow = memo(function FlowRow({ main, children, expanded, onToggl
       <Group justify="space-between" mt={4} gap="xs">
         <Text size="xs" c="dimmed">
           {children.length > 0 ? `${children.length} related operation(s)` : ''}
+          {children.length > 0 && main.planId && main.planId !== '_system_' ? ' · ' : ''}
           {main.planId && main.planId !== '_system_' ? (
             <>
-              {' '}
-              · plan{' '}
+              plan{' '}
               <Anchor href={href(['plans', main.planId])} size="xs">
                 {main.planId}
               </Anchor>

@@ -13,8 +13,9 @@ function PathInput({
 }) {
   const { backrest } = useClients();
   const [options, setOptions] = useState<string[]>([]);
+  // Only the directory part matters: typing a file name filters locally instead of re-querying.
+  const dir = value.slice(0, value.lastIndexOf('/') + 1);
   useEffect(() => {
-    const dir = value.endsWith('/') ? value : value.slice(0, value.lastIndexOf('/') + 1);
     if (!dir.startsWith('/')) return setOptions([]);
     let live = true;
     const t = setTimeout(() => {
@@ -27,7 +28,7 @@ function PathInput({
       live = false;
       clearTimeout(t);
     };
-  }, [backrest, value.slice(0, value.lastIndexOf('/') + 1)]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [backrest, dir]);
   return (
     <Autocomplete
       aria-label={label}

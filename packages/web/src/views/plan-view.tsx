@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { Config, Plan } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
@@ -53,7 +53,7 @@ export default function PlanView({
         <div>
           <Title order={2}>Plan {plan.id}</Title>
           <Text size="sm" c="dimmed">
-            to <a href={href(['repos', plan.repo])}>{plan.repo}</a> · {scheduleText(plan.schedule)}
+            to <Anchor href={href(['repos', plan.repo])}>{plan.repo}</Anchor> · {scheduleText(plan.schedule)}
           </Text>
           <Text size="sm" c="dimmed">
             {plan.paths.map((p) => (
