@@ -14,7 +14,7 @@ function configWith(users: { name: string; hash: string }[], disabled?: boolean)
   return create(ConfigSchema, {
     auth: {
       ...(disabled !== undefined ? { disabled } : {}),
-      users: users.map((u) => ({ name: u.name, password: { case: 'passwordBcrypt', value: u.hash } })),
+      users: users.map((u) => ({ name: u.name, password: { case: 'passwordBcrypt' as const, value: u.hash } })),
     },
   });
 }

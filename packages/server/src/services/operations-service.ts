@@ -16,6 +16,11 @@ export interface EventStreamOptions {
   keepAliveMs: number;
   /** Events buffered for a slow client before the stream ends with an error (client resyncs). */
   maxBuffered?: number;
+  /** Restora extension: only ops of this plan / repo (Backrest sends everything to everyone). */
+  planId?: string;
+  repoId?: string;
+  /** Restora extension: resume: first replay ops changed since this modno (as one updatedOperations event). */
+  sinceModno?: bigint;
 }
 
 export class OperationsService {
@@ -49,11 +54,21 @@ export class OperationsService {
       wake?.();
       wake = undefined;
     };
+    const keep = (op: Operation) =>
+      (o.planId === undefined || op.planId === o.planId) &&
+      (o.repoId === undefined || op.repoId === o.repoId);
+    const filtered = o.planId !== undefined || o.repoId !== undefined;
     const unsubscribe = this.oplog.subscribe((e) => {
+      const event = filtered ? filterEvent(e, keep) : e;
+      if (!event) return;
       if (queue.length >= max) overflow = true;
-      else queue.push(toEvent(e));
+      else queue.push(toEvent(event));
       notify();
     });
+    if (o.sinceModno !== undefined) {
+      const missed = this.oplog.query({ modnoGte: o.sinceModno }).filter(keep);
+      if (missed.length) queue.unshift(toEvent({ type: 'updated', operations: missed }));
+    }
     const timer = setInterval(() => {
       queue.push(create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } }));
       notify();
@@ -82,6 +97,17 @@ export class OperationsService {
     }
     for await (const chunk of this.logs.follow(ref, { signal })) yield new Uint8Array(chunk);
   }
+}
+
+/** The event restricted to kept ops; undefined when nothing is left. Bulk deletes (ids only) pass through. */
+function filterEvent(e: OpEvent, keep: (op: Operation) => boolean): OpEvent | undefined {
+  if (e.type === 'deleted') {
+    if (!e.operations) return e;
+    const ops = e.operations.filter(keep);
+    return ops.length ? { type: 'deleted', ids: ops.map((op) => op.id), operations: ops } : undefined;
+  }
+  const ops = e.operations.filter(keep);
+  return ops.length ? { ...e, operations: ops } : undefined;
 }
 
 function toEvent(e: OpEvent): OperationEvent {

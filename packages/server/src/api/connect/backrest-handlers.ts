@@ -2,7 +2,7 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, type Backrest } from '@restora/proto';
-import { UnimplementedError } from '../../errors.js';
+import { InvalidArgumentError, UnimplementedError } from '../../errors.js';
 import type { ConfigService } from '../../services/config-service.js';
 import type { DashboardService } from '../../services/dashboard-service.js';
 import type { DownloadService } from '../../services/download-service.js';
@@ -30,6 +30,20 @@ export interface BackrestServices {
 
 const both = (a: AbortSignal, b: AbortSignal) => AbortSignal.any([a, b]);
 
+/** Restora extension headers of GetOperationEvents (its request is Empty): filters and resume point. */
+function eventFilters(h: Headers): { planId?: string; repoId?: string; sinceModno?: bigint } {
+  const planId = h.get('restora-plan-id');
+  const repoId = h.get('restora-repo-id');
+  const since = h.get('restora-since-modno');
+  if (since !== null && !/^\d{1,19}$/.test(since))
+    throw new InvalidArgumentError(`restora-since-modno must be a non-negative integer, got "${since}"`);
+  return {
+    ...(planId !== null ? { planId } : {}),
+    ...(repoId !== null ? { repoId } : {}),
+    ...(since !== null ? { sinceModno: BigInt(since) } : {}),
+  };
+}
+
 export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backrest> {
   return {
     getConfig: () => s.config.get(),
@@ -44,7 +58,11 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
     addRepo: (req) => s.repos.add(req.repo),
     removeRepo: (req) => s.repos.remove(req.repoId),
     getOperationEvents: (_req, ctx) =>
-      s.operations.events({ signal: both(ctx.signal, s.shutdown), keepAliveMs: s.keepAliveMs }),
+      s.operations.events({
+        signal: both(ctx.signal, s.shutdown),
+        keepAliveMs: s.keepAliveMs,
+        ...eventFilters(ctx.requestHeader),
+      }),
     getOperations: (req) => ({ operations: s.operations.list(req.selector, req.lastN) }),
     listSnapshots: async (req, ctx) => ({
       snapshots: await s.snapshots.list(req.repoId, req.planId, ctx.signal),
