@@ -45,6 +45,7 @@ export function restRoutes(
   deps: Parameters<typeof authRoutes>[0],
   services: ReturnType<typeof createZerobyteServices>,
   heartbeatMs: number,
+  sseStreams: Set<() => void> = new Set(),
 ): AnyRoute[] {
   return [
     ...authRoutes(deps),
@@ -52,7 +53,7 @@ export function restRoutes(
     ...snapshotRoutes(services),
     ...backupRoutes(services),
     ...notificationRoutes(services),
-    ...taskRoutes(services, heartbeatMs),
+    ...taskRoutes(services, heartbeatMs, sseStreams),
   ];
 }
 
@@ -78,7 +79,8 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     hasUsers: () => (deps.config.get().auth?.users.length ?? 0) > 0,
     secureCookies: deps.secureCookies ?? false,
   };
-  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000);
+  const sseStreams = new Set<() => void>();
+  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams);
   const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
   const authenticate = makeAuthenticate({ config: deps.config, sessions, apiKeys });
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
@@ -107,6 +109,10 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
       reply.type('text/html; charset=utf-8').send(docsHtml(`${REST_PREFIX}/openapi.json`)),
     );
     for (const r of routes) mount(api, r, authenticate);
+    api.addHook('preClose', (done) => {
+      for (const end of [...sseStreams]) end();
+      done();
+    });
     api.addHook('onClose', () => {
       services.close();
       meta.close();

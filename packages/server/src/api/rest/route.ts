@@ -1,6 +1,6 @@
 // One declarative route: zod schemas for params/query/body (validated here, exported to OpenAPI) + a thin handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { badRequest } from './http-error.js';
 
 export type AuthMode = 'none' | 'any' | 'session';
@@ -44,7 +44,6 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   handler: (ctx: HandlerCtx<P, Q, B>) => Promise<unknown> | unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteDef<any, any, any>;
 
 export const route = <P, Q, B>(def: RouteDef<P, Q, B>): AnyRoute => def as AnyRoute;

@@ -33,6 +33,12 @@ export interface ZbContext {
 /** A @restora/restic instance for a config repo (uri, password, env, flags, command prefix). */
 export const resticOf = (ctx: ZbContext, repo: Repo): Restic => resticForRepo(repo, ctx.restic);
 
+/** Read-only access (snapshots, ls, dump, stats) with `--no-lock`: browsing never waits for, or blocks, a forget/prune. */
+export function readerOf(ctx: ZbContext, repo: Repo): Restic {
+  const r = resticForRepo(repo, ctx.restic);
+  return r.with({ extraArgs: [...(r.options.extraArgs ?? []), '--no-lock'] });
+}
+
 export const secretsDir = (ctx: ZbContext) => path.join(ctx.dataDir, 'zerobyte', 'secrets');
 
 /** The instance-wide restic password used when a repository has no customPassword (like Zerobyte's org password). */

@@ -2,7 +2,7 @@
 import { OperationStatus } from '@restora/proto';
 import { NotFoundError } from '../../errors.js';
 import { planTag } from '../../tasks/convert.js';
-import { resticOf, type ZbContext } from './context.js';
+import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { ScheduleService } from './schedules.js';
@@ -99,8 +99,8 @@ export class MirrorService {
     const signal = AbortSignal.timeout(300_000);
     const tags = [planTag(plan.id)];
     const [src, dst] = await Promise.all([
-      resticOf(this.ctx, source).snapshots({ tags, signal }),
-      resticOf(this.ctx, mirror).snapshots({ tags, signal }),
+      readerOf(this.ctx, source).snapshots({ tags, signal }),
+      readerOf(this.ctx, mirror).snapshots({ tags, signal }),
     ]);
     const have = new Set(dst.flatMap((s) => [s.id, s.original ?? '']));
     const missing = src.filter((s) => !have.has(s.id));

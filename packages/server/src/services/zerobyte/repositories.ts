@@ -16,7 +16,7 @@ import {
   withCompression,
   writeSecretFiles,
 } from './backend.js';
-import { defaultResticPassword, resticOf, secretsDir, type ZbContext } from './context.js';
+import { defaultResticPassword, readerOf, resticOf, secretsDir, type ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
 
 type Compression = 'auto' | 'max' | 'off';
@@ -224,7 +224,7 @@ export class RepositoryService {
     const repo = this.resolve(ref);
     const m = this.meta(repo.id);
     if (m.stats && !refresh) return m.stats;
-    const restic = resticOf(this.ctx, repo);
+    const restic = readerOf(this.ctx, repo);
     const signal = AbortSignal.timeout(600_000);
     const raw = await restic.stats({ mode: 'raw-data', signal });
     const size = await restic.stats({ mode: 'restore-size', signal });

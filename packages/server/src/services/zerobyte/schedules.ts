@@ -121,6 +121,17 @@ export class ScheduleService {
     return fresh;
   }
 
+  /** Running, or queued to run now (a PENDING op planned for a later cron slot does not count). */
+  private busy(planId: string, kind: 'operationBackup' | 'operationForget'): boolean {
+    return this.ctx.oplog
+      .query({ planId, kinds: [kind], statuses: ACTIVE_STATUSES })
+      .some(
+        (op) =>
+          op.status === OperationStatus.STATUS_INPROGRESS ||
+          Number(op.unixTimeStartMs) <= this.ctx.now() + 1000,
+      );
+  }
+
   resolve(ref: string): Plan {
     const plans = this.ctx.config.get().plans;
     const plan = plans.find(
@@ -138,8 +149,7 @@ export class ScheduleService {
     const repo = this.ctx.config.get().repos.find((r) => r.id === plan.repo);
     const sched = plan.schedule?.schedule;
     const cron = sched?.case === 'cron' ? sched.value : (m.cronExpression ?? '');
-    const running =
-      this.ctx.oplog.count({ planId: plan.id, kinds: ['operationBackup'], statuses: ACTIVE_STATUSES }) > 0;
+    const running = this.busy(plan.id, 'operationBackup');
     const last = this.ctx.oplog.lastFinishedBackup({ planId: plan.id });
     const lastStatus = running
       ? 'in_progress'
@@ -304,7 +314,7 @@ export class ScheduleService {
 
   run(ref: string): { taskId: string; status: 'started' } {
     const plan = this.resolve(ref);
-    if (this.ctx.oplog.count({ planId: plan.id, kinds: ['operationBackup'], statuses: ACTIVE_STATUSES }) > 0)
+    if (this.busy(plan.id, 'operationBackup'))
       throw new ConflictError('Backup is already running for this schedule');
     const h = this.ctx.engine.runBackup(plan.id);
     return { taskId: String(h.op?.id ?? ''), status: 'started' };
@@ -320,7 +330,7 @@ export class ScheduleService {
     if (r.keepLast) flags.keepLast = r.keepLast;
     if (Object.keys(flags).length === 0)
       throw new FailedPreconditionError('No retention policy configured for this schedule');
-    if (this.ctx.oplog.count({ planId: plan.id, kinds: ['operationForget'], statuses: ACTIVE_STATUSES }) > 0)
+    if (this.busy(plan.id, 'operationForget'))
       throw new ConflictError('Retention policy is already being applied');
     const h = this.ctx.engine.forget({ repoId: plan.repo, planId: plan.id, flags });
     return { taskId: String(h.op?.id ?? ''), status: 'started' };

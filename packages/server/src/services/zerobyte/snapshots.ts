@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Snapshot } from '@restora/restic';
 import { atLeast } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../../errors.js';
-import { resticOf, type ZbContext } from './context.js';
+import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { TaskCenter } from './tasks.js';
@@ -72,7 +72,7 @@ export class SnapshotService {
       if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', backupId);
       tags = [[`plan:${plan.id}`]];
     }
-    const list = await resticOf(this.ctx, repo).snapshots({
+    const list = await readerOf(this.ctx, repo).snapshots({
       ...(tags ? { tags } : {}),
       signal: AbortSignal.timeout(300_000),
     });
@@ -83,7 +83,7 @@ export class SnapshotService {
     if (!/^[0-9a-f]{4,64}$/i.test(snapshotId))
       throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
     const repo = this.repos.resolve(ref);
-    const list = await resticOf(this.ctx, repo).snapshots({ signal: AbortSignal.timeout(300_000) });
+    const list = await readerOf(this.ctx, repo).snapshots({ signal: AbortSignal.timeout(300_000) });
     const hit = list.filter((s) => s.id.startsWith(snapshotId.toLowerCase()));
     if (hit.length !== 1 || !hit[0]) throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
     return hit[0];
@@ -99,7 +99,7 @@ export class SnapshotService {
     const repo = this.repos.resolve(ref);
     const at = dir && dir !== '' ? path.posix.normalize(dir.startsWith('/') ? dir : `/${dir}`) : '/';
     const files: Record<string, unknown>[] = [];
-    for await (const node of resticOf(this.ctx, repo).ls(snap.id, {
+    for await (const node of readerOf(this.ctx, repo).ls(snap.id, {
       path: at,
       signal: AbortSignal.timeout(300_000),
     })) {
@@ -151,7 +151,7 @@ export class SnapshotService {
       else {
         const parent = path.posix.dirname(target);
         let found: string | undefined;
-        for await (const n of resticOf(this.ctx, repo).ls(snap.id, {
+        for await (const n of readerOf(this.ctx, repo).ls(snap.id, {
           path: parent,
           signal: AbortSignal.timeout(300_000),
         }))
@@ -160,7 +160,7 @@ export class SnapshotService {
         k = found === 'dir' ? 'dir' : 'file';
       }
     }
-    const restic = resticOf(this.ctx, repo);
+    const restic = readerOf(this.ctx, repo);
     const base = target === '/' ? 'snapshot' : path.posix.basename(target);
     if (k === 'dir') {
       return {

@@ -159,6 +159,12 @@ export class TaskCenter {
   ): TaskDto[] {
     const ops = this.ctx.oplog
       .query({ statuses: [OperationStatus.STATUS_PENDING, OperationStatus.STATUS_INPROGRESS] })
+      // PENDING ops planned for a later cron slot are schedules, not tasks
+      .filter(
+        (op) =>
+          op.status === OperationStatus.STATUS_INPROGRESS ||
+          Number(op.unixTimeStartMs) <= this.ctx.now() + 1000,
+      )
       .map(opToTask);
     const mine = [...this.own.values()]
       .filter((t) => ACTIVE.includes(t.dto.status))

@@ -42,6 +42,7 @@ function stream(
   heartbeatMs: number,
   initial: { event: string; data: unknown }[],
   accept: (t: TaskDto) => boolean,
+  open: Set<() => void>,
 ): FastifyReply {
   reply.hijack();
   const res = reply.raw;
@@ -62,13 +63,21 @@ function stream(
   const close = () => {
     clearInterval(beat);
     off();
+    open.delete(end);
   };
+  // server shutdown ends the stream (an open SSE response would otherwise hold app.close())
+  const end = () => {
+    close();
+    res.end();
+  };
+  open.add(end);
   req.raw.once('close', close);
   res.once('close', close);
   return reply;
 }
 
-export function taskRoutes(s: ZerobyteServices, heartbeatMs: number): AnyRoute[] {
+/** `open` holds a closer per live SSE stream (called on server shutdown). */
+export function taskRoutes(s: ZerobyteServices, heartbeatMs: number, open: Set<() => void>): AnyRoute[] {
   return [
     route({
       method: 'GET',
@@ -89,8 +98,14 @@ export function taskRoutes(s: ZerobyteServices, heartbeatMs: number): AnyRoute[]
       query: Filter,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       handler: ({ req, reply, query }) =>
-        stream(req, reply, s, heartbeatMs, [{ event: 'tasks:snapshot', data: s.tasks.active(query) }], (t) =>
-          matches(t, query),
+        stream(
+          req,
+          reply,
+          s,
+          heartbeatMs,
+          [{ event: 'tasks:snapshot', data: s.tasks.active(query) }],
+          (t) => matches(t, query),
+          open,
         ),
     }),
     route({
@@ -128,7 +143,15 @@ export function taskRoutes(s: ZerobyteServices, heartbeatMs: number): AnyRoute[]
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       handler: ({ req, reply, params }) => {
         const t = s.tasks.get(params.taskId);
-        return stream(req, reply, s, heartbeatMs, [{ event: 'task:changed', data: t }], (x) => x.id === t.id);
+        return stream(
+          req,
+          reply,
+          s,
+          heartbeatMs,
+          [{ event: 'task:changed', data: t }],
+          (x) => x.id === t.id,
+          open,
+        );
       },
     }),
     route({
