@@ -621,3 +621,23 @@ describe('Engine: missed runs', () => {
     expect(next('wall')).toBe(f.clock.now() + 24 * HOUR);
   });
 });
+
+describe('Engine: garbage collection', () => {
+  it('collects history 1 s after start and then daily', async () => {
+    const f = fixture({ repos: [repo('a')], plans: [plan('p1', 'a')] }, { gcDelayMs: 1000 });
+    let runs = 0;
+    const orig = f.oplog.collectGarbage.bind(f.oplog);
+    f.oplog.collectGarbage = (o) => {
+      runs++;
+      return orig(o);
+    };
+    await f.engine.start();
+    expect(runs).toBe(0);
+    await f.clock.advance(1000);
+    await f.engine.scheduler.idle();
+    expect(runs).toBe(1);
+    await f.clock.advance(24 * HOUR);
+    await f.engine.scheduler.idle();
+    expect(runs).toBe(2);
+  });
+});
