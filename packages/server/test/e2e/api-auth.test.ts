@@ -126,6 +126,18 @@ describe('auth over HTTP', () => {
     expect(statSync(join(ws.dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
   });
 
+  it('GeneratePairingToken stores a redacted token and bumps modno', async () => {
+    const { backrest } = clients(server.url, { binary: true, authorization: basicHeader() });
+    const before = await backrest.getConfig({});
+    const { token } = await backrest.generatePairingToken({ label: 'laptop', ttlSeconds: 3600n, maxUses: 1 });
+    expect(token).toMatch(/^ed25519\.[^:]+:[0-9a-f]{64}#e2e-host$/);
+    const after = await backrest.getConfig({});
+    expect(after.modno).toBe(before.modno + 1);
+    expect(after.multihost?.pairingTokens.map((t) => [t.label, t.secret])).toEqual([['laptop', '********']]);
+    const onDisk = readFileSync(ws.configFile, 'utf8');
+    expect(onDisk).toContain(token.slice(token.indexOf(':') + 1, token.indexOf('#')));
+  });
+
   it('rate-limits Login per client', async () => {
     const anon = clients(server.url, { binary: false });
     const codes: (Code | 'ok')[] = [];

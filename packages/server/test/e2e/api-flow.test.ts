@@ -304,8 +304,19 @@ describe('restora serve with real restic', () => {
     const op = await waitFor('slow backup in progress', async () =>
       (await ops('slow')).find((o) => o.status === OperationStatus.STATUS_INPROGRESS),
     );
+    // GetLogs follows the live task log: the stream stays open while the backup runs.
+    expect(op.logref).toMatch(/^t-/);
+    let logEnded = false;
+    const following = readLog(op.logref).then((text) => {
+      logEnded = true;
+      return text;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(logEnded).toBe(false);
     await json.backrest.cancel({ operationId: op.id });
     expect(await running).toBe(Code.Canceled);
+    await following;
+    expect(logEnded).toBe(true);
     expect((await waitOp(op.id)).status).toBe(OperationStatus.STATUS_USER_CANCELLED);
 
     const locks = await json.backrest.runCommand({ repoId: 'local', command: 'list locks --no-lock' });
@@ -322,6 +333,42 @@ describe('restora serve with real restic', () => {
     expect(listed.length).toBeGreaterThanOrEqual(2);
     expect(await readLog('t-does-not-exist')).toBe(
       'file associated with log t-does-not-exist not found, it may have expired.',
+    );
+  });
+
+  it('forgets one snapshot (Forget with snapshotId) and filters the event stream by plan', async () => {
+    const before = (await json.backrest.listSnapshots({ repoId: 'local', planId: 'home' })).snapshots;
+    const ac = new AbortController();
+    const seenPlans = new Set<string>();
+    const reading = (async () => {
+      try {
+        for await (const e of bin.backrest.getOperationEvents(
+          {},
+          { signal: ac.signal, headers: { 'restora-plan-id': 'home' } },
+        )) {
+          if (e.event.case === 'createdOperations' || e.event.case === 'updatedOperations')
+            for (const o of e.event.value.operations) seenPlans.add(o.planId);
+        }
+      } catch (e) {
+        if (!ac.signal.aborted) throw e;
+      }
+    })();
+    const { operationId } = await json.backrest.forget({
+      repoId: 'local',
+      planId: 'home',
+      snapshotId: before[0]!.id,
+    });
+    expect((await waitOp(operationId)).status).toBe(OperationStatus.STATUS_SUCCESS);
+    const stats = await json.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.STATS });
+    await waitOp(stats.operationId);
+    const after = (await json.backrest.listSnapshots({ repoId: 'local', planId: 'home' })).snapshots;
+    expect(after.map((s) => s.id)).toEqual(before.slice(1).map((s) => s.id));
+    await waitFor('filtered events', async () => (seenPlans.has('home') ? true : undefined));
+    ac.abort();
+    await reading;
+    expect([...seenPlans]).toEqual(['home']);
+    expect(await codeOf(json.backrest.forget({ repoId: 'local', planId: '', snapshotId: '' }))).toBe(
+      Code.InvalidArgument,
     );
   });
 
