@@ -83,12 +83,12 @@ export async function runHookAction(
       const message = renderHookTemplate(a.value.template, vars);
       const title = a.value.titleTemplate.trim()
         ? renderTemplate(a.value.titleTemplate, vars)
-        : `Backrest ${vars.EventName(event)} in plan ${planId(vars)}`;
+        : 'Backrest Event';
       const base = a.value.baseUrl.replace(/\/+$/, '');
       await http({
         label: 'gotify message',
         url: `${base}/message?token=${encodeURIComponent(a.value.token)}`,
-        body: JSON.stringify({ message, title, priority: a.value.priority }),
+        body: JSON.stringify({ message, title, priority: a.value.priority || 5 }),
         contentType: 'application/json',
       });
       return;
@@ -138,9 +138,4 @@ function looksLikeJson(s: string): boolean {
   } catch {
     return false;
   }
-}
-
-function planId(vars: HookVars): string {
-  const p = vars.Plan as { id?: string } | null;
-  return p?.id ?? '';
 }
