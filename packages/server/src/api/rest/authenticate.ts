@@ -39,16 +39,20 @@ export function makeAuthenticate(deps: {
 }) {
   return (req: FastifyRequest, mode: AuthMode): AuthInfo | undefined => {
     if (mode === 'none') return undefined;
-    if (deps.config.get().auth?.disabled) return { username: 'anonymous', source: 'auth-disabled' };
+    const auth = deps.config.get().auth;
+    if (auth?.disabled) return { username: 'anonymous', source: 'auth-disabled' };
+    // a user removed from the config loses its sessions and keys at once
+    const exists = (name: string) => auth?.users.some((u) => u.name === name) ?? false;
     const token = sessionCookie(req.headers.cookie);
     if (token) {
       const s = deps.sessions.lookup(token);
-      if (s) return { username: s.username, source: 'browser-session', sessionToken: token };
+      if (s && exists(s.username))
+        return { username: s.username, source: 'browser-session', sessionToken: token };
     }
     const key = apiKeyOf(req);
     if (key) {
       const k = deps.apiKeys.verify(key);
-      if (!k) throw unauthorized('Invalid or expired API key');
+      if (!k || !exists(k.username)) throw unauthorized('Invalid or expired API key');
       if (mode === 'session') throw unauthorized('Browser session required');
       return { username: k.username, source: 'api-key' };
     }

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { ApiKeyStore } from '../../../auth/api-keys.js';
 import { API_KEY_LIMIT } from '../../../auth/api-keys.js';
+import { RateLimiter } from '../../../auth/rate-limit.js';
 import type { SessionStore } from '../../../auth/sessions.js';
-import { unauthorized } from '../http-error.js';
+import { HttpError, unauthorized } from '../http-error.js';
 import { route, type AnyRoute } from '../route.js';
 import { Success } from '../schemas/common.js';
 
@@ -17,6 +18,8 @@ export interface AuthRouteDeps {
   hasUsers(): boolean;
   /** `Secure` cookie attribute (HTTPS deployments). */
   secureCookies: boolean;
+  /** Login attempts per client IP per minute (default 10). */
+  loginAttemptsPerMinute?: number;
 }
 
 const ApiKeyDto = z.object({
@@ -29,6 +32,7 @@ const ApiKeyDto = z.object({
 });
 
 export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
+  const limiter = new RateLimiter(d.loginAttemptsPerMinute ?? 10, 60_000);
   const cookie = (value: string, maxAgeS: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
   return [
