@@ -2,10 +2,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, DEFAULT_LISTEN, defaultDataPath, startRestServer } from '@restora/rest-server';
 import type { RestServerOptions, RunningRestServer } from '@restora/rest-server';
 
-// fsync-heavy uploads block thread-pool threads; Go's rest-server is not limited to 4. Must be set before the
-// pool's first use, which happens after command modules are loaded.
-process.env.UV_THREADPOOL_SIZE ??= '16';
-
 const VERSION = '0.1.0';
 
 function parseSize(value: string): number {

@@ -2,8 +2,8 @@ import { close, read } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 // Reused read buffers: no per-chunk allocation (a fresh 1 MiB buffer costs ~256 page faults).
-const CHUNK = 512 * 1024;
-const MAX_POOLED = 32;
+const CHUNK = 1024 * 1024;
+const MAX_POOLED = 16;
 const pool: Buffer[] = [];
 
 function acquire(): Buffer {
