@@ -16,6 +16,7 @@ import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
 import { registerDownloadRoute } from './api/http/download-route.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
+import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
 import { registerRestApi } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
@@ -50,6 +51,8 @@ export interface ServerOptions {
   keepAliveMs?: number;
   /** Login attempts per client IP per minute (default 10). */
   loginAttemptsPerMinute?: number;
+  /** Built web UI served at `/` (default: packages/web/dist when present); false serves no UI. */
+  webDir?: string | false;
 }
 
 export interface RunningServer {
@@ -156,6 +159,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
     registerDownloadRoute(app, downloads, snapshots);
     registerMiscRoutes(app, metrics);
+    const webDir = o.webDir === undefined ? defaultWebDir() : o.webDir;
+    if (webDir) registerStaticRoute(app, webDir);
     await registerRestApi(app, { config, oplog, engine, dataDir: o.dataDir, restic: adapter });
 
     const report = await engine.start();

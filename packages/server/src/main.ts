@@ -1,4 +1,5 @@
 // `restora serve` options: flags and RESTORA_* env parsed once, from one schema, naming every bad value.
+import path from 'node:path';
 import { z } from 'zod';
 import { resolvePaths } from './config/paths.js';
 import type { ServerOptions } from './app.js';
@@ -42,6 +43,11 @@ export const serveCommandOptions = [
     description: 'refuse to run command hooks',
   },
   {
+    flags: '--web-dir <path>',
+    env: 'RESTORA_WEB_DIR',
+    description: 'built web UI to serve at / (default: the bundled one when present)',
+  },
+  {
     flags: '--log-level <level>',
     env: 'RESTORA_LOG_LEVEL',
     description: 'fatal, error, warn, info, debug or trace (default info)',
@@ -59,6 +65,7 @@ export interface ServeFlags {
   disableRunCommand?: boolean;
   disableCommandHooks?: boolean;
   logLevel?: string;
+  webDir?: string;
 }
 
 export class ServeOptionsError extends Error {}
@@ -96,6 +103,7 @@ const schema = z.object({
   disablePathAutocomplete: bool,
   disableRunCommand: bool,
   disableCommandHooks: bool,
+  webDir: nonEmpty,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -108,6 +116,7 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   disablePathAutocomplete: 'RESTORA_DISABLE_PATH_AUTOCOMPLETE',
   disableRunCommand: 'RESTORA_DISABLE_RUN_COMMAND',
   disableCommandHooks: 'RESTORA_DISABLE_COMMAND_HOOKS',
+  webDir: 'RESTORA_WEB_DIR',
   logLevel: 'RESTORA_LOG_LEVEL',
 };
 
@@ -138,6 +147,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
     dataDir: paths.dataDir,
     ...(v.resticCmd ? { resticCommand: v.resticCmd } : {}),
     logLevel: v.logLevel,
+    ...(v.webDir ? { webDir: path.resolve(v.webDir) } : {}),
     features: {
       pathAutocomplete: !(v.lockedDown || v.disablePathAutocomplete),
       runCommand: !(v.lockedDown || v.disableRunCommand),

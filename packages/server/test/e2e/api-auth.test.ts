@@ -1,5 +1,5 @@
 // Auth, first run, redaction and malformed bodies over real HTTP (no restic needed for most of it).
-import { statSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clone, create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -196,13 +196,35 @@ describe('locked-down install', () => {
     ws = workspace('locked');
     const { writeUserConfig } = await import('./api-helpers.js');
     await writeUserConfig(ws);
+    mkdirSync(join(ws.dir, 'web', 'assets'), { recursive: true });
+    writeFileSync(join(ws.dir, 'web', 'index.html'), '<html>restora</html>');
+    writeFileSync(join(ws.dir, 'web', 'assets', 'app.js'), 'console.log(1)');
     server = await serve(ws, {
       features: { pathAutocomplete: false, runCommand: false, commandHooks: false },
+      webDir: join(ws.dir, 'web'),
     });
   });
   afterAll(async () => {
     await server?.close();
     ws?.cleanup();
+  });
+
+  it('serves the web UI at / without credentials, never outside its directory', async () => {
+    const index = await fetch(`${server.url}/`);
+    expect([index.status, index.headers.get('content-type'), await index.text()]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      '<html>restora</html>',
+    ]);
+    const js = await fetch(`${server.url}/assets/app.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+    expect(await (await fetch(`${server.url}/settings`)).text()).toBe('<html>restora</html>');
+    const escape = await curl(['--path-as-is', `${server.url}/../config/config.json`]);
+    expect(escape.body).not.toContain('passwordBcrypt');
+    const escaped = await curl(['--path-as-is', `${server.url}/%2e%2e/config/config.json`]);
+    expect(escaped.body).not.toContain('passwordBcrypt');
   });
 
   it('refuses PathAutocomplete and RunCommand; SetupSftp is Unimplemented', async () => {

@@ -1,0 +1,48 @@
+// The web UI (packages/web/dist) at `/`: files by path, index.html otherwise (hash router), never outside webDir.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/** The built UI next to this package in the workspace, when present. */
+export function defaultWebDir(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dir = path.resolve(here, '../../../../web/dist');
+  return fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
+}
+
+export function registerStaticRoute(app: FastifyInstance, webDir: string): void {
+  const root = path.resolve(webDir);
+  const send = (reply: FastifyReply, file: string) => {
+    const ext = path.extname(file);
+    const immutable = file.includes(`${path.sep}assets${path.sep}`);
+    return reply
+      .type(TYPES[ext] ?? 'application/octet-stream')
+      .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .send(fs.createReadStream(file));
+  };
+  app.get('/*', async (req, reply) => {
+    const rel = decodeURIComponent((req.url.split('?', 1)[0] ?? '/').replace(/^\/+/, ''));
+    const file = path.resolve(root, rel);
+    if (rel && file.startsWith(root + path.sep) && fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+      return send(reply, file);
+    if (path.extname(rel) || /^(api|v1|v1sync)[./]/.test(rel))
+      return reply.code(404).type('text/plain').send('not found');
+    return send(reply, path.join(root, 'index.html'));
+  });
+}
