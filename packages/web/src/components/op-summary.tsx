@@ -1,4 +1,5 @@
 import { Text } from '@mantine/core';
+import { OperationStatus } from '@restora/proto';
 import type { Operation } from '@restora/proto';
 import { formatBytes, formatDuration } from '../lib/format.js';
 
@@ -13,7 +14,7 @@ export function opSummary(op: Operation): string {
         const s = e.value;
         return `${dry}+${formatBytes(s.dataAdded)} of ${formatBytes(s.totalBytesProcessed)} · ${s.filesNew} new, ${s.filesChanged} changed files${s.snapshotId ? ` · snapshot ${s.snapshotId.slice(0, 8)}` : ''}`;
       }
-      return `${dry}${op.displayMessage || 'backup'}`;
+      return `${dry}${op.displayMessage || (op.status === OperationStatus.STATUS_PENDING ? 'waiting to run' : op.status === OperationStatus.STATUS_INPROGRESS ? 'running…' : '')}`;
     }
     case 'operationIndexSnapshot': {
       const s = o.value.snapshot;

@@ -23,14 +23,19 @@ import { href } from '../router.js';
 
 const SummaryCharts = lazy(() => import('../components/charts.js'));
 
+/** Newest finished backup: recent_backups also lists scheduled (pending, future) and running ones. */
 function lastBackup(s: SummaryDashboardResponse_Summary): { t: bigint; status: OperationStatus } | null {
   const rb = s.recentBackups;
-  if (!rb || rb.timestampMs.length === 0) return null;
-  let i = 0;
-  rb.timestampMs.forEach((t, j) => {
-    if (t > rb.timestampMs[i]!) i = j;
+  if (!rb) return null;
+  const now = BigInt(Date.now());
+  let best: { t: bigint; status: OperationStatus } | null = null;
+  rb.timestampMs.forEach((t, i) => {
+    const status = rb.status[i] ?? OperationStatus.STATUS_UNKNOWN;
+    if (t > now || status === OperationStatus.STATUS_PENDING || status === OperationStatus.STATUS_INPROGRESS)
+      return;
+    if (!best || t > best.t) best = { t, status };
   });
-  return { t: rb.timestampMs[i]!, status: rb.status[i] ?? OperationStatus.STATUS_UNKNOWN };
+  return best;
 }
 
 function SummaryCard({ s, kind }: { s: SummaryDashboardResponse_Summary; kind: 'plans' | 'repos' }) {

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Code as RpcCode, ConnectError } from '@connectrpc/connect';
 import { useState } from 'react';
 import type { Config, Plan } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
@@ -41,8 +42,11 @@ export default function PlanView({
     backrest.backup({ value: plan.id, dryRun }).then(
       () => setNotice(dryRun ? 'Dry run finished.' : 'Backup finished.'),
       (e: unknown) => {
-        setNotice(null);
-        setError(errorMessage(e));
+        // A user cancel ends the blocking Backup RPC with an error too: that is not a failure.
+        const cancelled =
+          ConnectError.from(e).code === RpcCode.Canceled || /cancelled by user/i.test(errorMessage(e));
+        setNotice(cancelled ? 'Backup cancelled.' : null);
+        if (!cancelled) setError(errorMessage(e));
       },
     );
   }

@@ -151,6 +151,7 @@ describe('web UI against restora serve', () => {
     await running.waitFor({ timeout: 60_000 });
     await running.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-op-row][data-op-status="6"]').first().waitFor({ timeout: 60_000 });
+    await page.getByText('Backup cancelled.').waitFor();
     await shot('09-plan-cancelled');
   });
 
