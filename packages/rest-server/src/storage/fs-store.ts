@@ -86,22 +86,27 @@ export class FsStore implements Store {
     if (file.type === 'config') return this.writeConfig(file, body, opts);
     const final = this.filePath(file);
     const dir = final.slice(0, final.lastIndexOf(sep));
-    if ((await this.stat(file)) !== undefined) throw new ExistsError('object already exists');
-    const { fd, temp } = await this.openTemp(dir, file.name);
-    let ok = false;
+    // The existence check and the temp file creation run side by side: one thread-pool round trip less.
+    const [existing, tmp] = await Promise.allSettled([this.stat(file), this.openTemp(dir, file.name)]);
+    if (tmp.status === 'rejected') throw tmp.reason;
+    const { fd, temp } = tmp.value;
+    let closed = false;
+    let renamed = false;
     try {
+      if (existing.status === 'rejected') throw existing.reason;
+      if (existing.value !== undefined) throw new ExistsError('object already exists');
       const n = await writeBodyToFd(body, fd, opts.size, opts.expectedSha256);
       await fsyncFd(fd);
-      await closeFd(fd);
-      ok = true;
+      closed = true;
+      close(fd, () => undefined); // nothing to wait for: the data is on disk
       await fsp.rename(temp, final);
-      await syncDir(dir);
+      renamed = true;
+      await syncDir(dir); // on failure: 500, but the file stays (a retry would find it, like rest-server)
       return n;
     } catch (err) {
-      if (!ok) {
-        await closeFd(fd).catch(() => undefined);
-        await fsp.unlink(temp).catch(() => undefined);
-      }
+      if (!closed) await closeFd(fd).catch(() => undefined);
+      if (!renamed) await fsp.unlink(temp).catch(() => undefined);
+      if (err instanceof ExistsError) body.resume(); // drain so the 403 can go out on this connection
       throw isNoSpace(err) ? new NoSpaceError('insufficient storage') : err;
     }
   }

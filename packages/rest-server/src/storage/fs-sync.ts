@@ -1,4 +1,4 @@
-import { close, fsync, open, constants } from 'node:fs';
+import { close, constants, fstatSync, fsync, open } from 'node:fs';
 
 let warnedFsync = false;
 
@@ -42,16 +42,42 @@ export function syncDir(dir: string): Promise<void> {
   return p;
 }
 
+// Open directory fds, reused so a directory sync is one fsync instead of open + fsync + close.
+const dirFds = new Map<string, number>();
+const MAX_DIR_FDS = 512;
+
+function cachedDirFd(dir: string): number | undefined {
+  const fd = dirFds.get(dir);
+  if (fd === undefined) return undefined;
+  // A removed (and maybe recreated) directory has no links left: its fd would sync the wrong inode.
+  let gone = true;
+  try {
+    gone = fstatSync(fd).nlink === 0;
+  } catch {
+    // fd no longer valid
+  }
+  if (!gone) return fd;
+  dirFds.delete(dir);
+  return undefined; // not closed: a concurrent fsync may still use it; one fd per removed directory is leaked
+}
+
 function doSyncDir(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    const done = (serr: NodeJS.ErrnoException | null): void => {
+      if (serr && !tolerable(serr)) return reject(serr);
+      resolve();
+    };
+    const cached = cachedDirFd(dir);
+    if (cached !== undefined) return fsync(cached, done);
     open(dir, constants.O_RDONLY | constants.O_DIRECTORY, (err, fd) => {
       if (err) return tolerable(err) ? resolve() : reject(err);
-      fsync(fd, (serr) => {
-        close(fd, () => {
-          if (serr && !tolerable(serr)) return reject(serr);
-          resolve();
-        });
-      });
+      // Cached fds are never closed, so once the cache is full further fds are one-shot.
+      if (dirFds.has(dir) || dirFds.size >= MAX_DIR_FDS) {
+        fsync(fd, (serr) => close(fd, () => done(serr)));
+        return;
+      }
+      dirFds.set(dir, fd);
+      fsync(fd, done);
     });
   });
 }
