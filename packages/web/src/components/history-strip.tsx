@@ -20,7 +20,7 @@ function colorOf(b: SummaryDashboardResponse_DayStatusBucket): { color: string; 
   if (failed || b.overdue) return { color: 'var(--mantine-color-red-6)', label };
   if (warn) return { color: 'var(--mantine-color-yellow-5)', label };
   if (ok) return { color: 'var(--mantine-color-green-6)', label };
-  return { color: 'var(--mantine-color-gray-4)', label };
+  return { color: 'var(--mantine-color-default-border)', label };
 }
 
 /** 30 squares, one per day, oldest first: green ok, yellow warning, red failed/overdue, grey nothing. */

@@ -109,8 +109,38 @@ describe('web UI against restora serve', () => {
     await running.first().waitFor({ timeout: 60_000 });
     await expect(running.first().getByRole('progressbar').first().isVisible()).resolves.toBe(true);
     await shot('06-plan-backup-running');
-    await page.locator('[data-op-row][data-op-status="3"]').first().waitFor({ timeout: 120_000 });
+    const done = page.locator('[data-op-row][data-op-status="3"]').first();
+    await done.waitFor({ timeout: 120_000 });
     await shot('07-plan-backup-done');
+    // The task log streams through GetLogs when the details open.
+    await done.getByRole('button', { name: /Show details of Backup operation/ }).click();
+    await expect
+      .poll(() => done.getByLabel('Operation log').textContent(), { timeout: 30_000 })
+      .toMatch(/\S/);
+  });
+
+  it('shares one event stream between tabs and still updates every tab', async () => {
+    const streams: string[] = [];
+    const count = (r: { url(): string }) => r.url().includes('GetOperationEvents') && streams.push(r.url());
+    page.on('request', count);
+    const second = await browser.context.newPage();
+    second.on('request', count);
+    try {
+      await second.goto(`${ui.url}/#/plans/docs`);
+      await second.getByRole('heading', { name: 'Plan docs' }).waitFor();
+      await writeFile(join(dir, 'src', 'docs', 'more.txt'), 'more\n');
+      await second.getByRole('button', { name: 'Dry run' }).click();
+      // The first tab holds the stream; the second learns about the new op over the BroadcastChannel.
+      await second
+        .locator('[data-op-row]')
+        .filter({ hasText: 'dry run' })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      expect(streams).toEqual([]);
+    } finally {
+      page.off('request', count);
+      await second.close();
+    }
   });
 
   it('browses the snapshot, restores a file and downloads it', async () => {
@@ -172,6 +202,9 @@ describe('web UI against restora serve', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('summary-broken').waitFor();
     await shot('11-dashboard');
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    await shot('11-dashboard-dark');
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
     await page.getByRole('link', { name: 'Settings' }).click();
     await shot('12-settings');
   });
