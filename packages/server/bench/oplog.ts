@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { SqliteOpLog } from '../src/oplog/sqlite-store.js';
 import { NaiveOpLog } from './naive-peer.js';
 import { allPlans, allRepos, generate, INSTANCE } from './oplog-data.js';
-import { fmt, percentile, sample, time } from './stats.js';
+import { fmt, percentile, sample, samples, time, type Samples } from './stats.js';
 
 const TOTAL = Number(process.env.BENCH_OPS ?? 1_000_000);
 const NOW = Date.now();
@@ -18,13 +18,14 @@ const file = path.join(dir, 'oplog.sqlite');
 interface Row {
   what: string;
   target: string;
-  ours: number[];
+  ours: Samples;
   peer: number[];
 }
 const rows: Row[] = [];
 
 function main(): void {
   console.log(`oplog bench: ${TOTAL.toLocaleString()} operations in ${file}`);
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
   let store = SqliteOpLog.open({ file });
   const [, insertMs] = time(() => {
     for (const batch of generate(TOTAL, NOW)) store.add(...batch);
@@ -44,6 +45,7 @@ function main(): void {
 
   const plans = allPlans();
   const repos = allRepos();
+  for (const p of plans) store.query({ planId: p }, { lastN: 100 }); // warm-up, not recorded
   let n = 0;
   const byPlan = sample(
     500,
@@ -53,27 +55,42 @@ function main(): void {
   const lastRun = sample(500, (i) =>
     store.lastFinishedBackup({ planId: plans[i % plans.length]!, instanceId: INSTANCE }),
   );
-  const dashboard = sample(30, () => {
-    store.summaries({ groupBy: 'plan', ids: plans, instanceId: INSTANCE, nowMs: NOW });
-    store.summaries({ groupBy: 'repo', ids: repos, instanceId: INSTANCE, nowMs: NOW });
-  });
-  const gc = time(() => store.collectGarbage({ nowMs: NOW }));
-  console.log(
-    `garbage collection: ${fmt(gc[1])} (${gc[0].deletedIds.length.toLocaleString()} ops collected)`,
-  );
+  // Before each sample a running backup writes progress (as every second during backups): today's aggregate is
+  // recomputed each time, earlier days come from the store's per-day cache.
+  const running = store.query({ planId: plans[0]!, kinds: ['operationBackup'] }, { lastN: 1 })[0]!;
+  const dashboard = samples();
+  // 3 warm-up rounds (JIT, page cache, the store's per-day cache) are not recorded.
+  for (let i = -3; i < 30; i++) {
+    store.update(running);
+    const [, wall, cpu] = time(() => {
+      store.summaries({ groupBy: 'plan', ids: plans, instanceId: INSTANCE, nowMs: NOW });
+      store.summaries({ groupBy: 'repo', ids: repos, instanceId: INSTANCE, nowMs: NOW });
+    });
+    if (i < 0) continue;
+    dashboard.push(wall);
+    dashboard.cpu.push(cpu);
+  }
   store.close();
 
   // The peer reads the same file without our columns: a handful of runs is plenty (each decodes every op).
   const db = new Database(file, { readonly: true });
   const naive = new NaiveOpLog(db);
-  const naiveByPlan = sample(3, (i) => naive.lastNByPlan(plans[i]!, 100));
-  const naiveDash = sample(3, () => naive.dashboard(INSTANCE, NOW));
+  const naiveByPlan = sample(2, (i) => naive.lastNByPlan(plans[i]!, 100));
+  const naiveDash = sample(2, () => naive.dashboard(INSTANCE, NOW));
   db.close();
-  const naiveStart = sample(2, () => {
+  const naiveStart = sample(1, () => {
     const d = new Database(file, { readonly: true });
     new NaiveOpLog(d).unfinished();
     d.close();
   });
+
+  // History GC on the full log (first run on an old history: the worst case; daily runs delete a day's worth).
+  store = SqliteOpLog.open({ file });
+  const gc = time(() => store.collectGarbage({ nowMs: NOW }));
+  console.log(
+    `garbage collection: ${fmt(gc[1])} (${gc[0].deletedIds.length.toLocaleString()} ops collected)`,
+  );
+  store.close();
 
   rows.push(
     { what: 'GetOperations by plan (last 100)', target: 'p99 < 10 ms', ours: byPlan, peer: naiveByPlan },
@@ -85,10 +102,13 @@ function main(): void {
 }
 
 function printTable(): void {
-  console.log('');
-  const widths = [38, 12, 12, 12, 12, 14];
   console.log(
-    ['measure', 'ours p50', 'ours p99', 'naive p50', 'naive max', 'ratio (p50)', 'target']
+    `\nload average at end: ${os.loadavg()[0]!.toFixed(1)}. Wall-clock percentiles; "cpu p99" is this process's CPU time,\n` +
+      'which a machine busy with other work does not inflate.',
+  );
+  const widths = [38, 12, 12, 12, 12, 12, 14];
+  console.log(
+    ['measure', 'ours p50', 'ours p99', 'cpu p99', 'naive p50', 'naive max', 'ratio (p50)', 'target']
       .map((h, i) => h.padEnd(widths[i] ?? 0))
       .join(' '),
   );
@@ -100,6 +120,7 @@ function printTable(): void {
         r.what.padEnd(38),
         fmt(o50).padEnd(12),
         fmt(percentile(r.ours, 99)).padEnd(12),
+        fmt(percentile(r.ours.cpu, 99)).padEnd(12),
         (r.peer.length ? fmt(p50) : '-').padEnd(12),
         (r.peer.length ? fmt(Math.max(...r.peer)) : '-').padEnd(12),
         (r.peer.length ? `${(p50 / o50).toFixed(0)}x faster` : '-').padEnd(14),

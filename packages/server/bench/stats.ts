@@ -1,19 +1,34 @@
-// Timing helpers for the benchmarks (wall clock, percentiles).
+// Timing helpers for the benchmarks (wall clock and CPU time, percentiles).
 export function percentile(samples: readonly number[], p: number): number {
   const s = [...samples].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
-export function time<T>(fn: () => T): [T, number] {
+/** [result, wall ms, CPU ms of this process]: CPU time shows the cost when other processes compete for cores. */
+export function time<T>(fn: () => T): [T, number, number] {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const r = fn();
-  return [r, Number(process.hrtime.bigint() - t0) / 1e6];
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  return [r, wall, (c.user + c.system) / 1000];
 }
 
-export function sample(n: number, fn: (i: number) => unknown): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(time(() => fn(i))[1]);
+/** Wall-clock samples, with the CPU-time samples alongside. */
+export type Samples = number[] & { cpu: number[] };
+
+export function samples(): Samples {
+  return Object.assign([] as number[], { cpu: [] as number[] });
+}
+
+export function sample(n: number, fn: (i: number) => unknown): Samples {
+  const out = samples();
+  for (let i = 0; i < n; i++) {
+    const [, wall, cpu] = time(() => fn(i));
+    out.push(wall);
+    out.cpu.push(cpu);
+  }
   return out;
 }
 

@@ -35,12 +35,36 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ops_snapshot ON operations (snapshot_id) WHERE snapshot_id <> '';
    CREATE INDEX ops_peer ON operations (original_instance_keyid) WHERE original_instance_keyid <> '';
    CREATE INDEX ops_unfinished ON operations (status) WHERE status IN (0, 1, 2);
-   CREATE INDEX ops_kind_plan_end ON operations (kind, plan_id, instance_id, forgot, end_ms);
-   CREATE INDEX ops_kind_repo_end ON operations (kind, repo_id, instance_id, forgot, end_ms);
+   CREATE INDEX ops_kind_plan_end ON operations
+     (kind, plan_id, instance_id, forgot, end_ms, start_ms, status, dry_run, bytes_added, flow_id);
+   CREATE INDEX ops_kind_repo_end ON operations
+     (kind, repo_id, instance_id, forgot, end_ms, start_ms, status, dry_run, bytes_added, flow_id);
    CREATE INDEX ops_backup_window ON operations
      (start_ms, plan_id, repo_id, instance_id, status, end_ms, bytes_added, bytes_scanned)
      WHERE kind = 100 AND dry_run = 0;
-   CREATE INDEX ops_logref ON operations (logref) WHERE logref <> '';`,
+   CREATE INDEX ops_logref ON operations (logref) WHERE logref <> '';
+   -- Not-forgotten snapshots per (plan, repo, instance), kept exact by triggers: the dashboard reads it in O(groups).
+   CREATE TABLE snapshot_counts (
+     plan_id TEXT NOT NULL, repo_id TEXT NOT NULL, instance_id TEXT NOT NULL, n INTEGER NOT NULL,
+     PRIMARY KEY (plan_id, repo_id, instance_id)
+   ) WITHOUT ROWID;
+   CREATE TRIGGER snapshot_counts_ins AFTER INSERT ON operations WHEN NEW.kind = 101 AND NEW.forgot = 0 BEGIN
+     INSERT INTO snapshot_counts VALUES (NEW.plan_id, NEW.repo_id, NEW.instance_id, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER snapshot_counts_del AFTER DELETE ON operations WHEN OLD.kind = 101 AND OLD.forgot = 0 BEGIN
+     UPDATE snapshot_counts SET n = n - 1
+       WHERE plan_id = OLD.plan_id AND repo_id = OLD.repo_id AND instance_id = OLD.instance_id;
+   END;
+   CREATE TRIGGER snapshot_counts_upd AFTER UPDATE ON operations
+     WHEN (OLD.kind = 101 AND OLD.forgot = 0) OR (NEW.kind = 101 AND NEW.forgot = 0) BEGIN
+     UPDATE snapshot_counts SET n = n - 1
+       WHERE OLD.kind = 101 AND OLD.forgot = 0
+         AND plan_id = OLD.plan_id AND repo_id = OLD.repo_id AND instance_id = OLD.instance_id;
+     INSERT INTO snapshot_counts SELECT NEW.plan_id, NEW.repo_id, NEW.instance_id, 1
+       WHERE NEW.kind = 101 AND NEW.forgot = 0
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

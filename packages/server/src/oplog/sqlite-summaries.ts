@@ -1,11 +1,11 @@
 // SummarySource over SQLite: GROUP BY in C over the covering index of backups; per-group lookups by index.
 import type { Statement } from 'better-sqlite3';
 import { KIND_CODES } from './columns.js';
+import { DayAggCache } from './day-cache.js';
 import type { DayAgg, SummarySource } from './summaries.js';
 import type { RecentBackup, SummaryOptions } from './types.js';
 
 const BACKUP = KIND_CODES.operationBackup;
-const SNAPSHOT = KIND_CODES.operationIndexSnapshot;
 
 interface RecentRow {
   id: number;
@@ -16,17 +16,10 @@ interface RecentRow {
   bytes_added: number;
 }
 
-/** The plan and repo dashboards share one day aggregate, reused while `cacheKey` (the store's modno) holds. */
-export interface DayCache {
-  key?: string;
-  rows: DayAgg[];
-}
-
 export function sqliteSummarySource(
   prepare: (sql: string) => Statement,
   opts: SummaryOptions,
-  cacheKey?: string,
-  lastDays: DayCache = { rows: [] },
+  cache: DayAggCache = new DayAggCache(),
 ): SummarySource {
   const col = opts.groupBy === 'plan' ? 'plan_id' : 'repo_id';
   const inst = opts.instanceId !== undefined ? ' AND instance_id = ?' : '';
@@ -34,25 +27,37 @@ export function sqliteSummarySource(
   const ip = opts.instanceId !== undefined ? [opts.instanceId] : [];
   return {
     byDay: (days) => {
-      const key = `${cacheKey ?? ''}|${opts.instanceId}|${days.map((d) => d[0]).join(',')}`;
-      if (cacheKey !== undefined && lastDays.key === key) return lastDays.rows;
-      const rows = prepare(
-        `WITH days(i, s, e) AS (VALUES ${days.map(() => '(?, ?, ?)').join(', ')})
-         SELECT d.i AS day, o.plan_id AS plan_id, o.repo_id AS repo_id, o.status AS status, COUNT(*) AS n,
-           SUM(o.bytes_added) AS added, SUM(o.bytes_scanned) AS scanned,
-           SUM(o.bytes_added > 0 OR o.bytes_scanned > 0) AS withSummary, MAX(o.end_ms) AS lastEnd
-         FROM days d JOIN operations o INDEXED BY ops_backup_window
-           ON o.kind = ${BACKUP} AND o.dry_run = 0 AND o.start_ms >= d.s AND o.start_ms < d.e
-         WHERE 1${instO} GROUP BY d.i, o.plan_id, o.repo_id, o.status`,
-      ).all(...days.flatMap(([s, e], i) => [i, s, e]), ...ip) as DayAgg[];
-      if (cacheKey !== undefined) Object.assign(lastDays, { key, rows });
-      return rows;
+      const missing = days
+        .map((d, i) => [i, ...d] as const)
+        .filter(([, s, e]) => !cache.get(opts.instanceId, s, e));
+      if (missing.length) {
+        const rows = prepare(
+          `WITH days(i, s, e) AS (VALUES ${missing.map(() => '(?, ?, ?)').join(', ')})
+           SELECT d.i AS day, o.plan_id AS plan_id, o.repo_id AS repo_id, o.status AS status, COUNT(*) AS n,
+             SUM(o.bytes_added) AS added, SUM(o.bytes_scanned) AS scanned,
+             SUM(o.bytes_added > 0 OR o.bytes_scanned > 0) AS withSummary, MAX(o.end_ms) AS lastEnd
+           FROM days d JOIN operations o INDEXED BY ops_backup_window
+             ON o.kind = ${BACKUP} AND o.dry_run = 0 AND o.start_ms >= d.s AND o.start_ms < d.e
+           WHERE 1${instO} GROUP BY d.i, o.plan_id, o.repo_id, o.status`,
+        ).all(...missing.flat(), ...ip) as DayAgg[];
+        for (const [i, s, e] of missing) {
+          cache.set(
+            opts.instanceId,
+            s,
+            e,
+            rows.filter((r) => r.day === i).map(({ day: _day, ...rest }) => rest),
+          );
+        }
+      }
+      return days.flatMap(([s, e], day) =>
+        (cache.get(opts.instanceId, s, e) ?? []).map((r) => ({ ...r, day })),
+      );
     },
     recent: (gid, limit) => {
       const cols = 'id, flow_id, start_ms, end_ms, status, bytes_added';
       const finished = prepare(
         `SELECT ${cols} FROM operations WHERE kind = ${BACKUP} AND ${col} = ?${inst} AND forgot = 0 AND dry_run = 0
-         ORDER BY end_ms DESC, id DESC LIMIT ?`,
+         ORDER BY end_ms DESC LIMIT ?`,
       ).all(gid, ...ip, limit) as RecentRow[];
       const unfinished = prepare(
         `SELECT ${cols} FROM operations WHERE status IN (0, 1, 2) AND kind = ${BACKUP} AND ${col} = ?${inst} AND dry_run = 0`,
@@ -66,9 +71,12 @@ export function sqliteSummarySource(
     },
     totalSnapshots: (gid) =>
       (
-        prepare(
-          `SELECT COUNT(*) AS n FROM operations WHERE kind = ${SNAPSHOT} AND ${col} = ?${inst} AND forgot = 0`,
-        ).get(gid, ...ip) as { n: number }
+        prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM snapshot_counts WHERE ${col} = ?${inst}`).get(
+          gid,
+          ...ip,
+        ) as {
+          n: number;
+        }
       ).n,
     lastSuccessMs: (gid) =>
       (

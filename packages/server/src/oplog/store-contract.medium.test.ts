@@ -304,12 +304,39 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       const [a] = log.add(backupOp({ planId: 'a', startMs: NOW - 1000 }));
       const count = () => log.summaries({ groupBy: 'plan', nowMs: NOW })[0]?.backupsSuccess ?? 0;
       expect(count()).toBe(1);
-      log.add(backupOp({ planId: 'a', startMs: NOW - 500 }));
+      const [b] = log.add(backupOp({ planId: 'a', startMs: NOW - 500 }));
+      expect(count()).toBe(2);
+      b!.status = S.STATUS_ERROR;
+      log.update(b!);
+      expect(count()).toBe(1);
+      b!.status = S.STATUS_SUCCESS;
+      b!.unixTimeStartMs = BigInt(NOW - 3 * DAY);
+      log.update(b!);
       expect(count()).toBe(2);
       log.delete(a!.id);
       expect(count()).toBe(1);
       log.deleteWhere({ planId: 'a' });
       expect(count()).toBe(0);
+    });
+
+    it('keeps snapshot totals exact through forget, moves and deletes', () => {
+      const total = (id: string) =>
+        log.summaries({ groupBy: 'plan', ids: [id], instanceId: 'inst', nowMs: NOW })[0]!.totalSnapshots;
+      const [s1, s2] = log.add(
+        indexSnapshotOp({ planId: 'a', snapshotId: 's1' }),
+        indexSnapshotOp({ planId: 'a', snapshotId: 's2' }),
+        indexSnapshotOp({ planId: 'a', snapshotId: 'peer', instanceId: 'peer' }),
+      );
+      expect(total('a')).toBe(2);
+      const forgotten = log.getOrThrow(s1!.id);
+      if (forgotten.op.case === 'operationIndexSnapshot') forgotten.op.value.forgot = true;
+      log.update(forgotten);
+      expect(total('a')).toBe(1);
+      log.transform({ ids: [s2!.id] }, (op) => ((op.planId = 'b'), op));
+      expect([total('a'), total('b')]).toEqual([0, 1]);
+      log.delete(s2!.id, s1!.id);
+      expect([total('a'), total('b')]).toEqual([0, 0]);
+      expect(log.summaries({ groupBy: 'repo', ids: ['repo1'], nowMs: NOW })[0]!.totalSnapshots).toBe(1);
     });
 
     it('reports requested ids without history, and the last success outside the window', () => {
