@@ -15,6 +15,7 @@ import { kRequest } from './api/connect/context.js';
 import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
 import { registerDownloadRoute } from './api/http/download-route.js';
+import { createDualServer } from './api/http/dual-server.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
 import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
 import { registerRestApi } from './api/rest/index.js';
@@ -138,6 +139,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       loggerInstance: logger,
       return503OnClosing: true,
       routerOptions: { maxParamLength: 4096 },
+      serverFactory: (handler) => createDualServer(handler),
     }) as unknown as FastifyInstance;
     installAuthGuard(app, authenticator);
     registerConnect(app, {

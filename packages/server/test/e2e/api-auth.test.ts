@@ -1,5 +1,6 @@
 // Auth, first run, redaction and malformed bodies over real HTTP (no restic needed for most of it).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import { join } from 'node:path';
 import { clone, create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -83,11 +84,13 @@ describe('auth over HTTP', () => {
     expect(await codeOf(backrest.setConfig(next))).toBe(Code.Unauthenticated);
   });
 
-  it('every v1.Backrest RPC without credentials answers Unauthenticated (JSON, binary, gRPC-Web)', async () => {
+  it('every v1.Backrest RPC without credentials answers Unauthenticated (JSON, binary, gRPC-Web, gRPC, h2c)', async () => {
     for (const o of [
       { binary: false },
       { binary: true },
       { binary: true, protocol: 'grpc-web' as const },
+      { binary: true, protocol: 'grpc' as const },
+      { binary: false, http2: true },
       { binary: false, authorization: basicHeader(USER, 'wrong') },
       { binary: true, authorization: 'Bearer not-a-token' },
     ]) {
@@ -163,6 +166,42 @@ describe('auth over HTTP', () => {
         expect([m.name, type, res.status, json.code]).toEqual([m.name, type, 400, 'invalid_argument']);
         expect(json.message).not.toMatch(/\n\s+at /);
       }
+    }
+  });
+
+  it('malformed gRPC-Web and gRPC bodies get InvalidArgument too', async () => {
+    const garbage = Buffer.from([0, 0, 0, 0, 4, 0x0a, 0xff, 0xff, 0xff]);
+    for (const m of Backrest.methods.filter((x) => x.methodKind === 'unary')) {
+      const res = await fetch(`${server.url}/v1.Backrest/${m.name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/grpc-web+proto', authorization: basicHeader() },
+        body: garbage,
+      });
+      const body = Buffer.from(await res.arrayBuffer()).toString('latin1');
+      const status = res.headers.get('grpc-status') ?? /grpc-status: (\d+)/.exec(body)?.[1];
+      expect([m.name, status]).toEqual([m.name, String(Code.InvalidArgument)]);
+    }
+    const session = http2.connect(server.url);
+    try {
+      const trailers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+        const req = session.request({
+          ':method': 'POST',
+          ':path': '/v1.Backrest/GetOperations',
+          'content-type': 'application/grpc+proto',
+          te: 'trailers',
+          authorization: basicHeader(),
+        });
+        let headers: http2.IncomingHttpHeaders = {};
+        req.on('response', (h) => (headers = h));
+        req.on('trailers', (t) => resolve(t));
+        req.on('end', () => resolve(headers));
+        req.on('error', reject);
+        req.resume();
+        req.end(garbage);
+      });
+      expect(trailers['grpc-status']).toBe(String(Code.InvalidArgument));
+    } finally {
+      session.close();
     }
   });
 

@@ -336,13 +336,15 @@ describe('restora serve with real restic', () => {
     );
   });
 
-  it('forgets one snapshot (Forget with snapshotId) and filters the event stream by plan', async () => {
+  it('forgets one snapshot (Forget with snapshotId) and filters the event stream by plan (gRPC, h2c)', async () => {
     const before = (await json.backrest.listSnapshots({ repoId: 'local', planId: 'home' })).snapshots;
     const ac = new AbortController();
     const seenPlans = new Set<string>();
     const reading = (async () => {
       try {
-        for await (const e of bin.backrest.getOperationEvents(
+        // gRPC over h2c on the same port.
+        const grpc = clients(server.url, { binary: true, protocol: 'grpc', authorization: basicHeader() });
+        for await (const e of grpc.backrest.getOperationEvents(
           {},
           { signal: ac.signal, headers: { 'restora-plan-id': 'home' } },
         )) {

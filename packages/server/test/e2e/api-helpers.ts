@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from '@connectrpc/connect-node';
 import { Authentication, Backrest } from '@restora/proto';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -60,7 +64,7 @@ export function serve(ws: Workspace, options: Partial<ServerOptions> = {}): Prom
   });
 }
 
-export type Protocol = 'connect' | 'grpc-web';
+export type Protocol = 'connect' | 'grpc-web' | 'grpc';
 
 export interface Clients {
   backrest: Client<typeof Backrest>;
@@ -74,7 +78,7 @@ export function basicHeader(user = USER, pass = PASS): string {
 /** Connect clients; `authorization` is sent on every call when given. */
 export function clients(
   baseUrl: string,
-  o: { binary: boolean; authorization?: string; protocol?: Protocol },
+  o: { binary: boolean; authorization?: string; protocol?: Protocol; http2?: boolean },
 ): Clients {
   const interceptors: Interceptor[] = [];
   const authorization = o.authorization;
@@ -83,8 +87,14 @@ export function clients(
       req.header.set('Authorization', authorization);
       return next(req);
     });
-  const opts = { baseUrl, httpVersion: '1.1' as const, useBinaryFormat: o.binary, interceptors };
-  const transport = o.protocol === 'grpc-web' ? createGrpcWebTransport(opts) : createConnectTransport(opts);
+  const httpVersion = o.http2 || o.protocol === 'grpc' ? ('2' as const) : ('1.1' as const);
+  const opts = { baseUrl, httpVersion, useBinaryFormat: o.binary, interceptors };
+  const transport =
+    o.protocol === 'grpc'
+      ? createGrpcTransport({ baseUrl, useBinaryFormat: o.binary, interceptors })
+      : o.protocol === 'grpc-web'
+        ? createGrpcWebTransport(opts)
+        : createConnectTransport(opts);
   return { backrest: createClient(Backrest, transport), auth: createClient(Authentication, transport) };
 }
 

@@ -53,8 +53,11 @@ export function registerConnect(app: FastifyInstance, o: ConnectPluginOptions): 
   });
 }
 
+const PARSE_FAILURE_GRPC = /grpc-message: parse%20binary/i;
+
 async function fixParseError(res: UniversalServerResponse): Promise<UniversalServerResponse> {
   const header = res.header;
+  const contentType = header?.get('content-type') ?? '';
   const grpcMessage = header?.get('grpc-message');
   if (
     header?.get('grpc-status') === '13' &&
@@ -64,8 +67,8 @@ async function fixParseError(res: UniversalServerResponse): Promise<UniversalSer
     header.set('grpc-status', String(Code.InvalidArgument));
     return res;
   }
-  if (res.status !== 500 || !header?.get('content-type')?.startsWith('application/json') || !res.body)
-    return res;
+  if (contentType.startsWith('application/grpc') && res.body) return { ...res, body: fixGrpcTrailers(res) };
+  if (res.status !== 500 || !contentType.startsWith('application/json') || !res.body) return res;
   const chunks: Uint8Array[] = [];
   for await (const c of res.body) chunks.push(c);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -81,12 +84,35 @@ async function fixParseError(res: UniversalServerResponse): Promise<UniversalSer
     // not a Connect error body: pass it on unchanged
   }
   const bytes = new TextEncoder().encode(body);
-  header.delete('content-length');
-  return {
-    ...res,
-    status,
-    body: (async function* () {
-      yield bytes;
-    })(),
-  };
+  header?.delete('content-length');
+  return { ...res, status, body: once(bytes) };
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
+/** gRPC-Web carries trailers in a 0x80 frame, gRPC in HTTP trailers: rewrite status 13 "parse binary" to 3. */
+async function* fixGrpcTrailers(res: UniversalServerResponse): AsyncIterable<Uint8Array> {
+  for await (const chunk of res.body ?? []) {
+    if (chunk.length > 5 && chunk[0] === 0x80) {
+      const text = Buffer.from(chunk.subarray(5)).toString('latin1');
+      if (/grpc-status: 13\r\n/.test(text) && PARSE_FAILURE_GRPC.test(text)) {
+        const payload = Buffer.from(
+          text.replace('grpc-status: 13', `grpc-status: ${Code.InvalidArgument}`),
+          'latin1',
+        );
+        const head = Buffer.alloc(5);
+        head[0] = 0x80;
+        head.writeUInt32BE(payload.length, 1);
+        yield Buffer.concat([head, payload]);
+        continue;
+      }
+    }
+    yield chunk;
+  }
+  const t = res.trailer;
+  const msg = t?.get('grpc-message');
+  if (t?.get('grpc-status') === '13' && msg && PARSE_FAILURE.test(decodeURIComponent(msg)))
+    t.set('grpc-status', String(Code.InvalidArgument));
 }
