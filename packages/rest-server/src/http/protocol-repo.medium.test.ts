@@ -85,6 +85,15 @@ describe('repository lifecycle', () => {
     expect((await s.req('HEAD', '/cfg/config')).status).toBe(404);
   });
 
+  it('TestResticErrorHandler: a config that cannot be read (a directory here) → 500, unknown repo → 404', async () => {
+    const { mkdirSync } = await import('node:fs');
+    await s.req('POST', '/weird/?create=true');
+    mkdirSync(join(s.path, 'weird', 'config'));
+    expect((await s.req('GET', '/weird/config')).status).toBe(500);
+    expect((await s.req('HEAD', '/weird/config')).status).toBe(500);
+    expect((await s.req('GET', '/unknown/config')).status).toBe(404);
+  });
+
   it.skipIf(process.getuid?.() === 0)(
     'unreadable config → 500 (skipped as root: root reads anything)',
     async () => {

@@ -59,7 +59,8 @@ export class FsStore implements Store {
   async stat(file: FileRef): Promise<number | undefined> {
     try {
       const st = await fsp.stat(this.filePath(file));
-      return st.isFile() ? st.size : undefined;
+      if (!st.isFile()) throw new Error('not a regular file'); // rest-server: other stat errors → 500
+      return st.size;
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
@@ -74,7 +75,7 @@ export class FsStore implements Store {
         fstat(fd, (serr, st) => {
           if (serr || !st.isFile()) {
             close(fd, () => undefined);
-            return serr ? reject(serr) : resolve(undefined);
+            return reject(serr ?? new Error('not a regular file'));
           }
           resolve(fdReader(fd, st.size));
         });
