@@ -45,7 +45,7 @@ export function restRoutes(
   deps: Parameters<typeof authRoutes>[0],
   services: ReturnType<typeof createZerobyteServices>,
   heartbeatMs: number,
-  sseStreams: Set<() => void> = new Set(),
+  sseStreams: Set<() => Promise<void>> = new Set(),
 ): AnyRoute[] {
   return [
     ...authRoutes(deps),
@@ -79,7 +79,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     hasUsers: () => (deps.config.get().auth?.users.length ?? 0) > 0,
     secureCookies: deps.secureCookies ?? false,
   };
-  const sseStreams = new Set<() => void>();
+  const sseStreams = new Set<() => Promise<void>>();
   const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams);
   const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
   const authenticate = makeAuthenticate({ config: deps.config, sessions, apiKeys });
@@ -109,9 +109,9 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
       reply.type('text/html; charset=utf-8').send(docsHtml(`${REST_PREFIX}/openapi.json`)),
     );
     for (const r of routes) mount(api, r, authenticate);
-    api.addHook('preClose', (done) => {
-      for (const end of [...sseStreams]) end();
-      done();
+    // end SSE responses and let them finish, so the server sees idle connections it can close at once
+    api.addHook('preClose', async () => {
+      await Promise.all([...sseStreams].map((end) => end()));
     });
     api.addHook('onClose', () => {
       services.close();

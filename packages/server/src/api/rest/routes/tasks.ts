@@ -42,15 +42,16 @@ function stream(
   heartbeatMs: number,
   initial: { event: string; data: unknown }[],
   accept: (t: TaskDto) => boolean,
-  open: Set<() => void>,
+  open: Set<() => Promise<void>>,
 ): FastifyReply {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
+    // a stream's connection is never reused: ending it (shutdown) closes the socket
+    Connection: 'close',
   });
   const send = (event: string, data: unknown) =>
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -66,18 +67,27 @@ function stream(
     open.delete(end);
   };
   // server shutdown ends the stream (an open SSE response would otherwise hold app.close())
-  const end = () => {
-    close();
-    res.end();
-  };
+  const end = () =>
+    new Promise<void>((resolve) => {
+      close();
+      // an aborted client may not have been noticed yet: never wait on a dead socket
+      if (res.destroyed || res.writableEnded) return resolve();
+      res.once('close', () => resolve());
+      res.end(() => resolve());
+      setTimeout(resolve, 1000).unref();
+    });
   open.add(end);
-  req.raw.once('close', close);
+  // the response's close (not the request's: that fires once a GET is read) means the client went away
   res.once('close', close);
   return reply;
 }
 
 /** `open` holds a closer per live SSE stream (called on server shutdown). */
-export function taskRoutes(s: ZerobyteServices, heartbeatMs: number, open: Set<() => void>): AnyRoute[] {
+export function taskRoutes(
+  s: ZerobyteServices,
+  heartbeatMs: number,
+  open: Set<() => Promise<void>>,
+): AnyRoute[] {
   return [
     route({
       method: 'GET',
