@@ -11,7 +11,7 @@ import { NaiveOperationList } from './naive-list.js';
 // against the fake backend (used for screenshots).
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') ?? 'virtual';
-// paged: newest 1000 first (what the app does); all: whole history before the first paint.
+// paged: newest page first (what the app does); all: whole history before the first paint.
 const paged = params.get('paged') === '1';
 const opCount = Number(params.get('ops') ?? 10_000);
 const clients = createClients(createFakeTransport(opCount));
@@ -55,7 +55,7 @@ if (mode === 'app') {
         <PlanView
           config={config}
           plan={plan}
-          pageSize={paged ? 1000 : 0}
+          pageSize={paged ? undefined : 0}
           List={mode === 'naive' ? NaiveOperationList : undefined}
         />
       </div>

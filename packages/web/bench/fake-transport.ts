@@ -17,6 +17,7 @@ import {
 import type { Operation } from '@restora/proto';
 import { fakeConfig, fakeOps } from './fake-data.js';
 import { createFakeFetch } from './fake-fetch.js';
+import { PLAN_PAGE_SIZE } from '../src/views/plan-view.js';
 
 const DAY = 86_400_000;
 
@@ -101,7 +102,7 @@ export function createFakeTransport(opCount: number): Transport {
     return s;
   };
   opsJson(0);
-  opsJson(1000);
+  opsJson(PLAN_PAGE_SIZE);
   const fetch = createFakeFetch(
     {
       Login: () => ({ token: 'fake' }),

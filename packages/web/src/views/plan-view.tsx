@@ -9,12 +9,15 @@ import { errorMessage } from '../lib/format.js';
 import { scheduleText } from '../lib/schedule-text.js';
 import { href } from '../router.js';
 
+/** Newest ops fetched when a plan opens: weeks of hourly backups, decoded in well under 100 ms. */
+export const PLAN_PAGE_SIZE = 500;
+
 /** A plan: what it backs up, "Backup now", and its live operation tree. */
 export default function PlanView({
   config,
   plan,
   List = OperationList,
-  pageSize = 1000,
+  pageSize = PLAN_PAGE_SIZE,
 }: {
   config: Config;
   plan: Plan;
