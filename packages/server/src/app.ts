@@ -52,6 +52,8 @@ export interface ServerOptions {
   keepAliveMs?: number;
   /** Login attempts per client IP per minute (default 10). */
   loginAttemptsPerMinute?: number;
+  /** Failed HTTP credentials per client IP per minute before 429 (default 30). */
+  authFailuresPerMinute?: number;
   /** Built web UI served at `/` (default: packages/web/dist when present); false serves no UI. */
   webDir?: string | false;
 }
@@ -141,7 +143,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       routerOptions: { maxParamLength: 4096 },
       serverFactory: (handler) => createDualServer(handler),
     }) as unknown as FastifyInstance;
-    installAuthGuard(app, authenticator);
+    installAuthGuard(app, authenticator, new RateLimiter(o.authFailuresPerMinute ?? 30, 60_000));
     registerConnect(app, {
       routes: (router) => {
         router.service(Backrest, backrestHandlers(services));

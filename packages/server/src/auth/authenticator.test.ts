@@ -14,7 +14,10 @@ function configWith(users: { name: string; hash: string }[], disabled?: boolean)
   return create(ConfigSchema, {
     auth: {
       ...(disabled !== undefined ? { disabled } : {}),
-      users: users.map((u) => ({ name: u.name, password: { case: 'passwordBcrypt' as const, value: u.hash } })),
+      users: users.map((u) => ({
+        name: u.name,
+        password: { case: 'passwordBcrypt' as const, value: u.hash },
+      })),
     },
   });
 }
@@ -79,7 +82,8 @@ describe('RateLimiter', () => {
   it('allows max attempts per window per key, then asks to wait', () => {
     let now = 0;
     const rl = new RateLimiter(2, 60_000, () => now);
-    expect([rl.hit('a'), rl.hit('a'), rl.hit('b')]).toEqual([0, 0, 0]);
+    expect([rl.hit('a'), rl.blocked('a'), rl.hit('a'), rl.hit('b')]).toEqual([0, 0, 0, 0]);
+    expect([rl.blocked('a'), rl.blocked('b')]).toEqual([60, 0]);
     expect(rl.hit('a')).toBe(60);
     now = 30_000;
     expect(rl.hit('a')).toBe(30);

@@ -21,6 +21,14 @@ export class RateLimiter {
     return w.count > this.max ? Math.ceil((w.start + this.windowMs - t) / 1000) : 0;
   }
 
+  /** Seconds to wait once `max` attempts were counted in the window (without counting one), else 0. */
+  blocked(key: string): number {
+    const t = this.now();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs || w.count < this.max) return 0;
+    return Math.ceil((w.start + this.windowMs - t) / 1000);
+  }
+
   private prune(t: number): void {
     for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
   }

@@ -46,7 +46,7 @@ describe('auth over HTTP', () => {
 
   beforeAll(async () => {
     ws = workspace('auth');
-    server = await serve(ws, { loginAttemptsPerMinute: 5 });
+    server = await serve(ws, { loginAttemptsPerMinute: 5, authFailuresPerMinute: 1000 });
   });
   afterAll(async () => {
     await server?.close();
@@ -241,6 +241,7 @@ describe('locked-down install', () => {
     server = await serve(ws, {
       features: { pathAutocomplete: false, runCommand: false, commandHooks: false },
       webDir: join(ws.dir, 'web'),
+      authFailuresPerMinute: 3,
     });
   });
   afterAll(async () => {
@@ -275,5 +276,19 @@ describe('locked-down install', () => {
     const err = await backrest.setupSftp({ host: 'h' }).catch((e: unknown) => ConnectError.from(e));
     expect(err).toMatchObject({ code: Code.Unimplemented });
     expect((err as ConnectError).rawMessage).toMatch(/SetupSftp is not implemented/);
+  });
+
+  it('answers 429 after repeated failed credentials from one client, even for good ones', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: basicHeader(USER, 'bad') },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const good = await fetch(`${server.url}/metrics`, { headers: { authorization: basicHeader() } });
+    expect(good.status).toBe(429);
+    expect(Number(good.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

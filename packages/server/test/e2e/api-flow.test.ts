@@ -257,6 +257,10 @@ describe('restora serve with real restic', () => {
     expect(tar.subarray(257, 262).toString()).toBe('ustar');
     expect(tar.includes(Buffer.from('charlie\n'))).toBe(true);
 
+    const zip = await fetch(`${server.url}/${dirUrl.value.slice(2)}?format=zip`);
+    expect(zip.headers.get('content-disposition')).toMatch(/\.zip"$/);
+    expect(Buffer.from(await zip.arrayBuffer()).readUInt32LE(0)).toBe(0x04034b50);
+
     const bad = await fetch(`${server.url}/download/not-a-token/`);
     expect(bad.status).toBe(403);
     const backupOp = (await ops('home')).find((o) => o.op.case === 'operationBackup')!;
