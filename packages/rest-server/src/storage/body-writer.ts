@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { HashMismatchError, IncompleteBodyError } from './errors.js';
 
 // Bytes buffered before the body is paused: bounds memory per request while writes are in flight.
-const MAX_PENDING = 4 * 1024 * 1024;
+const MAX_PENDING = 1024 * 1024;
 
 /**
  * Streams `body` into `fd` with positional writev calls, hashing on the way, and resolves with the byte count.

@@ -62,6 +62,18 @@ describe('FsStore on-disk layout (same as rest-server)', () => {
     expect(await store.stat({ repo: [], type: 'data', name: id })).toBe(body.length);
   });
 
+  it('TestJoin: paths never leave the root, even with folder names the HTTP layer would refuse', () => {
+    const root = tmp();
+    const store = new FsStore(root);
+    expect(store.filePath({ repo: ['a', 'b'], type: 'data', name: 'ab'.repeat(32) })).toBe(
+      join(root, 'a', 'b', 'data', 'ab', 'ab'.repeat(32)),
+    );
+    expect(store.filePath({ repo: [], type: 'config', name: '' })).toBe(join(root, 'config'));
+    expect(() => store.repoDir(['..'])).toThrow(/escapes/);
+    expect(() => store.repoDir(['a', '..', '..', 'etc'])).toThrow(/escapes/);
+    expect(() => store.repoDir(['../x'])).toThrow(/escapes/);
+  });
+
   it('sums the whole tree for quota initialisation', async () => {
     const root = tmp();
     writeFileSync(join(root, '.htpasswd'), '1234567890');
