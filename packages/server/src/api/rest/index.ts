@@ -101,9 +101,13 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
       if (status >= 500) req.log.error({ err }, 'REST API request failed');
       void reply.code(status).send(body);
     });
-    api.setNotFoundHandler((req, reply) => {
-      void reply.code(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
-    });
+    const notFound = (
+      req: { method: string; url: string },
+      reply: { code(c: number): { send(b: unknown): unknown } },
+    ) => reply.code(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
+    api.setNotFoundHandler((req, reply) => void notFound(req, reply));
+    // beats a root wildcard (the web UI's SPA fallback): unknown API paths stay JSON 404s
+    api.all('/*', (req, reply) => notFound(req, reply));
     api.get('/openapi.json', () => spec);
     api.get('/docs', (_req, reply) =>
       reply.type('text/html; charset=utf-8').send(docsHtml(`${REST_PREFIX}/openapi.json`)),

@@ -216,4 +216,19 @@ describe('REST conventions over every route', () => {
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('data-url="/api/v1/openapi.json"');
   });
+
+  // last: it exhausts the login budget of 127.0.0.1
+  it('limits login attempts per client with 429 and Retry-After', async () => {
+    let last = 0;
+    let retry: string | null = null;
+    for (let i = 0; i < 12 && last !== 429; i++) {
+      const r = await h.call('POST', '/api/v1/auth/login', {
+        json: { username: 'admin', password: 'wrong' },
+      });
+      last = r.status;
+      retry = r.headers.get('retry-after');
+    }
+    expect(last).toBe(429);
+    expect(Number(retry)).toBeGreaterThan(0);
+  });
 });

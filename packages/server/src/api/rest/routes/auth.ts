@@ -60,7 +60,12 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
           schema: z.object({ user: z.object({ username: z.string() }), expiresAt: z.number() }),
         },
       },
-      handler: async ({ body, reply }) => {
+      handler: async ({ body, reply, req }) => {
+        const wait = limiter.hit(req.ip);
+        if (wait > 0) {
+          reply.header('Retry-After', String(wait));
+          throw new HttpError(429, `Too many login attempts, retry in ${wait} s`);
+        }
         if (!(await d.verifyUser(body.username, body.password)))
           throw unauthorized('Invalid username or password');
         const { token, session } = d.sessions.create(body.username);
