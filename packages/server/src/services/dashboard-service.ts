@@ -1,12 +1,14 @@
 // GetSummaryDashboard from the oplog's indexed aggregates plus the planner's next run times.
 import { create } from '@bufbuild/protobuf';
 import {
+  OperationStatus,
   SummaryDashboardResponseSchema,
   SummaryDashboardResponse_SummarySchema,
   type Config,
   type SummaryDashboardResponse,
 } from '@restora/proto';
 import type { OpLog, SummaryRow } from '../oplog/types.js';
+import { nominalPeriodMs } from '../scheduler/schedule.js';
 
 export interface DashboardDeps {
   config: () => Config;
@@ -14,6 +16,25 @@ export interface DashboardDeps {
   upcoming: () => { key: string; runAt: number }[];
   configPath: string;
   dataPath: string;
+  now?: () => number;
+}
+
+const DAY = 24 * 3_600_000;
+const GOOD = new Set([OperationStatus.STATUS_SUCCESS, OperationStatus.STATUS_WARNING]);
+
+/**
+ * Per day bucket: overdue when, at the end of that day (or now), the last good backup is older than 1.25 × the
+ * schedule's nominal period (Backrest's rule). Plans without a schedule or without any good backup never are.
+ */
+function overdueDays(row: SummaryRow, periodMs: number | undefined, now: number): boolean[] | undefined {
+  if (!periodMs) return undefined;
+  const good = row.recent.filter((r) => GOOD.has(r.status)).map((r) => r.startMs + r.durationMs);
+  if (row.lastSuccessMs !== undefined) good.push(row.lastSuccessMs);
+  return row.days.map((d) => {
+    const at = Math.min(d.startMs + DAY, now);
+    const last = Math.max(-Infinity, ...good.filter((t) => t <= at));
+    return Number.isFinite(last) && at - last > 1.25 * periodMs;
+  });
 }
 
 export class DashboardService {
@@ -25,16 +46,20 @@ export class DashboardService {
     const common = { instanceId: config.instance };
     const plans = this.d.oplog.summaries({ groupBy: 'plan', ids: config.plans.map((p) => p.id), ...common });
     const repos = this.d.oplog.summaries({ groupBy: 'repo', ids: config.repos.map((r) => r.id), ...common });
+    const now = this.d.now?.() ?? Date.now();
+    const periods = new Map(config.plans.map((p) => [p.id, nominalPeriodMs(p.schedule, now) ?? undefined]));
     return create(SummaryDashboardResponseSchema, {
-      planSummaries: plans.map((row) => toSummary(row, next.get(`backup:${row.id}`))),
-      repoSummaries: repos.map((row) => toSummary(row, undefined)),
+      planSummaries: plans.map((row) =>
+        toSummary(row, next.get(`backup:${row.id}`), overdueDays(row, periods.get(row.id), now)),
+      ),
+      repoSummaries: repos.map((row) => toSummary(row, undefined, undefined)),
       configPath: this.d.configPath,
       dataPath: this.d.dataPath,
     });
   }
 }
 
-function toSummary(row: SummaryRow, nextMs: number | undefined) {
+function toSummary(row: SummaryRow, nextMs: number | undefined, overdue: boolean[] | undefined) {
   return create(SummaryDashboardResponse_SummarySchema, {
     id: row.id,
     backupsFailed30days: BigInt(row.backupsFailed),
@@ -53,7 +78,8 @@ function toSummary(row: SummaryRow, nextMs: number | undefined) {
       status: row.recent.map((r) => r.status),
       bytesAdded: row.recent.map((r) => r.bytesAdded),
     },
-    historyLast30days: row.days.map((d) => ({
+    historyLast30days: row.days.map((d, i) => ({
+      overdue: overdue?.[i] ?? false,
       timestampMs: BigInt(d.startMs),
       bytesAdded: d.bytesAdded,
       bytesScanned: d.bytesScanned,
