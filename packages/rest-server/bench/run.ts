@@ -76,61 +76,75 @@ interface Figures {
   rss: number;
 }
 
-async function measure(t: Target, pid: number): Promise<Figures> {
-  const big = objectSet(BIG.count, BIG.size);
-  const small = objectSet(SMALL.count, SMALL.size);
-  const listed = objectSet(LIST.objects, 1024);
-  for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
+type Phase = Exclude<keyof Figures, 'rss'>;
+const PHASES: Phase[] = ['up8', 'up64', 'full', 'ranged', 'listMs'];
+
+// Same objects for both servers; each phase runs on rclone then on ours back to back, so both see the
+// machine in the same state (its other load varies a lot over a minute).
+const big = objectSet(BIG.count, BIG.size);
+const small = objectSet(SMALL.count, SMALL.size);
+const listed = objectSet(LIST.objects, 1024);
+
+async function runPhase(t: Target, phase: Phase): Promise<number> {
   const check = (s: number, what: string): void => {
     if (s !== 200 && s !== 206) throw new Error(`${t.name}: ${what} returned ${s}`);
   };
-  const upBig = await runConcurrent(BIG.clients, BIG.count, async (i) => {
-    check((await call(t, 'POST', `/big/data/${big.ids[i]}`, { body: big.body(i) })).status, 'upload 8 MiB');
-  });
-  const upSmall = await runConcurrent(SMALL.clients, SMALL.count, async (i) => {
-    check(
-      (await call(t, 'POST', `/small/data/${small.ids[i]}`, { body: small.body(i) })).status,
-      'upload 64 KiB',
-    );
-  });
-  await runConcurrent(16, LIST.objects, async (i) => {
-    check(
-      (await call(t, 'POST', `/list/data/${listed.ids[i]}`, { body: listed.body(i) })).status,
-      'upload 1 KiB',
-    );
-  });
-  let fullBytes = 0;
-  const full = await runConcurrent(BIG.clients, BIG.count * FULL_ROUNDS, async (i) => {
-    const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`);
-    check(r.status, 'download');
-    fullBytes += r.bytes;
-  });
-  const ranged = await runConcurrent(RANGED.clients, RANGED.count, async (i) => {
-    const off = Math.floor(Math.random() * (BIG.size - RANGED.size));
-    const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`, {
-      range: `bytes=${off}-${off + RANGED.size - 1}`,
-    });
-    check(r.status, 'ranged read');
-    if (r.bytes !== RANGED.size) throw new Error(`${t.name}: ranged read returned ${r.bytes} bytes`);
-  });
-  let listMs = 0;
-  for (let i = 0; i < LIST.runs + 5; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = await call(t, 'GET', '/list/data/', { keep: true });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    check(r.status, 'list');
-    const n = (JSON.parse(r.body?.toString() ?? '[]') as unknown[]).length;
-    if (n !== LIST.objects) throw new Error(`${t.name}: listing has ${n} entries`);
-    if (i >= 5) listMs += ms; // first runs warm up
+  switch (phase) {
+    case 'up8': {
+      for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
+      const secs = await runConcurrent(BIG.clients, BIG.count, async (i) => {
+        check(
+          (await call(t, 'POST', `/big/data/${big.ids[i]}`, { body: big.body(i) })).status,
+          'upload 8 MiB',
+        );
+      });
+      return (BIG.count * BIG.size) / MiB / secs;
+    }
+    case 'up64': {
+      const secs = await runConcurrent(SMALL.clients, SMALL.count, async (i) => {
+        const r = await call(t, 'POST', `/small/data/${small.ids[i]}`, { body: small.body(i) });
+        check(r.status, 'upload 64 KiB');
+      });
+      await runConcurrent(16, LIST.objects, async (i) => {
+        const r = await call(t, 'POST', `/list/data/${listed.ids[i]}`, { body: listed.body(i) });
+        check(r.status, 'upload 1 KiB');
+      });
+      return SMALL.count / secs;
+    }
+    case 'full': {
+      let bytes = 0;
+      const secs = await runConcurrent(BIG.clients, BIG.count * FULL_ROUNDS, async (i) => {
+        const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`);
+        check(r.status, 'download');
+        bytes += r.bytes;
+      });
+      return bytes / MiB / secs;
+    }
+    case 'ranged': {
+      const secs = await runConcurrent(RANGED.clients, RANGED.count, async (i) => {
+        const off = Math.floor(Math.random() * (BIG.size - RANGED.size));
+        const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`, {
+          range: `bytes=${off}-${off + RANGED.size - 1}`,
+        });
+        check(r.status, 'ranged read');
+        if (r.bytes !== RANGED.size) throw new Error(`${t.name}: ranged read returned ${r.bytes} bytes`);
+      });
+      return RANGED.count / secs;
+    }
+    case 'listMs': {
+      let total = 0;
+      for (let i = 0; i < LIST.runs + 5; i++) {
+        const t0 = process.hrtime.bigint();
+        const r = await call(t, 'GET', '/list/data/', { keep: true });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        check(r.status, 'list');
+        const n = (JSON.parse(r.body?.toString() ?? '[]') as unknown[]).length;
+        if (n !== LIST.objects) throw new Error(`${t.name}: listing has ${n} entries`);
+        if (i >= 5) total += ms; // first runs warm up
+      }
+      return total / LIST.runs;
+    }
   }
-  return {
-    up8: (BIG.count * BIG.size) / MiB / upBig,
-    up64: SMALL.count / upSmall,
-    full: fullBytes / MiB / full,
-    ranged: RANGED.count / ranged,
-    listMs: listMs / LIST.runs,
-    rss: peakRss(pid),
-  };
 }
 
 function ddLimit(dir: string): number {
@@ -172,17 +186,22 @@ async function main(): Promise<void> {
   const rcloneDir = join(work, 'rclone');
   spawnSync('mkdir', ['-p', oursDir, rcloneDir, join(work, 'pool4')]);
   const dd = ddLimit(work);
-  const results: Record<string, Figures> = {};
-  for (const [name, start, dir] of [
-    ['rclone', startRclone, rcloneDir],
-    ['restora', startOurs, oursDir],
-  ] as const) {
-    const { child, base } = await start(dir);
-    try {
-      results[name] = await measure(makeTarget(name, base, 16), child.pid ?? 0);
-    } finally {
-      child.kill('SIGTERM');
+  const rc = await startRclone(rcloneDir);
+  const ours = await startOurs(oursDir);
+  const targets = [makeTarget('rclone', rc.base, 16), makeTarget('restora', ours.base, 16)];
+  const results: Record<string, Figures> = {
+    rclone: { up8: 0, up64: 0, full: 0, ranged: 0, listMs: 0, rss: 0 },
+    restora: { up8: 0, up64: 0, full: 0, ranged: 0, listMs: 0, rss: 0 },
+  };
+  try {
+    for (const phase of PHASES) {
+      for (const t of targets) (results[t.name] as Figures)[phase] = await runPhase(t, phase);
     }
+    (results.rclone as Figures).rss = peakRss(rc.child.pid ?? 0);
+    (results.restora as Figures).rss = peakRss(ours.child.pid ?? 0);
+  } finally {
+    rc.child.kill('SIGTERM');
+    ours.child.kill('SIGTERM');
   }
   const pool4 = await smallUploadsOnly(join(work, 'pool4'), '4');
   const o = results.restora as Figures;
