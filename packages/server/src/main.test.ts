@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeOptions, ServeOptionsError } from './main.js';
+
+const env = { HOME: '/home/u' };
+
+describe('parseServeOptions', () => {
+  it('defaults to 127.0.0.1:9898 and XDG paths with every feature on', () => {
+    const o = parseServeOptions({}, { ...env, XDG_CONFIG_HOME: '/cfg', XDG_DATA_HOME: '/data' });
+    expect(o).toMatchObject({
+      host: '127.0.0.1',
+      port: 9898,
+      configFile: '/cfg/restora/config.json',
+      dataDir: '/data/restora',
+      logLevel: 'info',
+      features: { pathAutocomplete: true, runCommand: true, commandHooks: true },
+    });
+    expect(o.resticCommand).toBeUndefined();
+  });
+
+  it('reads RESTORA_* env; flags win; a bare port listens on all interfaces', () => {
+    const fromEnv = parseServeOptions(
+      {},
+      {
+        ...env,
+        RESTORA_PORT: '9000',
+        RESTORA_CONFIG: '/c.json',
+        RESTORA_DATA: '/d',
+        RESTORA_RESTIC_COMMAND: '/r',
+      },
+    );
+    expect(fromEnv).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      configFile: '/c.json',
+      dataDir: '/d',
+      resticCommand: '/r',
+    });
+    const flags = parseServeOptions(
+      { bindAddress: '[::1]:0', dataDir: '/x' },
+      { ...env, RESTORA_DATA: '/d' },
+    );
+    expect(flags).toMatchObject({ host: '::1', port: 0, dataDir: '/x' });
+  });
+
+  it('locks down by flag or env', () => {
+    expect(parseServeOptions({ lockedDown: true }, env).features).toEqual({
+      pathAutocomplete: false,
+      runCommand: false,
+      commandHooks: false,
+    });
+    expect(parseServeOptions({}, { ...env, RESTORA_DISABLE_RUN_COMMAND: 'yes' }).features).toEqual({
+      pathAutocomplete: true,
+      runCommand: false,
+      commandHooks: true,
+    });
+  });
+
+  it('names every bad value at once', () => {
+    let err: unknown;
+    try {
+      parseServeOptions(
+        { bindAddress: 'host:99999', logLevel: 'loud' },
+        { ...env, RESTORA_LOCKED_DOWN: 'perhaps' },
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ServeOptionsError);
+    const msg = (err as Error).message;
+    expect(msg).toContain(
+      '--bind-address (or RESTORA_PORT): must be host:port or port (0-65535), got "host:99999"',
+    );
+    expect(msg).toContain('--locked-down (or RESTORA_LOCKED_DOWN): must be true or false, got "perhaps"');
+    expect(msg).toContain('--log-level (or RESTORA_LOG_LEVEL)');
+  });
+});
