@@ -13,6 +13,7 @@ await restic.version(); // detected once per process; a server pays this once at
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 let messages = 0;
 let snapshotId;
 if (mode === 'wrapper') {
@@ -38,8 +39,17 @@ if (mode === 'wrapper') {
   snapshotId = 'bare';
 }
 const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());
 console.log(
-  JSON.stringify({ ms, messages, snapshotId, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024 }),
+  JSON.stringify({
+    ms,
+    cpuMs,
+    messages,
+    snapshotId,
+    peakRss: peak,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  }),
 );
