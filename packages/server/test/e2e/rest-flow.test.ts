@@ -257,6 +257,42 @@ describe('REST API end to end (real restic 0.14)', () => {
     const cfg = await getConfig();
     expect(cfg.repos?.map((r) => r.id)).toEqual(expect.arrayContaining(['src-repo', 'mirror-repo']));
 
+    // the other way round: a repo added through the Connect API is a REST repository
+    const added = await fetch(`${h.url}/v1.Backrest/AddRepo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic },
+      body: JSON.stringify({
+        repo: { id: 'made-by-connect', uri: path.join(h.dir, 'connect-repo'), password: 'pw-connect' },
+      }),
+    });
+    expect(added.status, await added.clone().text()).toBe(200);
+    const listed = (await call('GET', '/api/v1/repositories')).body as Json[];
+    expect(listed.find((r) => r.name === 'made-by-connect')).toMatchObject({
+      type: 'local',
+      config: { backend: 'local', path: path.join(h.dir, 'connect-repo') },
+      compressionMode: 'auto',
+    });
+
+    // duplicate names conflict; PATCH is partial and lands in the config
+    expect(
+      (
+        await call('POST', '/api/v1/repositories', {
+          name: 'SRC-repo',
+          config: { type: 'local', path: h.dir },
+        })
+      ).status,
+    ).toBe(409);
+    const patched = await call('PATCH', `/api/v1/repositories/${a.shortId}`, { compressionMode: 'off' });
+    expect(patched.body).toMatchObject({ name: 'src-repo', compressionMode: 'off', type: 'local' });
+    expect((await getConfig()).repos?.find((r) => r.id === 'src-repo')).toMatchObject({
+      flags: ['--compression=off'],
+    });
+    const noBackendChange = await call('PATCH', `/api/v1/repositories/${a.shortId}`, {
+      config: { type: 's3' },
+    });
+    expect(noBackendChange.status).toBe(400);
+    expect((noBackendChange.body as Json).message).toContain('Repository backend cannot be changed');
+
     const s = await call('POST', '/api/v1/backups', {
       name: 'Mirrored',
       repositoryId: a.shortId,
@@ -288,6 +324,39 @@ describe('REST API end to end (real restic 0.14)', () => {
     }
     expect(status).toMatchObject({ sourceCount: 1, mirrorCount: 1, missingSnapshots: [] });
 
+    // schedules: PATCH keeps absent fields, lands in the plan; cancel a run; delete removes the plan
+    const upd = await call('PATCH', `/api/v1/backups/${shortId}`, {
+      repositoryId: a.id,
+      cronExpression: '15 4 * * *',
+      enabled: true,
+    });
+    expect(upd.body).toMatchObject({
+      enabled: true,
+      cronExpression: '15 4 * * *',
+      includePaths: [path.join(src, 'docs')],
+    });
+    expect((await getConfig()).plans?.find((p) => p.id === 'mirrored')?.schedule).toMatchObject({
+      cron: '15 4 * * *',
+    });
+    const badCron = await call('PATCH', `/api/v1/backups/${shortId}`, {
+      repositoryId: a.id,
+      cronExpression: '61 * * * *',
+    });
+    expect(badCron.status).toBe(400);
+    expect((badCron.body as Json).message).toContain('cronExpression');
+    const again = await call('POST', `/api/v1/backups/${shortId}/run`);
+    expect(again.status).toBe(202);
+    const againId = (again.body as { taskId: string }).taskId;
+    const cancel = await call('POST', `/api/v1/tasks/${againId}/cancel`);
+    if (cancel.status === 202) {
+      expect(cancel.body).toEqual({ status: 'cancelling' });
+      expect((await waitTask(againId)).status).toBe('cancelled');
+    } else {
+      // the tiny backup finished before the cancel: then it is not cancellable
+      expect(cancel.status).toBe(409);
+    }
+    expect((await call('POST', `/api/v1/tasks/${againId}/cancel`)).status).toBe(409);
+
     const receiver = await startReceiver();
     try {
       const d = await call('POST', '/api/v1/notifications/destinations', {
@@ -317,8 +386,15 @@ describe('REST API end to end (real restic 0.14)', () => {
       const off = await call('PATCH', `/api/v1/notifications/destinations/${dest.id}`, { enabled: false });
       expect(off.body).toMatchObject({ enabled: false });
       expect((await getConfig()).plans?.find((p) => p.id === 'mirrored')?.hooks ?? []).toHaveLength(0);
+      expect((await call('DELETE', `/api/v1/notifications/destinations/${dest.id}`)).body).toEqual({
+        message: 'Notification destination deleted',
+      });
     } finally {
       await receiver.close();
     }
+    expect((await call('DELETE', `/api/v1/repositories/${a.shortId}`)).status).toBe(409);
+    expect((await call('DELETE', `/api/v1/backups/${shortId}`)).body).toEqual({ success: true });
+    expect(((await getConfig()).plans ?? []).some((p) => p.id === 'mirrored')).toBe(false);
+    expect((await call('DELETE', `/api/v1/repositories/${a.shortId}`)).status).toBe(200);
   });
 });
