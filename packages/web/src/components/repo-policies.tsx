@@ -35,6 +35,8 @@ export function RepoPolicies({ repo, update }: { repo: Repo; update: (patch: Par
         onChange={(schedule) => update({ prunePolicy: create(PrunePolicySchema, { ...prune, schedule }) })}
       />
       <NumberInput
+        hideControls
+        hideControls
         label="Max unused space (%)"
         min={0}
         max={100}
@@ -51,6 +53,8 @@ export function RepoPolicies({ repo, update }: { repo: Repo; update: (patch: Par
         onChange={(schedule) => update({ checkPolicy: create(CheckPolicySchema, { ...check, schedule }) })}
       />
       <NumberInput
+        hideControls
+        hideControls
         label="Read data subset (%)"
         description="0 checks structure only"
         min={0}

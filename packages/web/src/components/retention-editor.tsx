@@ -62,6 +62,8 @@ export function RetentionEditor({
       />
       {p?.case === 'policyKeepLastN' && (
         <NumberInput
+          hideControls
+          hideControls
           label="Snapshots to keep"
           min={1}
           value={p.value}
@@ -78,6 +80,8 @@ export function RetentionEditor({
         <Group grow wrap="wrap">
           {FIELDS.map(([k, label]) => (
             <NumberInput
+              hideControls
+              hideControls
               key={k}
               label={label}
               min={0}

@@ -121,6 +121,8 @@ export function ScheduleEditor({
       )}
       {(mode === 'hours' || mode === 'days') && (
         <NumberInput
+          hideControls
+          hideControls
           label={mode === 'hours' ? 'Hours between runs' : 'Days between runs'}
           min={1}
           value={value?.schedule.value as number}

@@ -24,8 +24,20 @@ let ui: { url: string; close(): Promise<void> };
 let browser: Browser;
 let page: Page;
 
+/** Saves a screenshot and checks that every button and link on the view has an accessible name. */
 async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll('button, a[href], [role="button"]')]
+      .filter((el) => {
+        const labelledBy = el.getAttribute('aria-labelledby');
+        const name =
+          (el.getAttribute('aria-label') ?? '') + (el.textContent ?? '') + (el.getAttribute('title') ?? '');
+        return !labelledBy && !name.trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  expect(unnamed, `unnamed controls on ${name}`).toEqual([]);
 }
 
 async function waitForFile(path: string, timeoutMs = 60_000): Promise<void> {
