@@ -9,7 +9,7 @@ import { OperationStatus } from '@restora/proto';
 import { UnavailableError } from '../errors.js';
 import { SCRUB_MESSAGE } from './emitter.js';
 import { SqliteOpLog } from './sqlite-store.js';
-import { backupOp } from './test-ops.js';
+import { backupOp, indexSnapshotOp } from './test-ops.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let dir: string;
@@ -90,4 +90,27 @@ describe('SqliteOpLog on disk', () => {
     expect(op.displayMessage).toBe(SCRUB_MESSAGE);
     log.close();
   }, 20_000);
+});
+
+describe('SqliteOpLog.importBulk', () => {
+  it('stores everything with the same rules as add, and every index and counter works afterwards', () => {
+    const log = SqliteOpLog.open({ file });
+    log.add(backupOp({ planId: 'before' }));
+    const batches = [
+      [backupOp({ planId: 'p', startMs: 1000 }), indexSnapshotOp({ planId: 'p', snapshotId: 's1' })],
+      [indexSnapshotOp({ planId: 'p', snapshotId: 's2', forgot: true })],
+    ];
+    expect(log.importBulk(batches)).toBe(3);
+    expect(log.query({ planId: 'p' }).map((o) => o.id)).toEqual([2n, 3n, 4n]);
+    expect(log.currentModno()).toBe(4n);
+    expect(log.lastFinishedBackup({ planId: 'p', instanceId: 'inst' })?.id).toBe(2n);
+    expect(log.summaries({ groupBy: 'plan', ids: ['p'], nowMs: 2000 })[0]!.totalSnapshots).toBe(1);
+    log.add(indexSnapshotOp({ planId: 'p', snapshotId: 's3' }));
+    expect(log.summaries({ groupBy: 'plan', ids: ['p'], nowMs: 2000 })[0]!.totalSnapshots).toBe(2);
+    const bad = backupOp({ planId: '' });
+    expect(() => log.importBulk([[backupOp({ planId: 'q' }), bad]])).toThrow(/planId/);
+    expect(log.count({ planId: 'q' })).toBe(0);
+    expect(log.add(backupOp())[0]!.id).toBe(6n);
+    log.close();
+  });
 });

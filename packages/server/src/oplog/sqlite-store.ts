@@ -14,6 +14,7 @@ import { selectorToSql } from './selector.js';
 import { buildSummaries } from './summaries.js';
 import { sqliteSummarySource } from './sqlite-summaries.js';
 import { DayAggCache } from './day-cache.js';
+import { withIndexesDeferred } from './bulk-load.js';
 import { migrate } from './schema.js';
 import { validateOp } from './validate-op.js';
 import type {
@@ -151,6 +152,38 @@ export class SqliteOpLog implements OpLog {
     }
     this.changed(() => [{ type: 'created', operations: OpEmitter.copies(ops) }], ops);
     return ops;
+  }
+
+  /**
+   * Imports many ops at once (history import, benchmarks): same rules as `add` (ids, flowId, modno, validation),
+   * indexes rebuilt once at the end, no events. Returns the number of ops stored.
+   */
+  importBulk(batches: Iterable<Operation[]>): number {
+    const startId = this.nextId;
+    const startModno = this.modno;
+    let n = 0;
+    try {
+      withIndexesDeferred(this.db, () => {
+        for (const ops of batches) {
+          ops.forEach(validateOp);
+          for (const op of ops) {
+            const id = op.id !== 0n ? Number(op.id) : this.nextId;
+            this.nextId = Math.max(this.nextId, id + 1);
+            op.id = BigInt(id);
+            op.modno = BigInt(++this.modno);
+            if (op.flowId === 0n) op.flowId = op.id;
+            this.insertRow(op);
+          }
+          n += ops.length;
+        }
+      });
+    } catch (e) {
+      this.nextId = startId;
+      this.modno = startModno;
+      throw e;
+    }
+    this.dayCache.clear();
+    return n;
   }
 
   update(...ops: Operation[]): Operation[] {
