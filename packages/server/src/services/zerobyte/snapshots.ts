@@ -178,7 +178,12 @@ export class SnapshotService {
     const snap = await this.find(ref, input.snapshotId);
     const target = input.targetPath ?? '/';
     if (!path.isAbsolute(target)) throw new InvalidArgumentError('targetPath must be an absolute path');
-    const blocked = [path.join(this.ctx.dataDir), '/proc', '/sys', '/dev'];
+    // never restore into Restora's data or a local repository (that would corrupt it)
+    const repoDirs = this.ctx.config
+      .get()
+      .repos.map((r) => r.uri.replace(/^local:/, ''))
+      .filter((u) => path.isAbsolute(u));
+    const blocked = [this.ctx.dataDir, '/proc', '/sys', '/dev', ...repoDirs];
     if (input.targetPath && blocked.some((b) => target === b || target.startsWith(`${b}/`)))
       throw new InvalidArgumentError(`targetPath ${target} is not allowed`);
     const restic = resticOf(this.ctx, repo);

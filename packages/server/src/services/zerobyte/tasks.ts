@@ -62,7 +62,17 @@ export class TaskCenter {
 
   private emit(t: OwnTask): void {
     t.dto.updatedAt = this.ctx.now();
+    // finished jobs outlive a restart (history, GET /tasks/:id)
+    if (!ACTIVE.includes(t.dto.status))
+      this.ctx.meta.put('task', t.dto.id, { dto: t.dto, warning: t.warning });
     this.events.emit('task', { ...t.dto });
+  }
+
+  private stored(): { dto: TaskDto; warning: boolean }[] {
+    return this.ctx.meta
+      .list<{ dto: TaskDto; warning: boolean }>('task')
+      .map((r) => r.value)
+      .filter((v) => !this.own.has(v.dto.id));
   }
 
   /** Queues a job; 409 when the same kind already runs on the same resource. */
@@ -101,6 +111,7 @@ export class TaskCenter {
     };
     this.own.set(id, t);
     this.trim();
+    this.emit(t);
     this.ctx.engine.scheduler.schedule({
       id: t.jobId,
       lockKey: `repo:${spec.repoId}`,
@@ -141,11 +152,15 @@ export class TaskCenter {
         spec.onDone?.({ ...t.dto });
       },
     });
-    this.emit(t);
     return { ...t.dto };
   }
 
   private trim(): void {
+    const stored = this.ctx.meta.list<{ dto: TaskDto }>('task');
+    if (stored.length > HISTORY_MAX) {
+      const oldest = stored.sort((a, b) => (a.value.dto.finishedAt ?? 0) - (b.value.dto.finishedAt ?? 0));
+      for (const r of oldest.slice(0, stored.length - HISTORY_MAX)) this.ctx.meta.delete('task', r.key);
+    }
     if (this.own.size <= HISTORY_MAX) return;
     for (const [id, t] of this.own) {
       if (this.own.size <= HISTORY_MAX) break;
@@ -177,6 +192,8 @@ export class TaskCenter {
   get(id: string): TaskDto {
     const t = this.own.get(id);
     if (t) return { ...t.dto };
+    const saved = this.ctx.meta.get<{ dto: TaskDto }>('task', id);
+    if (saved) return saved.dto;
     if (/^\d+$/.test(id)) {
       const op = this.ctx.oplog.get(BigInt(id));
       if (op) return opToTask(op);
@@ -190,9 +207,12 @@ export class TaskCenter {
       .query({}, { order: 'desc', limit: 2000 })
       .filter((op) => !['queued', 'running'].includes(opToTask(op).status))
       .map((op) => ({ t: opToTask(op), warning: isWarningOp(op) }));
-    const mine = [...this.own.values()]
-      .filter((t) => !ACTIVE.includes(t.dto.status))
-      .map((t) => ({ t: { ...t.dto }, warning: t.warning }));
+    const mine = [
+      ...[...this.own.values()]
+        .filter((t) => !ACTIVE.includes(t.dto.status))
+        .map((t) => ({ t: { ...t.dto }, warning: t.warning })),
+      ...this.stored().map((v) => ({ t: v.dto, warning: v.warning })),
+    ];
     const all = [...ops, ...mine]
       .map(({ t, warning }) => ({
         id: t.id,
