@@ -32,6 +32,7 @@ import { MetricsService } from './services/metrics-service.js';
 import { OperationsService } from './services/operations-service.js';
 import { PathService } from './services/path-service.js';
 import { RepoService } from './services/repo-service.js';
+import { SftpService } from './services/sftp-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
 import { resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
@@ -133,6 +134,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         dataPath: o.dataDir,
       }),
       paths: new PathService(features),
+      sftp: new SftpService(config.path),
       keepAliveMs: o.keepAliveMs ?? 60_000,
       shutdown: shutdown.signal,
     };

@@ -14,8 +14,8 @@ const TOKEN_TTL = '7d';
 const BASIC_CACHE_MS = 5 * 60_000;
 
 export class Authenticator {
-  /** Successful Basic checks (keyed by a digest of user, password and stored hash) to avoid bcrypt per request. */
-  private readonly basicCache = new Map<string, number>();
+  /** Basic check results (keyed by a digest of user, password and stored hash) to avoid bcrypt per request. */
+  private readonly basicCache = new Map<string, { ok: boolean; until: number }>();
 
   constructor(
     private readonly config: () => Config,
@@ -80,10 +80,10 @@ export class Authenticator {
     const key = crypto.createHash('sha256').update(`${username}\0${password}\0${stored}`).digest('hex');
     const now = Date.now();
     const cached = this.basicCache.get(key);
-    if (cached !== undefined && cached > now) return true;
-    if (!(await verifyPassword(password, stored))) return false;
+    if (cached && cached.until > now) return cached.ok;
+    const ok = await verifyPassword(password, stored);
     if (this.basicCache.size > 1000) this.basicCache.clear();
-    this.basicCache.set(key, now + BASIC_CACHE_MS);
-    return true;
+    this.basicCache.set(key, { ok, until: now + BASIC_CACHE_MS });
+    return ok;
   }
 }

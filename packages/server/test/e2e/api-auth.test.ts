@@ -1,13 +1,25 @@
 // Auth, first run, redaction and malformed bodies over real HTTP (no restic needed for most of it).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import http2 from 'node:http2';
+import net from 'node:net';
 import { join } from 'node:path';
 import { clone, create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { AuthSchema, Backrest, ConfigSchema, PlanSchema, UserSchema, type Config } from '@restora/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/app.js';
-import { basicHeader, clients, curl, PASS, serve, USER, workspace, type Workspace } from './api-helpers.js';
+import {
+  basicHeader,
+  clients,
+  curl,
+  PASS,
+  serve,
+  USER,
+  waitFor,
+  workspace,
+  type Workspace,
+} from './api-helpers.js';
 
 const codeOf = async (p: Promise<unknown>): Promise<Code | 'ok'> => {
   try {
@@ -35,6 +47,16 @@ async function callEveryMethod(
     } else out[m.name] = await codeOf(fn.call(c, {}) as Promise<unknown>);
   }
   return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 const withChanges = (c: Config, changes: Partial<Config>): Config =>
@@ -267,15 +289,60 @@ describe('locked-down install', () => {
     expect(escaped.body).not.toContain('passwordBcrypt');
   });
 
-  it('refuses PathAutocomplete and RunCommand; SetupSftp is Unimplemented', async () => {
+  it('refuses PathAutocomplete and RunCommand on a locked-down install', async () => {
     const { backrest } = clients(server.url, { binary: true, authorization: basicHeader() });
     expect(await codeOf(backrest.pathAutocomplete({ value: '/' }))).toBe(Code.PermissionDenied);
     expect(await codeOf(backrest.runCommand({ repoId: 'r', command: 'snapshots' }))).toBe(
       Code.PermissionDenied,
     );
-    const err = await backrest.setupSftp({ host: 'h' }).catch((e: unknown) => ConnectError.from(e));
-    expect(err).toMatchObject({ code: Code.Unimplemented });
-    expect((err as ConnectError).rawMessage).toMatch(/SetupSftp is not implemented/);
+  });
+
+  it('SetupSftp creates a key pair and scans the host key into known_hosts (rclone serve sftp)', async () => {
+    const { backrest } = clients(server.url, { binary: false, authorization: basicHeader() });
+    const port = await freePort();
+    const sftp = spawn(
+      'rclone',
+      [
+        'serve',
+        'sftp',
+        join(ws.dir, 'sftp-root'),
+        '--addr',
+        `127.0.0.1:${port}`,
+        '--user',
+        'u',
+        '--pass',
+        'p',
+      ],
+      {
+        env: {
+          ...process.env,
+          XDG_CACHE_HOME: join(ws.dir, 'cache'),
+          RCLONE_CONFIG: join(ws.dir, 'rclone.conf'),
+        },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      mkdirSync(join(ws.dir, 'sftp-root'), { recursive: true });
+      const res = await waitFor(
+        'sftp host key',
+        async () => {
+          const r = await backrest.setupSftp({ host: '127.0.0.1', port: String(port), username: 'u' });
+          return r.error ? undefined : r;
+        },
+        15_000,
+      );
+      expect(res.publicKey).toMatch(/^ssh-ed25519 /);
+      expect(res.keyPath).toBe(join(ws.configFile, '..', '.backrest-ssh', 'id_ed25519'));
+      expect(statSync(res.keyPath).mode & 0o777).toBe(0o600);
+      expect(readFileSync(res.knownHostsPath, 'utf8')).toContain(`[127.0.0.1]:${port} ssh-ed25519 `);
+    } finally {
+      sftp.kill();
+    }
+    const closed = await backrest.setupSftp({ host: '127.0.0.1', port: String(await freePort()) });
+    expect(closed.publicKey).toMatch(/^ssh-ed25519 /);
+    expect(closed.error).toMatch(/host key scan of 127\.0\.0\.1:\d+ failed/);
+    expect(await codeOf(backrest.setupSftp({ host: '-oProxyCommand=x' }))).toBe(Code.InvalidArgument);
   });
 
   it('answers 429 after repeated failed credentials from one client, even for good ones', async () => {

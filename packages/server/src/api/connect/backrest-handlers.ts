@@ -2,13 +2,14 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, type Backrest } from '@restora/proto';
-import { InvalidArgumentError, UnimplementedError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import type { ConfigService } from '../../services/config-service.js';
 import type { DashboardService } from '../../services/dashboard-service.js';
 import type { DownloadService } from '../../services/download-service.js';
 import type { OperationsService } from '../../services/operations-service.js';
 import type { PathService } from '../../services/path-service.js';
 import type { RepoService } from '../../services/repo-service.js';
+import type { SftpService } from '../../services/sftp-service.js';
 import type { SnapshotService } from '../../services/snapshot-service.js';
 import type { TaskService } from '../../services/task-service.js';
 import { requestInfo } from './context.js';
@@ -22,6 +23,7 @@ export interface BackrestServices {
   downloads: DownloadService;
   dashboard: DashboardService;
   paths: PathService;
+  sftp: SftpService;
   /** Keep-alive interval of GetOperationEvents (Backrest: 60 s). */
   keepAliveMs: number;
   /** Aborted on shutdown so open streams end. */
@@ -49,11 +51,7 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
     getConfig: () => s.config.get(),
     setConfig: (req, ctx) =>
       s.config.set(create(ConfigSchema, req), { firstRun: requestInfo(ctx).auth?.mode === 'setup' }),
-    setupSftp: () => {
-      throw new UnimplementedError(
-        'SetupSftp is not implemented yet: create an SSH key and known_hosts entry manually and use an sftp: repo URI',
-      );
-    },
+    setupSftp: (req) => s.sftp.setup(req.host, req.port),
     checkRepoExists: async (req) => s.repos.exists(req.repo),
     addRepo: (req) => s.repos.add(req.repo),
     removeRepo: (req) => s.repos.remove(req.repoId),
