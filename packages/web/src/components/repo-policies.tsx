@@ -36,7 +36,6 @@ export function RepoPolicies({ repo, update }: { repo: Repo; update: (patch: Par
       />
       <NumberInput
         hideControls
-        hideControls
         label="Max unused space (%)"
         min={0}
         max={100}
@@ -53,7 +52,6 @@ export function RepoPolicies({ repo, update }: { repo: Repo; update: (patch: Par
         onChange={(schedule) => update({ checkPolicy: create(CheckPolicySchema, { ...check, schedule }) })}
       />
       <NumberInput
-        hideControls
         hideControls
         label="Read data subset (%)"
         description="0 checks structure only"

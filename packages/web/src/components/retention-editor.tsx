@@ -63,7 +63,6 @@ export function RetentionEditor({
       {p?.case === 'policyKeepLastN' && (
         <NumberInput
           hideControls
-          hideControls
           label="Snapshots to keep"
           min={1}
           value={p.value}
@@ -80,7 +79,6 @@ export function RetentionEditor({
         <Group grow wrap="wrap">
           {FIELDS.map(([k, label]) => (
             <NumberInput
-              hideControls
               hideControls
               key={k}
               label={label}

@@ -122,7 +122,6 @@ export function ScheduleEditor({
       {(mode === 'hours' || mode === 'days') && (
         <NumberInput
           hideControls
-          hideControls
           label={mode === 'hours' ? 'Hours between runs' : 'Days between runs'}
           min={1}
           value={value?.schedule.value as number}
