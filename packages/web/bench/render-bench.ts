@@ -19,7 +19,7 @@ async function main() {
     `initial JS: ${kb(size.jsGzip)} gzipped (${kb(size.jsRaw)} raw, ${size.files.length} files); CSS ${kb(size.cssGzip)} gzipped; target < 300 KB: ${size.jsGzip < 300 * 1024 ? 'OK' : 'OVER'}`,
   );
 
-  const out = join(root, 'bench-dist');
+  const out = join(root, '.tmp', 'bench-dist'); // .tmp/ is git- and prettier-ignored
   await build({
     root,
     configFile: join(root, 'vite.config.ts'),

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/support/browser.js';
 import { serveStatic } from '../test/support/static-server.js';
 
-// Screenshots of every main view against the fake backend (bench-dist must be built by the bench first).
+// Screenshots of every main view against the fake backend (.tmp/bench-dist is built by npm run bench).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test-results', 'fake-screens');
 const VIEWS: [string, string][] = [
@@ -22,7 +22,7 @@ const VIEWS: [string, string][] = [
 
 async function main() {
   await mkdir(out, { recursive: true });
-  const server = await serveStatic(join(root, 'bench-dist'));
+  const server = await serveStatic(join(root, '.tmp', 'bench-dist'));
   const phone = process.argv.includes('--phone');
   const dark = process.argv.includes('--dark');
   const browser = await launchChromium(phone ? { width: 390, height: 844 } : { width: 1280, height: 900 });
