@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../errors.js';
 import { FileLogStore, missingLogMessage, TASK_LOG_TTL_MS } from './log-store.js';
 
@@ -44,11 +44,9 @@ describe('FileLogStore', () => {
     const done = (async () => {
       for await (const chunk of store.follow(w.ref)) seen.push(chunk.toString());
     })();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen.join('')).toBe('line 1\n');
+    await vi.waitFor(() => expect(seen.join('')).toBe('line 1\n'));
     w.write('line 2\n');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen.join('')).toBe('line 1\nline 2\n');
+    await vi.waitFor(() => expect(seen.join('')).toBe('line 1\nline 2\n'));
     w.write('line 3\n');
     await w.close();
     await done;
@@ -75,10 +73,11 @@ describe('FileLogStore', () => {
     const w = store.create();
     w.write('a');
     const ac = new AbortController();
-    const p = collect(store.follow(w.ref, { signal: ac.signal }));
-    await new Promise((r) => setTimeout(r, 10));
+    const it = store.follow(w.ref, { signal: ac.signal })[Symbol.asyncIterator]();
+    expect((await it.next()).value?.toString()).toBe('a');
+    const waiting = it.next();
     ac.abort();
-    expect(await p).toBe('a');
+    expect((await waiting).done).toBe(true);
     await w.close();
   });
 
