@@ -7,3 +7,4 @@ export { parseListen } from './listen.js';
 export * from './storage/index.js';
 export { splitUrlPath, parseRemainder, OBJECT_TYPES } from './http/paths.js';
 export type { ObjectType } from './http/paths.js';
+export { startCpuProfile } from './cpu-profile.js';

@@ -1,5 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, DEFAULT_LISTEN, defaultDataPath, startRestServer } from '@restora/rest-server';
+import {
+  ConfigError,
+  DEFAULT_LISTEN,
+  defaultDataPath,
+  startCpuProfile,
+  startRestServer,
+} from '@restora/rest-server';
 import type { RestServerOptions, RunningRestServer } from '@restora/rest-server';
 
 const VERSION = '0.1.0';
@@ -25,7 +31,7 @@ export function restServerCommand(): Command {
       "write HTTP requests in the combined log format to the specified filename ('-' for stdout)",
     )
     .option('--debug', 'output debug messages')
-    .option('--cpu-profile <string>', 'write CPU profile to file (accepted for compatibility, not supported)')
+    .option('--cpu-profile <string>', 'write CPU profile to file (V8 .cpuprofile format)')
     .option('--no-auth', 'disable authentication')
     .option('--htpasswd-file <string>', 'location of .htpasswd file (default "<data directory>/.htpasswd")')
     .option('--proxy-auth-username <string>', 'use the value of this HTTP header as the trusted user name')
@@ -56,7 +62,7 @@ export function restServerCommand(): Command {
 }
 
 async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): Promise<void> {
-  if (flags.cpuProfile) console.error('WARNING: --cpu-profile is not supported and is ignored');
+  const stopProfile = flags.cpuProfile ? await startCpuProfile(flags.cpuProfile) : undefined;
   const opts: RestServerOptions = {
     ...flags,
     noAuth: flags.auth === false,
@@ -71,7 +77,7 @@ async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): P
   const stop = (): void => {
     if (stopping) process.exit(1); // a second signal does not wait
     stopping = true;
-    if (server) void shutdown(server);
+    if (server) void shutdown(server, stopProfile);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -83,11 +89,12 @@ async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): P
     console.error(msg);
     process.exit(1);
   }
-  if (stopping) void shutdown(server);
+  if (stopping) void shutdown(server, stopProfile);
 }
 
-async function shutdown(server: RunningRestServer): Promise<void> {
+async function shutdown(server: RunningRestServer, stopProfile?: () => Promise<void>): Promise<void> {
   await server.close();
+  await stopProfile?.();
   console.error('shutdown cleanly');
   process.exit(0);
 }

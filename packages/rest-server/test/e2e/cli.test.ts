@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,13 +143,15 @@ describe('restora rest-server command', () => {
     expect(s.stderr()).toContain('shutdown cleanly');
   });
 
-  it('listens on a unix socket and removes it on SIGINT', async () => {
+  it('listens on a unix socket, removes it on SIGINT, writes --cpu-profile', async () => {
     const sock = join(tmp(), 'rs.sock');
-    const s = await start(['--path', tmp(), '--no-auth', '--listen', `unix:${sock}`]);
+    const prof = join(tmp(), 'cpu.cpuprofile');
+    const s = await start(['--path', tmp(), '--no-auth', '--listen', `unix:${sock}`, '--cpu-profile', prof]);
     expect(s.address).toBe(sock);
     expect(existsSync(sock)).toBe(true);
     s.child.kill('SIGINT');
     expect(await exited(s.child)).toBe(0);
     expect(existsSync(sock)).toBe(false);
+    expect(JSON.parse(readFileSync(prof, 'utf8'))).toHaveProperty('nodes');
   });
 });
