@@ -240,8 +240,8 @@ describe('REST API end to end (real restic 0.14)', () => {
       });
       expect(r.status).toBe(200);
       return (await r.json()) as {
-        repos?: { id: string; uri: string }[];
-        plans?: { id: string; repo: string; hooks?: unknown[] }[];
+        repos?: { id: string; uri: string; flags?: string[] }[];
+        plans?: { id: string; repo: string; hooks?: unknown[]; schedule?: Json }[];
       };
     };
     const mk = async (name: string) => {
