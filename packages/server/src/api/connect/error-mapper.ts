@@ -23,7 +23,10 @@ export function toConnectError(err: unknown, log?: (err: unknown) => void): Conn
   if (isDomainError(err)) return new ConnectError(err.message, CODES[err.kind]);
   if (isResticError(err)) {
     if (err.code === 'repo-not-found') return new ConnectError(err.message, Code.NotFound);
-    if (err.code === 'invalid-argument') return new ConnectError(err.message, Code.InvalidArgument);
+    if (err.code === 'invalid-argument' || err.code === 'wrong-password')
+      return new ConnectError(err.message, Code.InvalidArgument);
+    if (err.code === 'locked' || err.code === 'not-installed' || err.code === 'unsupported')
+      return new ConnectError(err.message, Code.FailedPrecondition);
     if (err.code === 'interrupted') return new ConnectError(err.message, Code.Canceled);
     return new ConnectError(err.message, Code.Unknown);
   }
