@@ -5,7 +5,7 @@ import { FlowRow } from '../src/components/op-row.js';
 import { buildTree } from '../src/lib/ops.js';
 
 /** The peer: the same rows as OperationList, all 10k rendered at once (no virtualisation). */
-export function NaiveOperationList({ ops }: { ops: readonly Operation[] }) {
+export function NaiveOperationList({ ops }: { ops: readonly Operation[]; onEndReached?: () => void }) {
   const rows = useMemo(() => buildTree(ops), [ops]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const onToggle = useCallback((key: string) => setExpanded((s) => new Set(s.has(key) ? [] : [key])), []);

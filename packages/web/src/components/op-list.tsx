@@ -1,6 +1,6 @@
 import { Box, Text, Title } from '@mantine/core';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Operation } from '@restora/proto';
 import { buildTree } from '../lib/ops.js';
 import type { TreeRow } from '../lib/ops.js';
@@ -18,7 +18,13 @@ export function DayHeader({ row }: { row: Extract<TreeRow, { kind: 'day' }> }) {
 }
 
 /** Operation tree grouped by day, virtualised against the window scroll: 10k ops render ~20 rows. */
-export function OperationList({ ops }: { ops: readonly Operation[] }) {
+export function OperationList({
+  ops,
+  onEndReached,
+}: {
+  ops: readonly Operation[];
+  onEndReached?: () => void;
+}) {
   const rows = useMemo(() => buildTree(ops), [ops]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const onToggle = useCallback((key: string) => {
@@ -38,6 +44,12 @@ export function OperationList({ ops }: { ops: readonly Operation[] }) {
     scrollMargin: margin,
     getItemKey: (i) => rows[i]!.key,
   });
+  const items = v.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  // Scrolling near the end of the loaded page asks for older history.
+  useEffect(() => {
+    if (onEndReached && rows.length > 0 && lastIndex >= rows.length - 3) onEndReached();
+  }, [onEndReached, lastIndex, rows.length]);
   if (rows.length === 0) return <Text c="dimmed">No operations yet.</Text>;
   return (
     <div
@@ -46,7 +58,7 @@ export function OperationList({ ops }: { ops: readonly Operation[] }) {
       aria-label="Operations"
       style={{ height: v.getTotalSize(), position: 'relative' }}
     >
-      {v.getVirtualItems().map((item) => {
+      {items.map((item) => {
         const row = rows[item.index]!;
         return (
           <Box

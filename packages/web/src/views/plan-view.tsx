@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { Code as RpcCode, ConnectError } from '@connectrpc/connect';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Config, Plan } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
@@ -35,6 +35,7 @@ export default function PlanView({
   // Keep showing the newest page while the whole history loads.
   const ops = all && !full.data && recent.data ? recent : all ? full : recent;
   const more = !all && (recent.data?.length ?? 0) >= pageSize;
+  const loadAll = useCallback(() => setAll(true), []);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -109,7 +110,7 @@ export default function PlanView({
       ) : ops.isError ? (
         <Alert color="red">{errorMessage(ops.error)}</Alert>
       ) : (
-        <List ops={ops.data} />
+        <List ops={ops.data} onEndReached={more ? loadAll : undefined} />
       )}
       {more && (
         <Button variant="subtle" onClick={() => setAll(true)} style={{ alignSelf: 'center' }}>
