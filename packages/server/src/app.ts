@@ -172,6 +172,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const report = await engine.start();
     for (const p of report.problems) logger.warn(p);
     for (const w of config.warnings()) logger.warn(`config: ${w}`);
+    const mode = authenticator.mode();
+    if (mode === 'setup')
+      logger.warn(
+        'no users configured: only GetConfig and SetConfig adding the first user are open until then',
+      );
+    if (mode === 'disabled') logger.warn('authentication is disabled in the config (auth.disabled: true)');
     cleanup.unshift(
       () => app.close(),
       () => engine.stop(),
