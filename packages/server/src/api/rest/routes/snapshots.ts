@@ -138,10 +138,11 @@ export function snapshotRoutes(s: ZerobyteServices): AnyRoute[] {
       responses: {
         200: { description: 'tar archive or file bytes', contentType: 'application/octet-stream' },
       },
-      handler: async ({ params, query, reply, req }) => {
+      handler: async ({ params, query, reply }) => {
         const d = await s.snapshots.dump(params.shortId, params.snapshotId, query.path, query.kind);
         const ascii = d.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-        req.raw.once('close', () => {
+        // the client went away mid-download: stop restic
+        reply.raw.once('close', () => {
           if (!d.stream.readableEnded) d.stream.destroy();
         });
         return reply
