@@ -257,6 +257,20 @@ describe('REST API end to end (real restic 0.14)', () => {
     const cfg = await getConfig();
     expect(cfg.repos?.map((r) => r.id)).toEqual(expect.arrayContaining(['src-repo', 'mirror-repo']));
 
+    // doctor: one at a time per repository, result kept on the repository
+    const doc = await call('POST', `/api/v1/repositories/${b.shortId}/doctor`);
+    expect(doc.status).toBe(202);
+    const twice = await call('POST', `/api/v1/repositories/${b.shortId}/doctor`);
+    expect(twice.status).toBe(409);
+    expect((await waitTask((doc.body as { taskId: string }).taskId)).status).toBe('succeeded');
+    const checked = (await call('GET', `/api/v1/repositories/${b.shortId}`)).body as Json;
+    expect(checked).toMatchObject({ status: 'healthy', lastError: null });
+    const steps = (checked.doctorResult as { steps: { step: string; success: boolean }[] }).steps;
+    expect(steps.map((x) => [x.step, x.success])).toEqual([
+      ['unlock', true],
+      ['check', true],
+    ]);
+
     // the other way round: a repo added through the Connect API is a REST repository
     const added = await fetch(`${h.url}/v1.Backrest/AddRepo`, {
       method: 'POST',
