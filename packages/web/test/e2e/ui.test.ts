@@ -10,7 +10,6 @@ import type { RunningServer } from '@restora/server';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
-import { serveUiWithApi } from '../support/ui-proxy.js';
 
 // The UI against a real `restora serve` and real restic, driven by Debian's chromium (headless).
 // Steps depend on each other (one instance, one repo), so they run in order in one describe.
@@ -20,7 +19,6 @@ const PASSWORD = 'correct horse battery staple';
 
 let dir: string;
 let server: RunningServer;
-let ui: { url: string; close(): Promise<void> };
 let browser: Browser;
 let page: Page;
 
@@ -63,22 +61,22 @@ beforeAll(async () => {
     dataDir: join(dir, 'data'),
     resticCommand: '/usr/bin/restic',
     logLevel: 'warn',
+    // restora serve hosts the freshly built UI at / on the API's origin, as in production.
+    webDir: dist,
   });
-  ui = await serveUiWithApi(dist, server.url);
   browser = await launchChromium();
   page = await browser.context.newPage();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await ui?.close();
   await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('web UI against restora serve', () => {
   it('first run: names the instance and creates the first user', async () => {
-    await page.goto(ui.url);
+    await page.goto(server.url);
     await page.getByLabel('Instance name').fill('e2e-host');
     await page.getByLabel('Username').fill(USER);
     await page.getByLabel(/^Password/).fill(PASSWORD);
@@ -138,7 +136,7 @@ describe('web UI against restora serve', () => {
     const second = await browser.context.newPage();
     second.on('request', count);
     try {
-      await second.goto(`${ui.url}/#/plans/docs`);
+      await second.goto(`${server.url}/#/plans/docs`);
       await second.getByRole('heading', { name: 'Plan docs' }).waitFor();
       await writeFile(join(dir, 'src', 'docs', 'more.txt'), 'more\n');
       await second.getByRole('button', { name: 'Dry run' }).click();
