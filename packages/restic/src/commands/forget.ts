@@ -70,7 +70,19 @@ export function forgetArgs(o: ForgetOptions): string[] {
 }
 
 export async function forget(ctx: ResticContext, o: ForgetOptions): Promise<ForgetResult> {
-  const { stdout } = await ctx.exec(forgetArgs(o), o);
+  const { stdout } = await ctx.exec(forgetArgs(o), o).catch((e: unknown) => {
+    // restic >= 0.19 exits 3 when some snapshots could not be removed: a failure, not a partial backup.
+    if (e instanceof ResticError && e.exitCode === 3) {
+      throw new ResticError({
+        code: 'failed',
+        message: `forget could not remove some snapshots: ${e.message}`,
+        exitCode: 3,
+        command: e.command,
+        stderrTail: e.stderrTail,
+      });
+    }
+    throw e;
+  });
   const doc = parseJsonDocument(stdout);
   const groups = camelize<ForgetGroup[]>(Array.isArray(doc) ? doc : []).map((g) => ({
     ...g,
