@@ -49,7 +49,13 @@ export function defaultResticPassword(ctx: ZbContext): string {
   } catch {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const pw = randomBytes(32).toString('hex');
-    fs.writeFileSync(file, `${pw}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      fs.writeFileSync(file, `${pw}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // another request created it first: use theirs
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+      throw e;
+    }
     return pw;
   }
 }

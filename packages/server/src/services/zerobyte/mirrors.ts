@@ -25,6 +25,7 @@ export class MirrorService {
         if (op.status !== OperationStatus.STATUS_SUCCESS && op.status !== OperationStatus.STATUS_WARNING)
           continue;
         this.seen.add(op.id);
+        if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value as bigint);
         this.repos.invalidate(op.repoId);
         for (const m of this.schedules.enabledMirrors(op.planId)) {
           try {
