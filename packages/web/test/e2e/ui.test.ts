@@ -52,7 +52,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'src', 'docs'), { recursive: true });
   await writeFile(join(dir, 'src', 'docs', 'hello.txt'), 'hello from restora e2e\n');
   // Enough incompressible data that the backup runs for a moment and shows progress.
-  await writeFile(join(dir, 'src', 'big.bin'), randomBytes(64 * 1024 * 1024));
+  await writeFile(join(dir, 'src', 'big.bin'), randomBytes(128 * 1024 * 1024));
   const dist = await ensureBuilt();
   server = await startServer({
     host: '127.0.0.1',
@@ -118,6 +118,8 @@ describe('web UI against restora serve', () => {
     const running = page.locator('[data-op-row][data-op-status="2"]');
     await running.first().waitFor({ timeout: 60_000 });
     await expect(running.first().getByRole('progressbar').first().isVisible()).resolves.toBe(true);
+    // restic's status lines arrive through GetOperationEvents: percent, files and bytes appear live.
+    await running.first().getByText(/^\d+\.\d%$/).waitFor({ timeout: 30_000 });
     await shot('06-plan-backup-running');
     const done = page.locator('[data-op-row][data-op-status="3"]').first();
     await done.waitFor({ timeout: 120_000 });
