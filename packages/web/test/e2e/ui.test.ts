@@ -119,7 +119,10 @@ describe('web UI against restora serve', () => {
     await running.first().waitFor({ timeout: 60_000 });
     await expect(running.first().getByRole('progressbar').first().isVisible()).resolves.toBe(true);
     // restic's status lines arrive through GetOperationEvents: percent, files and bytes appear live.
-    await running.first().getByText(/^\d+\.\d%$/).waitFor({ timeout: 30_000 });
+    await running
+      .first()
+      .getByText(/^\d+\.\d%$/)
+      .waitFor({ timeout: 30_000 });
     await shot('06-plan-backup-running');
     const done = page.locator('[data-op-row][data-op-status="3"]').first();
     await done.waitFor({ timeout: 120_000 });
