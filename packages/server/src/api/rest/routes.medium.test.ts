@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../auth/passwords.js';
 import { openApiDocument } from './spec.js';
 import { PASSWORD, startHarness, type Harness } from './testing/harness.js';
 
@@ -215,6 +216,45 @@ describe('REST conventions over every route', () => {
     const docs = await h.call('GET', '/api/v1/docs');
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('data-url="/api/v1/openapi.json"');
+  });
+
+  it('ends the sessions and API keys of a user removed from the config (Connect SetConfig)', async () => {
+    const basic = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
+    const rpc = async (method: string, body: unknown) => {
+      const r = await fetch(`${h.url}/v1.Backrest/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic },
+        body: JSON.stringify(body),
+      });
+      expect(r.status, await r.clone().text()).toBe(200);
+      return (await r.json()) as { auth: { users: { name: string }[] } };
+    };
+    const cfg = await rpc('GetConfig', {});
+    cfg.auth.users.push({ name: 'bob', passwordBcrypt: await hashPassword('bob-password-1') } as {
+      name: string;
+    });
+    await rpc('SetConfig', cfg);
+    const login = await fetch(`${h.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: 'bob-password-1' }),
+    });
+    const bob = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const key = (
+      (
+        await h.call('POST', '/api/v1/auth/api-keys', {
+          cookie: bob,
+          json: { name: 'b', password: 'bob-password-1' },
+        })
+      ).body as { key: string }
+    ).key;
+    expect((await h.call('GET', '/api/v1/repositories', { headers: { 'x-api-key': key } })).status).toBe(200);
+    const next = await rpc('GetConfig', {});
+    next.auth.users = next.auth.users.filter((u) => u.name !== 'bob');
+    await rpc('SetConfig', next);
+    expect((await h.call('GET', '/api/v1/repositories', { cookie: bob })).status).toBe(401);
+    expect((await h.call('GET', '/api/v1/repositories', { headers: { 'x-api-key': key } })).status).toBe(401);
+    expect((await h.call('GET', '/api/v1/repositories', { cookie })).status).toBe(200);
   });
 
   // last: it exhausts the login budget of 127.0.0.1
