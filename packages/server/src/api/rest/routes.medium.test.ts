@@ -137,6 +137,13 @@ describe('REST conventions over every route', () => {
     expect((res.body as { message: string }).message).toContain(field);
   });
 
+  it('accepts bodies up to 10 MiB (validated, not refused for size)', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024), config: { type: 'local', path: 7 } });
+    const res = await h.call('POST', '/api/v1/repositories', { cookie, raw: big });
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toContain('config.path');
+  });
+
   it('refuses a body over 10 MiB with 413', async () => {
     const big = JSON.stringify({
       name: 'x'.repeat(11 * 1024 * 1024),
