@@ -34,7 +34,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ops_modno ON operations (modno);
    CREATE INDEX ops_snapshot ON operations (snapshot_id) WHERE snapshot_id <> '';
    CREATE INDEX ops_peer ON operations (original_instance_keyid) WHERE original_instance_keyid <> '';
-   CREATE INDEX ops_unfinished ON operations (status) WHERE status IN (0, 1, 2);
+   CREATE INDEX ops_unfinished ON operations (status, kind, plan_id, repo_id, instance_id) WHERE status IN (0, 1, 2);
    CREATE INDEX ops_kind_plan_end ON operations
      (kind, plan_id, instance_id, forgot, end_ms, start_ms, status, dry_run, bytes_added, flow_id);
    CREATE INDEX ops_kind_repo_end ON operations
