@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryOpLog } from '../oplog/memory-store.js';
 import { backupOp } from '../oplog/test-ops.js';
 import type { LogStore } from '../oplog/types.js';
-import { OperationsService, toSelector } from './operations-service.js';
+import { batch, OperationsService, toSelector } from './operations-service.js';
 
 const noLogs = { exists: () => false } as unknown as LogStore;
 
@@ -61,5 +61,18 @@ describe('OperationsService', () => {
     for await (const c of svc.log('t-x', new AbortController().signal))
       chunks.push(Buffer.from(c).toString());
     expect(chunks).toEqual(['file associated with log t-x not found, it may have expired.']);
+  });
+
+  it('batches log chunks by size and by time', async () => {
+    async function* source() {
+      yield Buffer.from('a');
+      yield Buffer.from('b');
+      await new Promise((r) => setTimeout(r, 80));
+      yield Buffer.from('c');
+      yield Buffer.from('ddddd');
+    }
+    const out: string[] = [];
+    for await (const c of batch(source(), 4, 30)) out.push(Buffer.from(c).toString());
+    expect(out).toEqual(['ab', 'cddddd']);
   });
 });

@@ -95,7 +95,7 @@ export class OperationsService {
       yield new TextEncoder().encode(missingLogMessage(ref));
       return;
     }
-    for await (const chunk of this.logs.follow(ref, { signal })) yield new Uint8Array(chunk);
+    yield* batch(this.logs.follow(ref, { signal }), LOG_BATCH_BYTES, LOG_BATCH_MS);
   }
 }
 
@@ -108,6 +108,54 @@ function filterEvent(e: OpEvent, keep: (op: Operation) => boolean): OpEvent | un
   }
   const ops = e.operations.filter(keep);
   return ops.length ? { ...e, operations: ops } : undefined;
+}
+
+const LOG_BATCH_BYTES = 128 * 1024;
+const LOG_BATCH_MS = 100;
+
+/** Like Backrest: a message when ≥ maxBytes are buffered or maxMs after the first buffered byte. */
+export async function* batch(
+  source: AsyncIterable<Buffer>,
+  maxBytes: number,
+  maxMs: number,
+): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  let buf: Buffer[] = [];
+  let size = 0;
+  let deadline = 0;
+  let pending: Promise<IteratorResult<Buffer>> | undefined;
+  const flush = () => {
+    const out = new Uint8Array(Buffer.concat(buf));
+    buf = [];
+    size = 0;
+    return out;
+  };
+  try {
+    for (;;) {
+      pending ??= it.next();
+      let timer: NodeJS.Timeout | undefined;
+      const wait = () =>
+        new Promise<'flush'>((res) => {
+          timer = setTimeout(() => res('flush'), Math.max(0, deadline - Date.now()));
+        });
+      const r = buf.length ? await Promise.race([pending, wait()]) : await pending;
+      clearTimeout(timer);
+      if (r === 'flush') {
+        yield flush();
+        continue;
+      }
+      pending = undefined;
+      if (r.done) break;
+      if (!buf.length) deadline = Date.now() + maxMs;
+      buf.push(r.value);
+      size += r.value.length;
+      if (size >= maxBytes) yield flush();
+    }
+    if (buf.length) yield flush();
+  } finally {
+    // The consumer went away (or the source ended): let the source clean up; its errors are moot now.
+    it.return?.().catch(() => undefined);
+  }
 }
 
 function toEvent(e: OpEvent): OperationEvent {
