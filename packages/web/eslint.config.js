@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 
 // The web package targets the browser and is excluded from the root lint; same rules, its own tsconfig.
 export default tseslint.config(
-  { ignores: ['dist/**', 'bench-dist/**', 'test-results/**', 'node_modules/**'] },
+  { ignores: ['dist/**', '.tmp/**', 'test-results/**', 'node_modules/**'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],

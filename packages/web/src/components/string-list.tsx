@@ -2,14 +2,20 @@ import { ActionIcon, Autocomplete, Button, Group, Stack, Text, TextInput } from 
 import { useEffect, useState } from 'react';
 import { useClients } from '../api/clients-context.js';
 
-function PathInput({
+/** A server path field with PathAutocomplete suggestions for the directory being typed. */
+export function PathInput({
   value,
   onChange,
   label,
+  visibleLabel,
+  placeholder = '/path',
 }: {
   value: string;
   onChange: (v: string) => void;
   label: string;
+  /** Show the label above the field (otherwise it is only the accessible name). */
+  visibleLabel?: boolean;
+  placeholder?: string;
 }) {
   const { backrest } = useClients();
   const [options, setOptions] = useState<string[]>([]);
@@ -31,12 +37,12 @@ function PathInput({
   }, [backrest, dir]);
   return (
     <Autocomplete
-      aria-label={label}
+      {...(visibleLabel ? { label } : { 'aria-label': label })}
       value={value}
       onChange={onChange}
       data={options}
       style={{ flex: 1 }}
-      placeholder="/path"
+      placeholder={placeholder}
     />
   );
 }

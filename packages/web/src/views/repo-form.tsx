@@ -22,7 +22,7 @@ import { CONFIG_KEY } from '../api/queries.js';
 import { FormActions } from '../components/form-actions.js';
 import { HooksEditor } from '../components/hooks-editor.js';
 import { RepoPolicies } from '../components/repo-policies.js';
-import { StringList } from '../components/string-list.js';
+import { PathInput, StringList } from '../components/string-list.js';
 import { BACKENDS, detectBackend } from '../lib/backends.js';
 import type { BackendId } from '../lib/backends.js';
 import { errorMessage } from '../lib/format.js';
@@ -179,16 +179,27 @@ export default function RepoForm({ config, repo }: { config: Config; repo?: Repo
           onChange={(v) => v && setBackendId(v as BackendId)}
         />
         <Group grow wrap="wrap" align="flex-start">
-          {backend.fields.map((f) => (
-            <TextInput
-              key={f.key}
-              label={f.label}
-              placeholder={f.placeholder}
-              value={fields[f.key] ?? ''}
-              onChange={(e) => setFields({ ...fields, [f.key]: e.currentTarget.value })}
-              miw={180}
-            />
-          ))}
+          {backend.fields.map((f) =>
+            backendId === 'local' ? (
+              <PathInput
+                key={f.key}
+                label={f.label}
+                visibleLabel
+                placeholder={f.placeholder}
+                value={fields[f.key] ?? ''}
+                onChange={(v) => setFields({ ...fields, [f.key]: v })}
+              />
+            ) : (
+              <TextInput
+                key={f.key}
+                label={f.label}
+                placeholder={f.placeholder}
+                value={fields[f.key] ?? ''}
+                onChange={(e) => setFields({ ...fields, [f.key]: e.currentTarget.value })}
+                miw={180}
+              />
+            ),
+          )}
         </Group>
         <Text size="xs" c="dimmed">
           restic repository: <Code>{backend.build(fields) || '–'}</Code>

@@ -91,7 +91,7 @@ describe('web UI against restora serve', () => {
   it('adds a local repository after testing the configuration', async () => {
     await page.getByRole('link', { name: '+ Add repository' }).click();
     await page.getByLabel('Repository id').fill('local');
-    await page.getByLabel('Path').fill(join(dir, 'repo'));
+    await page.getByRole('combobox', { name: 'Path' }).fill(join(dir, 'repo'));
     await page.getByLabel('Repository password').fill('repo-password');
     await page.getByRole('button', { name: 'Test configuration' }).click();
     await expect
