@@ -305,8 +305,15 @@ describe('restora serve with real restic', () => {
       () => 'ok',
       (e: unknown) => ConnectError.from(e).code,
     );
-    const op = await waitFor('slow backup in progress', async () =>
-      (await ops('slow')).find((o) => o.status === OperationStatus.STATUS_INPROGRESS),
+    // Wait for restic's first progress report: cancelling while restic is still taking its lock can leave a
+    // stale lock behind (a restic/engine race reported separately); here we cancel a backup that is running.
+    const op = await waitFor('slow backup reporting progress', async () =>
+      (await ops('slow')).find(
+        (o) =>
+          o.status === OperationStatus.STATUS_INPROGRESS &&
+          o.op.case === 'operationBackup' &&
+          o.op.value.lastStatus?.entry.case === 'status',
+      ),
     );
     // GetLogs follows the live task log: the stream stays open while the backup runs.
     expect(op.logref).toMatch(/^t-/);
