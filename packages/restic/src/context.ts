@@ -135,9 +135,10 @@ export class ResticContext {
       ...(opts.onStderrLine ? { onStderrLine: opts.onStderrLine } : {}),
     });
     if (!(opts.repo ?? true)) return proc;
-    // A SIGKILLed restic leaves its lock behind; `unlock` (stale locks only) removes it.
+    // A SIGKILLed restic leaves its lock behind, and so does one interrupted while it takes the lock;
+    // `unlock` removes stale locks only (a dead process of this host), never a live one's.
     const done = proc.done.then(async (exit) => {
-      if (exit.killed) await this.exec(['unlock']).catch(() => undefined);
+      if (exit.killed || opts.signal?.aborted) await this.exec(['unlock']).catch(() => undefined);
       return exit;
     });
     return { ...proc, done };

@@ -57,6 +57,20 @@ describe('cancelling a backup', () => {
     await expect(restic.prune()).resolves.toBeDefined();
   });
 
+  it('SIGINT at any early moment (even while restic takes its lock) leaves no lock', async () => {
+    const slow = restic.with({ limitUpload: 256 });
+    for (const delayMs of [0, 5, 15, 30, 60, 120, 250]) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), delayMs);
+      const err = await slow.backup({ paths: [data], signal: ac.signal }).catch((e: unknown) => e);
+      clearTimeout(timer);
+      expect((err as ResticError).code, `cancel after ${delayMs} ms`).toBe('interrupted');
+      expect(await restic.list('locks', { noLock: true }), `locks after a cancel at ${delayMs} ms`).toEqual(
+        [],
+      );
+    }
+  });
+
   it('an already aborted signal never starts restic', async () => {
     const err = await restic.snapshots({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect((err as ResticError).code).toBe('interrupted');

@@ -1,5 +1,5 @@
 // Schedule and retention rules (Backrest validate.go + stricter checks where Backrest would misbehave).
-import { Cron } from 'croner';
+import { isValidTimeZone, parseCron } from '../scheduler/schedule.js';
 import { Schedule_Clock, type RetentionPolicy, type Schedule } from '@restora/proto';
 import type { Issues } from './validate-issues.js';
 
@@ -8,14 +8,20 @@ const CLOCKS = new Set<number>(
 );
 
 export function cronProblem(expr: string): string | undefined {
-  const fields = expr.trim().split(/\s+/);
-  if (expr.trim() === '') return 'cron expression is empty';
+  // An optional `CRON_TZ=<zone>` / `TZ=<zone>` prefix (robfig/cron syntax, as Backrest) sets the schedule's zone.
+  const zoned = /^\s*(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(expr);
+  const zone = zoned?.[1];
+  const pattern = zoned ? zoned[2]! : expr;
+  if (zone !== undefined && !isValidTimeZone(zone))
+    return `cron ${JSON.stringify(expr)}: unknown time zone ${JSON.stringify(zone)}`;
+  const fields = pattern.trim().split(/\s+/);
+  if (pattern.trim() === '') return 'cron expression is empty';
   if (fields.length !== 5)
     return `cron ${JSON.stringify(expr)} must have 5 fields (minute hour day month weekday)`;
   // Backrest's cron library rejects weekday 7; keep configs readable by Backrest.
   if (/(^|[,-/])7($|[,-/])/.test(fields[4]!)) return `cron ${JSON.stringify(expr)}: use 0, not 7, for Sunday`;
   try {
-    const next = new Cron(expr, { paused: true }).nextRun(new Date(Date.UTC(2000, 0, 1)));
+    const next = parseCron(expr).nextRun(new Date(Date.UTC(2000, 0, 1)));
     if (!next) return `cron ${JSON.stringify(expr)} never fires`;
   } catch (e) {
     return `invalid cron ${JSON.stringify(expr)}: ${(e as Error).message}`;

@@ -343,7 +343,14 @@ describe('validateConfig', () => {
 });
 
 describe('cronProblem', () => {
-  it.each(['0 * * * *', '*/15 2-4 * * 1-5', '0 0 1 * *', '30 2 * * 0'])('accepts %s', (expr) => {
+  it.each([
+    '0 * * * *',
+    '*/15 2-4 * * 1-5',
+    '0 0 1 * *',
+    '30 2 * * 0',
+    'CRON_TZ=Europe/Paris 0 3 * * *',
+    'TZ=UTC 0 3 * * *',
+  ])('accepts %s', (expr) => {
     expect(cronProblem(expr)).toBeUndefined();
   });
   it.each([
@@ -353,6 +360,8 @@ describe('cronProblem', () => {
     ['61 * * * *', /invalid cron/],
     ['0 0 * * 7', /use 0/],
     ['0 0 30 2 *', /never fires|invalid/],
+    ['CRON_TZ=Mars/Olympus 0 3 * * *', /unknown time zone "Mars\/Olympus"/],
+    ['CRON_TZ=UTC 0 3 * *', /5 fields/],
   ])('rejects %j', (expr, re) => {
     expect(cronProblem(expr)).toMatch(re);
   });

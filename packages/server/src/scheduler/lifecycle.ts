@@ -172,12 +172,12 @@ export class OpLifecycle {
     }
     const log = op ? this.deps.logs?.create({ prefix: 't', ownerOpId: op.id }) : undefined;
     const followUps: FollowUp[] = [];
-    let lastWrite = 0;
+    // The first progress is stored at once (a short backup still shows some), later ones at most once per interval.
+    let lastProgressWrite = -Infinity;
     let dirty = false;
     const write = () => {
       if (!op) return;
       [op] = oplog.update(op) as [Operation];
-      lastWrite = clock.now();
       dirty = false;
     };
     let result: TaskResult | void = undefined;
@@ -222,7 +222,11 @@ export class OpLifecycle {
           if (!op) return;
           mutate(op);
           dirty = true;
-          if (!opts?.throttle || clock.now() - lastWrite >= (this.deps.progressIntervalMs ?? 1000)) write();
+          if (opts?.throttle) {
+            if (clock.now() - lastProgressWrite < (this.deps.progressIntervalMs ?? 1000)) return;
+            lastProgressWrite = clock.now();
+          }
+          write();
         },
         fireHooks: (events, vars) =>
           executeHooks(

@@ -85,6 +85,20 @@ function progressOf(op: Operation): Record<string, unknown> | null {
         current_files: s.currentFile,
       };
     }
+    if (e?.case === 'summary') {
+      // A finished backup reports its totals as 100 %, so a client that missed the live updates still sees them.
+      const s = e.value;
+      return {
+        seconds_elapsed: Math.round(s.totalDuration),
+        seconds_remaining: 0,
+        percent_done: 1,
+        total_files: n(s.totalFilesProcessed),
+        files_done: n(s.totalFilesProcessed),
+        total_bytes: n(s.totalBytesProcessed),
+        bytes_done: n(s.totalBytesProcessed),
+        current_files: [],
+      };
+    }
     return null;
   }
   if (op.op.case === 'operationRestore') {
