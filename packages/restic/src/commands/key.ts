@@ -42,19 +42,25 @@ async function withPasswordFile<T>(p: NewPassword, fn: (file: string) => Promise
 }
 
 export function keyCommands(ctx: ResticContext) {
+  /** Keys of the repository (ids are 8 chars before restic 0.17). */
+  const list = async (o: CallOptions = {}): Promise<KeyInfo[]> => {
+    const doc = parseJsonDocument((await ctx.exec(['key', 'list', '--json'], o)).stdout);
+    return Array.isArray(doc) ? (doc as KeyInfo[]) : [];
+  };
   return {
-    /** Keys of the repository (ids are 8 chars before restic 0.17). */
-    list: async (o: CallOptions = {}): Promise<KeyInfo[]> => {
-      const doc = parseJsonDocument((await ctx.exec(['key', 'list', '--json'], o)).stdout);
-      return Array.isArray(doc) ? (doc as KeyInfo[]) : [];
-    },
-    add: (o: KeyAddOptions): Promise<void> =>
+    list,
+    add: (o: KeyAddOptions): Promise<string | undefined> =>
       withPasswordFile(o, async (file) => {
-        await ctx.exec(
+        const before = new Set((await list(o)).map((k) => k.id));
+        const { stdout } = await ctx.exec(
           new Args('key', 'add', '--new-password-file', file).value('--host', o.host).value('--user', o.user)
             .list,
           o,
         );
+        const printed = /saved new key with ID (\w+)/.exec(stdout)?.[1];
+        if (printed) return printed;
+        const added = (await list(o)).filter((k) => !before.has(k.id));
+        return added.length === 1 ? added[0]!.id : undefined;
       }),
     remove: async (id: string, o: CallOptions = {}): Promise<void> => {
       requireString('key id', id);

@@ -250,11 +250,12 @@ describe('restic 0.14 on a local repository', () => {
   });
 
   it('keys: add, list, passwd, remove', async () => {
-    await restic.key.add({ newPassword: 'second-password', host: 'h2', user: 'u2' });
+    const addedId = await restic.key.add({ newPassword: 'second-password', host: 'h2', user: 'u2' });
     const keys = await restic.key.list();
     expect(keys).toHaveLength(2);
     const other = keys.find((k) => !k.current);
     expect(other?.hostName).toBe('h2');
+    expect(addedId).toBe(other?.id);
     const viaSecond = restic.with({ password: 'second-password' });
     expect((await viaSecond.snapshots()).length).toBe(3);
     await viaSecond.key.passwd({ newPassword: 'third-password' });
