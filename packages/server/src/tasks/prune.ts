@@ -1,8 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { OperationPruneSchema, OperationSchema } from '@restora/proto';
-import type { OperationPrune } from '@restora/proto';
-import { Condition } from '../hooks/conditions.js';
-import { errorMessage } from './convert.js';
+import { runLoggedMaintenance } from './logged-maintenance.js';
 import type { TaskHandler } from './types.js';
 
 export const pruneTask: TaskHandler<'prune'> = {
@@ -21,27 +19,13 @@ export const pruneTask: TaskHandler<'prune'> = {
         : policy && policy.maxUnusedPercent > 0
           ? `${policy.maxUnusedPercent}%`
           : '25%';
-    await rt.fireHooks([Condition.PRUNE_START]);
-    const out = rt.logs?.create({ prefix: 'c', ...(rt.op ? { ownerOpId: rt.op.id } : {}) });
-    if (out) rt.update((op) => void ((op.op.value as OperationPrune).outputLogref = out.ref));
-    try {
-      if (repo.autoUnlock) await rt.restic().unlock({ signal: rt.signal });
-      await rt.restic().prune({
+    await runLoggedMaintenance(rt, 'PRUNE', (onOutput) =>
+      rt.restic().prune({
         maxUnused,
         signal: rt.signal,
-        onOutput: (c) => {
-          out?.write(c);
-          rt.log.write(c);
-        },
-      });
-    } catch (err) {
-      if (rt.signal.aborted) throw err;
-      await rt.fireHooks([Condition.PRUNE_ERROR, Condition.ANY_ERROR], { error: errorMessage(err) });
-      throw err;
-    } finally {
-      await out?.close();
-    }
-    await rt.fireHooks([Condition.PRUNE_SUCCESS]);
+        onOutput,
+      }),
+    );
     rt.followUp({ task: { kind: 'stats', repoId: repo.id } });
   },
 };
