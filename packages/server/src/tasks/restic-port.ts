@@ -1,4 +1,5 @@
 // The narrow restic surface tasks use. The adapter over @restora/restic implements it; tests use fakes.
+import type { BackupSummary, ForgetOptions } from '@restora/restic';
 
 export interface PortSnapshot {
   id: string;
@@ -12,21 +13,10 @@ export interface PortSnapshot {
   summary?: Record<string, unknown>;
 }
 
-export interface PortBackupSummary {
-  filesNew: number;
-  filesChanged: number;
-  filesUnmodified: number;
-  dirsNew: number;
-  dirsChanged: number;
-  dirsUnmodified: number;
-  dataBlobs: number;
-  treeBlobs: number;
-  dataAdded: number;
-  totalFilesProcessed: number;
-  totalBytesProcessed: number;
-  totalDuration: number;
-  snapshotId?: string;
-}
+export type PortBackupSummary = Omit<
+  BackupSummary,
+  'dataAddedPacked' | 'dryRun' | 'backupStart' | 'backupEnd'
+>;
 
 export type PortBackupEvent =
   | {
@@ -59,23 +49,25 @@ export interface BackupArgs {
   onEvent: (e: PortBackupEvent) => void;
 }
 
-export interface ForgetFlags {
-  keepLast?: number;
-  keepHourly?: number;
-  keepDaily?: number;
-  keepWeekly?: number;
-  keepMonthly?: number;
-  keepYearly?: number;
-  /** Durations like `2y5m7d3h` (Restora extension: Backrest does not expose these, #365). */
-  keepWithin?: string;
-  keepWithinHourly?: string;
-  keepWithinDaily?: string;
-  keepWithinWeekly?: string;
-  keepWithinMonthly?: string;
-  keepWithinYearly?: string;
+/** Retention flags; keepWithin* take durations like `2y5m7d3h` (Backrest does not expose those, #365). */
+export type ForgetFlags = Pick<
+  ForgetOptions,
+  | 'keepLast'
+  | 'keepHourly'
+  | 'keepDaily'
+  | 'keepWeekly'
+  | 'keepMonthly'
+  | 'keepYearly'
+  | 'keepWithin'
+  | 'keepWithinHourly'
+  | 'keepWithinDaily'
+  | 'keepWithinWeekly'
+  | 'keepWithinMonthly'
+  | 'keepWithinYearly'
+> & {
   /** Snapshots with any of these tags are always kept (`--keep-tag`). */
   keepTags?: string[];
-}
+};
 
 export interface ForgetArgs {
   flags?: ForgetFlags;
