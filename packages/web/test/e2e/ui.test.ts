@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -185,6 +186,19 @@ describe('web UI against restora serve', () => {
     const saved = join(dir, 'downloaded.txt');
     await download.saveAs(saved);
     expect(await readFile(saved, 'utf8')).toBe('hello from restora e2e\n');
+
+    // A folder downloads as a tar archive of its contents.
+    await page.getByRole('link', { name: 'src', exact: true }).click();
+    const [folder] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Download docs' }).click(),
+    ]);
+    expect(folder.suggestedFilename()).toBe('docs.tar');
+    const tarFile = join(dir, 'docs.tar');
+    await folder.saveAs(tarFile);
+    const listing = spawnSync('tar', ['-tf', tarFile], { encoding: 'utf8' });
+    expect(listing.status).toBe(0);
+    expect(listing.stdout.split('\n')).toContainEqual(expect.stringMatching(/(^|\/)docs\/hello\.txt$/));
   });
 
   it('cancels a running backup', async () => {
@@ -222,6 +236,24 @@ describe('web UI against restora serve', () => {
     await page.getByRole('button', { name: 'Switch to light mode' }).click();
     await page.getByRole('link', { name: 'Settings' }).click();
     await shot('12-settings');
+  });
+
+  it('draws charts on the dashboard and in the repository stats', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const docs = page.getByTestId('summary-docs');
+    await docs.getByRole('button', { name: 'Show charts' }).click();
+    await docs.getByRole('img', { name: 'Bytes added per day' }).waitFor({ timeout: 30_000 });
+    // A bar per recent backup of the plan.
+    await expect
+      .poll(() => docs.getByRole('img', { name: 'Backup durations' }).locator('rect').count())
+      .toBeGreaterThan(0);
+    await shot('11b-dashboard-charts');
+    await page.getByRole('link', { name: 'local', exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Repository local' }).waitFor();
+    await page.getByRole('button', { name: 'Compute stats' }).click();
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByRole('img', { name: 'Repository size' }).waitFor({ timeout: 60_000 });
+    await shot('12b-repo-stats');
   });
 
   it('logs out and back in; the session survives a reload', async () => {
