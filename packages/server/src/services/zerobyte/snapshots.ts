@@ -8,6 +8,7 @@ import { InvalidArgumentError, NotFoundError } from '../../errors.js';
 import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
+import { recordRestore } from './restore-op.js';
 import type { TaskCenter } from './tasks.js';
 
 export interface SnapshotDto {
@@ -210,33 +211,44 @@ export class SnapshotService {
         include: input.include ?? [],
         exclude: input.exclude ?? [],
       },
-      run: async (rt) => {
-        fs.mkdirSync(target, { recursive: true });
-        const r = await restic.with({ extraArgs: [...(restic.options.extraArgs ?? []), ...extra] }).restore({
-          snapshotId: snap.id,
-          targetDir: target,
-          ...(input.include?.length ? { include: input.include } : {}),
-          ...(input.exclude?.length ? { exclude: input.exclude } : {}),
-          signal: rt.signal,
-          onProgress: (m) => {
-            if (m.messageType === 'status')
-              rt.progress({
-                seconds_elapsed: m.secondsElapsed ?? 0,
-                percent_done: m.percentDone,
-                total_files: m.totalFiles ?? 0,
-                files_restored: m.filesRestored ?? 0,
-                total_bytes: m.totalBytes ?? 0,
-                bytes_restored: m.bytesRestored ?? 0,
+      run: (rt) =>
+        recordRestore(
+          this.ctx,
+          rt,
+          // one included path is what Backrest calls the restored path; otherwise the whole snapshot
+          { repo, snapshotId: snap.id, path: input.include?.length === 1 ? input.include[0]! : '/', target },
+          async (opProgress) => {
+            fs.mkdirSync(target, { recursive: true });
+            const r = await restic
+              .with({ extraArgs: [...(restic.options.extraArgs ?? []), ...extra] })
+              .restore({
+                snapshotId: snap.id,
+                targetDir: target,
+                ...(input.include?.length ? { include: input.include } : {}),
+                ...(input.exclude?.length ? { exclude: input.exclude } : {}),
+                signal: rt.signal,
+                onProgress: (m) => {
+                  if (m.messageType === 'summary') opProgress({ ...m, percentDone: 1, summary: true });
+                  if (m.messageType !== 'status') return;
+                  opProgress({ ...m, summary: false });
+                  rt.progress({
+                    seconds_elapsed: m.secondsElapsed ?? 0,
+                    percent_done: m.percentDone,
+                    total_files: m.totalFiles ?? 0,
+                    files_restored: m.filesRestored ?? 0,
+                    total_bytes: m.totalBytes ?? 0,
+                    bytes_restored: m.bytesRestored ?? 0,
+                  });
+                },
               });
+            rt.progress({
+              percent_done: 1,
+              total_bytes: r.totalBytes ?? 0,
+              bytes_restored: r.bytesRestored ?? 0,
+            });
+            return { ...r, targetPath: target };
           },
-        });
-        rt.progress({
-          percent_done: 1,
-          total_bytes: r.totalBytes ?? 0,
-          bytes_restored: r.bytesRestored ?? 0,
-        });
-        return { ...r, targetPath: target };
-      },
+        ),
     });
     return { restoreId: t.id, status: 'started' };
   }

@@ -1,24 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { OperationStatus } from '@restora/proto';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
 import { Scheduler } from '../../scheduler/scheduler.js';
+import { restoreOperation } from '../../tasks/restore.js';
 import type { ZbContext } from './context.js';
 import { MetaStore } from './meta-store.js';
 import { TaskCenter } from './tasks.js';
 
-function setup(meta = new MetaStore(':memory:')) {
+function setup(meta = new MetaStore(':memory:'), oplog = new MemoryOpLog()) {
   const scheduler = new Scheduler({ concurrency: 2 });
   scheduler.start();
   const ctx = {
     config: createMemoryConfigStore(),
-    oplog: new MemoryOpLog(),
+    oplog,
     meta,
     engine: { scheduler, cancel: () => 'unknown' } as unknown as ZbContext['engine'],
     dataDir: '/nonexistent',
     restic: {},
     now: Date.now,
   } satisfies ZbContext;
-  return { center: new TaskCenter(ctx), scheduler, meta };
+  return { center: new TaskCenter(ctx), scheduler, meta, oplog };
 }
 
 const job = (kind: string, run: (signal: AbortSignal) => Promise<Record<string, unknown> | void>) => ({
@@ -86,6 +88,36 @@ describe('TaskCenter', () => {
       expect.objectContaining({ id: t.id, kind: 'tagSnapshots', outcome: 'error', message: 'boom' }),
     ]);
     expect(b.center.history({ outcome: 'success' }, 1, 10).totalItems).toBe(0);
+    await b.scheduler.stop();
+  });
+
+  it('shows a job that records an oplog op once: in changes, active, history and by the op id, across restarts', async () => {
+    const meta = new MetaStore(':memory:');
+    const a = setup(meta);
+    const seen = new Set<string>();
+    a.center.onChange((t) => seen.add(t.id));
+    let opId = '';
+    let release!: () => void;
+    const t = a.center.submit({
+      ...job('restore', async () => {}),
+      run: async (rt) => {
+        const draft = restoreOperation({ planId: 'p', snapshotId: 's1', path: '/', target: '/t' });
+        const op = rt.record(Object.assign(draft, { repoId: 'repo1', instanceId: 'i1' }));
+        opId = String(op.id);
+        await new Promise<void>((r) => (release = r));
+        a.oplog.update(Object.assign(op, { status: OperationStatus.STATUS_SUCCESS }));
+      },
+    });
+    await vi.waitFor(() => expect(opId).not.toBe(''));
+    expect(a.center.active().map((x) => x.id)).toEqual([t.id]);
+    expect(a.center.get(opId).id).toBe(t.id);
+    release();
+    await settled(a.center, t.id);
+    expect([...seen]).toEqual([t.id]);
+    expect(a.center.history({}, 1, 10).items.map((i) => i.id)).toEqual([t.id]);
+    await a.scheduler.stop();
+    const b = setup(meta, a.oplog);
+    expect(b.center.history({}, 1, 10).items.map((i) => i.id)).toEqual([t.id]);
     await b.scheduler.stop();
   });
 });

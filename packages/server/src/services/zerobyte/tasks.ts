@@ -2,7 +2,7 @@
 // delete, restore, mirror sync), which run on the engine's scheduler under the same per-repo lock.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { OperationStatus } from '@restora/proto';
+import { OperationStatus, type Operation } from '@restora/proto';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Priority } from '../../scheduler/priority.js';
 import type { ZbContext } from './context.js';
@@ -12,6 +12,8 @@ export interface JobRuntime {
   signal: AbortSignal;
   /** Live progress (pushed over SSE at most every 250 ms). */
   progress(p: Record<string, unknown>): void;
+  /** Adds the op that records this job in the oplog; the task feed then shows the job, not the op too. */
+  record(op: Operation): Operation;
 }
 
 export interface JobSpec {
@@ -31,7 +33,11 @@ interface OwnTask {
   jobId: string;
   controller?: AbortController;
   warning: boolean;
+  /** Id of the oplog op recording this job. */
+  opId?: string;
 }
+
+type Saved = { dto: TaskDto; warning: boolean; opId?: string };
 
 const HISTORY_MAX = 1000;
 const PUSH_INTERVAL_MS = 250;
@@ -39,13 +45,20 @@ const PUSH_INTERVAL_MS = 250;
 export class TaskCenter {
   private readonly own = new Map<string, OwnTask>();
   private readonly events = new EventEmitter();
+  /** Op id → id of the job it records (such ops are hidden from the feed). */
+  private readonly recorded = new Map<string, string>();
+  private recording = false;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly ctx: ZbContext) {
     this.events.setMaxListeners(0);
+    for (const { value } of ctx.meta.list<Saved>('task'))
+      if (value.opId) this.recorded.set(value.opId, value.dto.id);
     this.unsubscribe = ctx.oplog.subscribe((e) => {
-      if (e.type === 'deleted') return;
-      for (const op of e.operations) this.events.emit('task', opToTask(op));
+      // the add of a recorded op notifies before its id is known
+      if (e.type === 'deleted' || this.recording) return;
+      for (const op of e.operations)
+        if (!this.recorded.has(String(op.id))) this.events.emit('task', opToTask(op));
     });
   }
 
@@ -64,13 +77,13 @@ export class TaskCenter {
     t.dto.updatedAt = this.ctx.now();
     // finished jobs outlive a restart (history, GET /tasks/:id)
     if (!ACTIVE.includes(t.dto.status))
-      this.ctx.meta.put('task', t.dto.id, { dto: t.dto, warning: t.warning });
+      this.ctx.meta.put('task', t.dto.id, { dto: t.dto, warning: t.warning, opId: t.opId } satisfies Saved);
     this.events.emit('task', { ...t.dto });
   }
 
-  private stored(): { dto: TaskDto; warning: boolean }[] {
+  private stored(): Saved[] {
     return this.ctx.meta
-      .list<{ dto: TaskDto; warning: boolean }>('task')
+      .list<Saved>('task')
       .map((r) => r.value)
       .filter((v) => !this.own.has(v.dto.id));
   }
@@ -133,6 +146,17 @@ export class TaskCenter {
                 this.emit(t);
               }
             },
+            record: (op) => {
+              this.recording = true;
+              try {
+                [op] = this.ctx.oplog.add(op) as [Operation];
+              } finally {
+                this.recording = false;
+              }
+              t.opId = String(op.id);
+              this.recorded.set(t.opId, id);
+              return op;
+            },
           });
           t.dto.status = 'succeeded';
           t.dto.result = result ?? {};
@@ -156,10 +180,13 @@ export class TaskCenter {
   }
 
   private trim(): void {
-    const stored = this.ctx.meta.list<{ dto: TaskDto }>('task');
+    const stored = this.ctx.meta.list<Saved>('task');
     if (stored.length > HISTORY_MAX) {
       const oldest = stored.sort((a, b) => (a.value.dto.finishedAt ?? 0) - (b.value.dto.finishedAt ?? 0));
-      for (const r of oldest.slice(0, stored.length - HISTORY_MAX)) this.ctx.meta.delete('task', r.key);
+      for (const r of oldest.slice(0, stored.length - HISTORY_MAX)) {
+        this.ctx.meta.delete('task', r.key);
+        if (r.value.opId) this.recorded.delete(r.value.opId);
+      }
     }
     if (this.own.size <= HISTORY_MAX) return;
     for (const [id, t] of this.own) {
@@ -180,6 +207,7 @@ export class TaskCenter {
           op.status === OperationStatus.STATUS_INPROGRESS ||
           Number(op.unixTimeStartMs) <= this.ctx.now() + 1000,
       )
+      .filter((op) => !this.recorded.has(String(op.id)))
       .map(opToTask);
     const mine = [...this.own.values()]
       .filter((t) => ACTIVE.includes(t.dto.status))
@@ -190,6 +218,7 @@ export class TaskCenter {
   }
 
   get(id: string): TaskDto {
+    id = this.recorded.get(id) ?? id;
     const t = this.own.get(id);
     if (t) return { ...t.dto };
     const saved = this.ctx.meta.get<{ dto: TaskDto }>('task', id);
@@ -205,6 +234,7 @@ export class TaskCenter {
   history(filter: { kind?: string; outcome?: string }, page: number, pageSize: number) {
     const ops = this.ctx.oplog
       .query({}, { order: 'desc', limit: 2000 })
+      .filter((op) => !this.recorded.has(String(op.id)))
       .filter((op) => !['queued', 'running'].includes(opToTask(op).status))
       .map((op) => ({ t: opToTask(op), warning: isWarningOp(op) }));
     const mine = [
@@ -245,6 +275,7 @@ export class TaskCenter {
 
   /** Requests cancellation; 409 when the task is not active. */
   cancel(id: string): { status: 'cancelling' } {
+    id = this.recorded.get(id) ?? id;
     const t = this.own.get(id);
     if (t) {
       if (!ACTIVE.includes(t.dto.status))
