@@ -76,6 +76,8 @@ export class Engine {
   private readonly resticFactory: (repo: Repo) => ResticPort;
   private unsubscribe: (() => void) | undefined;
   private started = false;
+  /** Op id → scheduler job id of jobs that record their own op (see linkOperation). */
+  private readonly linkedJobs = new Map<bigint, string>();
 
   constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -242,9 +244,18 @@ export class Engine {
    * running → SIGINT to restic, ends USER_CANCELLED. Unknown or finished ops: 'unknown' (no error).
    */
   cancel(opId: bigint): 'queued' | 'running' | 'unknown' {
-    const jobId = this.lifecycle.jobIdOf(opId);
+    const jobId = this.lifecycle.jobIdOf(opId) ?? this.linkedJobs.get(opId);
     if (!jobId) return 'unknown';
     return this.scheduler.cancel(jobId, 'user');
+  }
+
+  /**
+   * Lets Cancel(opId) reach a job scheduled outside the task lifecycle that records its own op (a REST
+   * restore); returns the unlink function to call when the job ends.
+   */
+  linkOperation(opId: bigint, jobId: string): () => void {
+    this.linkedJobs.set(opId, jobId);
+    return () => this.linkedJobs.delete(opId);
   }
 
   /** restic access for reads outside the queue (ListSnapshots, ListSnapshotFiles, dump). */

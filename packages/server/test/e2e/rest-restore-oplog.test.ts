@@ -170,4 +170,19 @@ describe('REST restores in the operation log (real restic 0.14)', () => {
     const done = (await restores()).find((o) => o.id === op!.id);
     expect(done).toMatchObject({ status: 'STATUS_USER_CANCELLED', unixTimeEndMs: expect.any(String) });
   });
+
+  it("Backrest's Cancel of the recorded op stops the REST restore (the repo is still download-limited)", async () => {
+    const id = await restore({ snapshotId: snapId, targetPath: path.join(h.dir, 'cancelled-by-backrest') });
+    const end = Date.now() + 30_000;
+    let op: OpJson | undefined;
+    while (!(op = (await restores()).find((o) => o.status === 'STATUS_INPROGRESS'))) {
+      if (Date.now() > end) throw new Error('restore op never started');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await connect('Cancel', { operationId: op.id });
+    expect((await waitTask(id, 30_000)).status).toBe('cancelled');
+    expect((await restores()).find((o) => o.id === op!.id)).toMatchObject({
+      status: 'STATUS_USER_CANCELLED',
+    });
+  });
 });

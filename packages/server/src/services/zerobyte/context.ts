@@ -14,7 +14,7 @@ import type { MetaStore } from './meta-store.js';
 /** The engine surface these use-cases need (tests pass fakes). */
 export type EnginePort = Pick<
   Engine,
-  'runBackup' | 'forget' | 'cancel' | 'unlock' | 'runRepoTask' | 'scheduler' | 'upcoming'
+  'runBackup' | 'forget' | 'cancel' | 'unlock' | 'runRepoTask' | 'scheduler' | 'upcoming' | 'linkOperation'
 >;
 
 export interface ZbContext {

@@ -15,7 +15,11 @@ function setup(meta = new MetaStore(':memory:'), oplog = new MemoryOpLog()) {
     config: createMemoryConfigStore(),
     oplog,
     meta,
-    engine: { scheduler, cancel: () => 'unknown' } as unknown as ZbContext['engine'],
+    engine: {
+      scheduler,
+      cancel: () => 'unknown',
+      linkOperation: () => () => undefined,
+    } as unknown as ZbContext['engine'],
     dataDir: '/nonexistent',
     restic: {},
     now: Date.now,

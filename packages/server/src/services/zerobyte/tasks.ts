@@ -135,6 +135,7 @@ export class TaskCenter {
         t.dto.startedAt = this.ctx.now();
         this.emit(t);
         let last = 0;
+        let unlink = (): unknown => undefined;
         try {
           const result = await spec.run({
             signal,
@@ -155,6 +156,7 @@ export class TaskCenter {
               }
               t.opId = String(op.id);
               this.recorded.set(t.opId, id);
+              unlink = this.ctx.engine.linkOperation(op.id, t.jobId); // Backrest's Cancel reaches this job too
               return op;
             },
           });
@@ -163,6 +165,8 @@ export class TaskCenter {
         } catch (err) {
           t.dto.status = signal.aborted ? 'cancelled' : 'failed';
           t.dto.error = signal.aborted ? 'cancelled' : ((err as Error).message ?? String(err));
+        } finally {
+          unlink();
         }
         t.dto.finishedAt = this.ctx.now();
         this.emit(t);
