@@ -9,7 +9,7 @@ import { SqliteOpLog } from '../src/oplog/sqlite-store.js';
 import { backupOp } from '../src/oplog/test-ops.js';
 import { NaiveOpLog } from './naive-peer.js';
 import { allPlans, allRepos, generate, INSTANCE } from './oplog-data.js';
-import { fmt, percentile, sample, samples, time, type Samples } from './stats.js';
+import { fmt, percentile, sample, samples, time, timeBlocking, type Samples } from './stats.js';
 
 const TOTAL = Number(process.env.BENCH_OPS ?? 1_000_000);
 const NOW = Date.now();
@@ -24,7 +24,7 @@ interface Row {
 }
 const rows: Row[] = [];
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(`oplog bench: ${TOTAL.toLocaleString()} operations in ${file}`);
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
   let store = SqliteOpLog.open({ file });
@@ -97,9 +97,10 @@ function main(): void {
   // It deletes over a quarter of the log, so it runs only with BENCH_GC=1.
   if (process.env.BENCH_GC) {
     store = SqliteOpLog.open({ file });
-    const gc = time(() => store.collectGarbage({ nowMs: NOW }));
+    const [res, gcMs, blockMs] = await timeBlocking(() => store.collectGarbage({ nowMs: NOW }));
     console.log(
-      `garbage collection: ${fmt(gc[1])} (${gc[0].deletedIds.length.toLocaleString()} ops collected)`,
+      `garbage collection: ${fmt(gcMs)} (${res.deletedIds.length.toLocaleString()} ops collected), ` +
+        `longest event-loop block ${fmt(blockMs)} (target < 100 ms)`,
     );
     store.close();
   }
@@ -145,7 +146,7 @@ function printTable(): void {
 }
 
 try {
-  main();
+  await main();
 } finally {
   if (process.env.BENCH_KEEP) console.log(`kept ${file}`);
   else fs.rmSync(dir, { recursive: true, force: true });

@@ -34,3 +34,25 @@ export function sample(n: number, fn: (i: number) => unknown): Samples {
 
 export const fmt = (ms: number) =>
   (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + ' ms';
+
+/**
+ * Longest event-loop block while `fn` runs (what an HTTP request or SSE keep-alive would have waited): the largest
+ * lateness of a 10 ms interval timer, measured from the call (a histogram would miss a block before its first tick).
+ */
+export async function timeBlocking<T>(fn: () => T | Promise<T>): Promise<[T, number, number]> {
+  const TICK = 10;
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - TICK);
+    last = now;
+  }, TICK);
+  const t0 = performance.now();
+  const r = await fn();
+  const wall = performance.now() - t0;
+  // One more tick so a block at the very end is recorded too.
+  await new Promise((resolve) => setTimeout(resolve, 2 * TICK));
+  clearInterval(timer);
+  return [r, wall, Math.max(0, longest)];
+}

@@ -4,7 +4,7 @@ import { OperationSchema, OperationStatus, type Operation } from '@restora/proto
 import { ConflictError, NotFoundError } from '../errors.js';
 import { columnsOf, kindCode, type OpColumns } from './columns.js';
 import { OpEmitter } from './emitter.js';
-import { planGc } from './gc-planner.js';
+import { GcPlanner, runSync } from './gc-planner.js';
 import { scrubOps } from './scrub.js';
 import { checkSelector, columnsMatch } from './selector.js';
 import { buildSummaries } from './summaries.js';
@@ -214,13 +214,14 @@ export class MemoryOpLog implements OpLog {
     return plan;
   }
 
-  collectGarbage(options: GcOptions = {}): GcResult {
-    const rows = [...this.ops.values()].map((e) => e.c).sort((a, b) => b.id - a.id);
-    const plan = planGc(rows, options.nowMs ?? Date.now(), options.knownPeerKeyids);
-    for (const id of plan.ids) this.ops.delete(id);
-    const ids = plan.ids.map(BigInt);
-    if (ids.length) this.emitter.emit(() => [{ type: 'deleted', ids, operations: [] }]);
-    return { deletedIds: ids, byReason: plan.byReason };
+  async collectGarbage(options: GcOptions = {}): Promise<GcResult> {
+    const planner = new GcPlanner(options.nowMs ?? Date.now(), options.knownPeerKeyids);
+    planner.add([...this.ops.values()].map((e) => e.c).sort((a, b) => a.id - b.id));
+    const res = planner.result(runSync(planner.plan()));
+    for (const id of res.deletedIds) this.ops.delete(Number(id));
+    if (res.deletedIds.length)
+      this.emitter.emit(() => [{ type: 'deleted', ids: [...res.deletedIds], operations: [] }]);
+    return res;
   }
 
   subscribe(listener: OpListener): () => void {

@@ -8,8 +8,8 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { columnsOf, KIND_CODES, kindCode, type OpColumns } from './columns.js';
 import { acquireDirLock, type DirLock } from './data-dir-lock.js';
 import { OpEmitter } from './emitter.js';
-import { planGc, type GcRow } from './gc-planner.js';
 import { scrubOps } from './scrub.js';
+import { collectGarbagePaged } from './sqlite-gc.js';
 import { selectorToSql } from './selector.js';
 import { buildSummaries } from './summaries.js';
 import { sqliteSummarySource } from './sqlite-summaries.js';
@@ -62,6 +62,10 @@ export class SqliteOpLog implements OpLog {
   private nextId: number;
   private closed = false;
   private readonly dayCache = new DayAggCache();
+  // GC runs one at a time: a plan made while another run deletes could over-trim a group.
+  private gcTail: Promise<unknown> = Promise.resolve();
+  /** While a GC runs: ids other writers deleted, so it spares what depended on them. */
+  private gcDeletedByOthers: Set<number> | undefined;
 
   static open(options: SqliteOpLogOptions): SqliteOpLog {
     return new SqliteOpLog(options);
@@ -262,6 +266,12 @@ export class SqliteOpLog implements OpLog {
   }
 
   private deleteIds(ids: readonly number[]): void {
+    const watch = this.gcDeletedByOthers;
+    if (watch) for (const id of ids) watch.add(id);
+    this.removeRows(ids);
+  }
+
+  private removeRows(ids: readonly number[]): void {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const part = ids.slice(i, i + CHUNK);
       this.stmt(`DELETE FROM operations WHERE id IN (${part.map(() => '?').join(',')})`).run(...part);
@@ -380,18 +390,32 @@ export class SqliteOpLog implements OpLog {
     return plan;
   }
 
-  collectGarbage(options: GcOptions = {}): GcResult {
-    const rows = this.stmt(
-      `SELECT id, flow_id, kind, status, repo_id, repo_guid, plan_id, instance_id, original_instance_keyid, start_ms, forgot
-       FROM operations ORDER BY id DESC`,
-    ).all() as GcRow[];
-    const plan = planGc(rows, options.nowMs ?? Date.now(), options.knownPeerKeyids);
-    const ids = plan.ids.map(BigInt);
-    if (ids.length) {
-      this.db.transaction(() => this.deleteIds(plan.ids))();
-      this.changed(() => [{ type: 'deleted', ids, operations: [] }], 'all');
+  collectGarbage(options: GcOptions = {}): Promise<GcResult> {
+    const run = this.gcTail.then(() => this.runGc(options));
+    this.gcTail = run.catch(() => {});
+    return run;
+  }
+
+  private async runGc(options: GcOptions): Promise<GcResult> {
+    const deletedByOthers = new Set<number>();
+    this.gcDeletedByOthers = deletedByOthers;
+    try {
+      return await collectGarbagePaged(
+        {
+          stmt: (sql) => this.stmt(sql),
+          startModno: this.modno,
+          deletedByOthers,
+          closed: () => this.closed,
+          remove: (ids) => {
+            this.db.transaction(() => this.removeRows(ids))();
+            this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }], 'all');
+          },
+        },
+        options,
+      );
+    } finally {
+      this.gcDeletedByOthers = undefined;
     }
-    return { deletedIds: ids, byReason: plan.byReason };
   }
 
   subscribe(listener: OpListener): () => void {

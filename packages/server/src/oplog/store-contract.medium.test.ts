@@ -389,7 +389,7 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
   });
 
   describe('garbage collection', () => {
-    it('deletes whole flows whose snapshot was forgotten and keeps flows with a live snapshot forever', () => {
+    it('deletes whole flows whose snapshot was forgotten and keeps flows with a live snapshot forever', async () => {
       const old = NOW - 400 * DAY;
       const [b1] = log.add(backupOp({ startMs: old, snapshotId: 's1' }));
       log.add(
@@ -401,13 +401,13 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
         kindOp('operationForget', { startMs: old, flowId: b2!.flowId }),
         indexSnapshotOp({ startMs: old, snapshotId: 's2', flowId: b2!.flowId, forgot: true }),
       );
-      const res = log.collectGarbage({ nowMs: NOW });
+      const res = await log.collectGarbage({ nowMs: NOW });
       expect(res.deletedIds.sort()).toEqual([b2!.id, b2!.id + 1n, b2!.id + 2n].sort());
       expect(res.byReason.forgottenSnapshot).toBe(3);
       expect(log.count({ flowId: b1!.flowId })).toBe(3);
     });
 
-    it('trims other ops per (repo, plan, instance, kind) by count and age, keeping at least one', () => {
+    it('trims other ops per (repo, plan, instance, kind) by count and age, keeping at least one', async () => {
       for (let i = 0; i < 15; i++)
         log.add(kindOp('operationCheck', { startMs: NOW - i * DAY, planId: '_system_' }));
       log.add(
@@ -416,7 +416,7 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       );
       log.add(kindOp('operationStats', { startMs: NOW - 500 * DAY }));
       log.add(backupOp({ startMs: NOW - 100 * DAY, status: S.STATUS_PENDING }));
-      const res = log.collectGarbage({ nowMs: NOW });
+      const res = await log.collectGarbage({ nowMs: NOW });
       expect(res.byReason).toEqual({ forgottenSnapshot: 0, maxAge: 1, maxCount: 3, unknownPeer: 0 });
       expect(log.count({ kinds: ['operationCheck'] })).toBe(12);
       expect(log.query({ kinds: ['operationCheck'] }, { order: 'asc' }).map((o) => o.id)).toEqual(
@@ -427,9 +427,9 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       expect(log.count({ kinds: ['operationBackup'] })).toBe(1);
     });
 
-    it('deletes ops synced from peers that are no longer authorized', () => {
+    it('deletes ops synced from peers that are no longer authorized', async () => {
       log.add(backupOp({ originalInstanceKeyid: 'gone' }), backupOp({ originalInstanceKeyid: 'kept' }));
-      const res = log.collectGarbage({ nowMs: NOW, knownPeerKeyids: new Set(['kept']) });
+      const res = await log.collectGarbage({ nowMs: NOW, knownPeerKeyids: new Set(['kept']) });
       expect(res.deletedIds).toEqual([1n]);
       expect(res.byReason.unknownPeer).toBe(1);
     });

@@ -131,7 +131,8 @@ export interface LastBackupQuery {
 }
 
 /**
- * The operation log. Synchronous (SQLite via better-sqlite3 is synchronous); every method is atomic.
+ * The operation log. Synchronous (SQLite via better-sqlite3 is synchronous) except `collectGarbage`; every other
+ * method is atomic.
  * Returned operations are copies: mutate them and pass them back to `update`.
  */
 export interface OpLog {
@@ -173,8 +174,11 @@ export interface OpLog {
    * cancelled ones, are history and kept.
    */
   scrub(instanceId: string, options?: ScrubOptions): ScrubResult;
-  /** Backrest's history GC (§6). Returns what was deleted. */
-  collectGarbage(options?: GcOptions): GcResult;
+  /**
+   * Backrest's history GC (§6). Returns what was deleted. Async: the SQLite store reads and deletes in small
+   * transactions, yielding to the event loop; ops added or changed meanwhile (and what depends on them) are spared.
+   */
+  collectGarbage(options?: GcOptions): Promise<GcResult>;
   /** True when an op with this id exists (log-store orphan cleanup). */
   hasId(id: bigint): boolean;
   subscribe(listener: OpListener): () => void;

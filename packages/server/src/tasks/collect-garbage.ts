@@ -5,7 +5,7 @@ export const collectGarbageTask: TaskHandler<'collect-garbage'> = {
   kind: 'collect-garbage',
   prototype: () => null,
   async run(_task, rt) {
-    const res = rt.oplog.collectGarbage({ nowMs: rt.now() });
+    const res = await rt.oplog.collectGarbage({ nowMs: rt.now() });
     const logs = rt.logs ? await rt.logs.collectGarbage((id) => rt.oplog.hasId(id), rt.now()) : [];
     rt.log.write(`garbage collection: ${res.deletedIds.length} operations, ${logs.length} logs removed\n`);
   },
