@@ -31,7 +31,9 @@ function freePort(): Promise<number> {
 const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
 
 async function startOurs(dir: string, threads = THREADS): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [join(here, 'server-process.mjs'), dir], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles our server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir], {
     env: { ...process.env, UV_THREADPOOL_SIZE: threads },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -77,7 +79,20 @@ interface Figures {
 }
 
 type Phase = Exclude<keyof Figures, 'rss'>;
-const PHASES: Phase[] = ['up8', 'up64', 'full', 'ranged', 'listMs'];
+const ALL_PHASES: Phase[] = ['up8', 'up64', 'full', 'ranged', 'listMs'];
+// BENCH_PHASES=up64,listMs runs only those phases (plus the uploads the later phases read back).
+const WANTED = process.env.BENCH_PHASES?.split(',').filter((p): p is Phase =>
+  ALL_PHASES.includes(p as Phase),
+);
+const PHASES: Phase[] = WANTED?.length
+  ? ALL_PHASES.filter(
+      (p) =>
+        WANTED.includes(p) ||
+        (p === 'up8' && (WANTED.includes('full') || WANTED.includes('ranged'))) ||
+        (p === 'up64' && WANTED.includes('listMs')),
+    )
+  : ALL_PHASES;
+const SKIP_EXTRAS = WANTED !== undefined && WANTED.length > 0;
 
 // Same objects for both servers; each phase runs on rclone then on ours back to back, so both see the
 // machine in the same state (its other load varies a lot over a minute).
@@ -101,6 +116,7 @@ async function runPhase(t: Target, phase: Phase): Promise<number> {
       return (BIG.count * BIG.size) / MiB / secs;
     }
     case 'up64': {
+      for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
       const secs = await runConcurrent(SMALL.clients, SMALL.count, async (i) => {
         const r = await call(t, 'POST', `/small/data/${small.ids[i]}`, { body: small.body(i) });
         check(r.status, 'upload 64 KiB');
@@ -185,7 +201,7 @@ async function main(): Promise<void> {
   const oursDir = join(work, 'ours');
   const rcloneDir = join(work, 'rclone');
   spawnSync('mkdir', ['-p', oursDir, rcloneDir, join(work, 'pool4')]);
-  const dd = ddLimit(work);
+  const dd = SKIP_EXTRAS ? 0 : ddLimit(work);
   const rc = await startRclone(rcloneDir);
   const ours = await startOurs(oursDir);
   const targets = [makeTarget('rclone', rc.base, 16), makeTarget('restora', ours.base, 16)];
@@ -203,7 +219,7 @@ async function main(): Promise<void> {
     rc.child.kill('SIGTERM');
     ours.child.kill('SIGTERM');
   }
-  const pool4 = await smallUploadsOnly(join(work, 'pool4'), '4');
+  const pool4 = SKIP_EXTRAS ? 0 : await smallUploadsOnly(join(work, 'pool4'), '4');
   const o = results.restora as Figures;
   const r = results.rclone as Figures;
   const f = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));

@@ -108,3 +108,60 @@ function writeAll(
     writeAll(fd, [rest], total - written, position + written, cb);
   });
 }
+
+/**
+ * Collects a small body (announced size known and bounded by the caller) in memory, hashing on the way, and
+ * resolves with its chunks once size and hash are verified: a bad body never touches the disk.
+ */
+export function readSmallBody(
+  body: Readable,
+  expectedSize: number,
+  expectedSha256: string | undefined,
+): Promise<Buffer[]> {
+  const hash = expectedSha256 === undefined ? undefined : createHash('sha256');
+  return new Promise<Buffer[]>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let done = false;
+    const finish = (err: Error | undefined): void => {
+      if (done) return;
+      done = true;
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+      if (err) {
+        body.resume(); // drain so a keep-alive connection can carry the error response
+        reject(err);
+        return;
+      }
+      if (received !== expectedSize) {
+        reject(new IncompleteBodyError(`body has ${received} bytes, expected ${expectedSize}`));
+        return;
+      }
+      if (hash && hash.digest('hex') !== expectedSha256) {
+        reject(new HashMismatchError('content does not match its SHA-256 name'));
+        return;
+      }
+      resolve(chunks);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > expectedSize) {
+        finish(new IncompleteBodyError(`body is longer than ${expectedSize} bytes`));
+        return;
+      }
+      hash?.update(chunk);
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(undefined);
+    const onError = (err: Error): void => finish(new IncompleteBodyError(`upload aborted: ${err.message}`));
+    const onClose = (): void => finish(new IncompleteBodyError('upload aborted by the client'));
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+    if (body.readableEnded) finish(undefined);
+    else if (body.destroyed) finish(new IncompleteBodyError('upload aborted by the client'));
+  });
+}
