@@ -5,7 +5,7 @@ import {
   NoSpaceError,
   RepoMissingError,
 } from '../storage/errors.js';
-import type { FileRef } from '../storage/types.js';
+import type { FileRef, ListEntry } from '../storage/types.js';
 import type { HandlerConfig, RequestContext } from './context.js';
 import type { ObjectType } from './paths.js';
 import { parseRange } from './range.js';
@@ -131,36 +131,50 @@ export async function handleList(cfg: HandlerConfig, ctx: RequestContext, type: 
   const batches = await cfg.store.list(ctx.repo, type);
   if (!batches) return sendError(res, 404);
   const v2 = req.headers.accept === V2;
-  let parts: string[] = [];
+  const memo = v2 ? v2Json : v1Json;
+  let parts: Buffer[] = [];
   let pending = 0;
   let streaming = false;
-  let first = true;
   for await (const batch of batches) {
-    for (const e of batch) {
-      const item = v2 ? `{"name":"${e.name}","size":${e.size}}` : `"${e.name}"`;
-      parts.push(first ? item : ',' + item);
-      pending += item.length + 1;
-      first = false;
+    if (batch.length === 0) continue;
+    let json = memo.get(batch);
+    if (json === undefined) {
+      json = serialize(batch, v2);
+      memo.set(batch, json); // dropped with the batch: stores reuse a batch only while its directory is unchanged
     }
+    parts.push(parts.length === 0 && !streaming ? OPEN : COMMA, json);
+    pending += json.length + 1;
     if (pending > 256 * 1024) {
       if (!streaming) {
         res.writeHead(200, { 'Content-Type': v2 ? V2 : V1 });
-        parts.unshift('[');
         streaming = true;
       }
-      const chunk = parts.join('');
+      const chunk = Buffer.concat(parts, pending);
       ctx.sent += chunk.length;
       parts = [];
       pending = 0;
       if (!res.write(chunk)) await waitDrain(res);
     }
   }
-  if (!streaming) parts.unshift('[');
-  parts.push(']\n');
-  const tail = parts.join('');
+  if (!streaming && parts.length === 0) parts.push(OPEN);
+  parts.push(CLOSE);
+  const tail = Buffer.concat(parts);
   ctx.sent += tail.length;
   if (!streaming) res.writeHead(200, { 'Content-Type': v2 ? V2 : V1, 'Content-Length': tail.length });
   res.end(tail);
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']\n');
+
+// Serialised batches, kept as bytes (object names are 64 hex digits: nothing to escape).
+const v1Json = new WeakMap<ListEntry[], Buffer>();
+const v2Json = new WeakMap<ListEntry[], Buffer>();
+
+function serialize(batch: ListEntry[], v2: boolean): Buffer {
+  const items = batch.map((e) => (v2 ? `{"name":"${e.name}","size":${e.size}}` : `"${e.name}"`));
+  return Buffer.from(items.join(','), 'latin1');
 }
 
 function waitDrain(res: RequestContext['res']): Promise<void> {

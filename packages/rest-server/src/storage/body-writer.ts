@@ -111,7 +111,7 @@ function writeAll(
 
 /**
  * Collects a small body (announced size known and bounded by the caller) in memory, hashing on the way, and
- * resolves with its chunks once size and hash are verified: a bad body never touches the disk.
+ * resolves with its chunks once size and hash are verified: a bad body is never written.
  */
 export function readSmallBody(
   body: Readable,

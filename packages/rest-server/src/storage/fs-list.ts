@@ -24,16 +24,47 @@ export async function* listTypeDir(dir: string, nested: boolean): AsyncIterable<
     if (isMissingDir(err)) return;
     throw err;
   }
-  let batch: ListEntry[] = [];
+  // Batches are rebuilt only when one of their directories changed: an unchanged batch is the same array as
+  // last time, so the HTTP layer can reuse its serialisation (see handleList).
+  const prev = batchMemo.get(dir);
+  const next: Batch[] = [];
+  let parts: ListEntry[][] = [];
+  let count = 0;
+  const emit = (): ListEntry[] => {
+    const old = prev?.[next.length];
+    const batch =
+      old && sameParts(old.parts, parts) ? old.batch : parts.length === 1 ? parts[0]! : parts.flat();
+    next.push({ parts, batch });
+    parts = [];
+    count = 0;
+    return batch;
+  };
   for (const sub of subdirs) {
-    for (const e of listFlat(join(dir, sub))) batch.push(e);
-    if (batch.length >= 1000) {
-      yield batch;
-      batch = [];
+    const entries = listFlat(join(dir, sub));
+    if (entries.length === 0) continue;
+    parts.push(entries);
+    count += entries.length;
+    if (count >= 1000) {
+      yield emit();
       await new Promise<void>((r) => setImmediate(r));
     }
   }
-  if (batch.length > 0) yield batch;
+  if (count > 0) yield emit();
+  if (!batchMemo.has(dir) && batchMemo.size >= MAX_MEMO_DIRS) batchMemo.clear();
+  batchMemo.set(dir, next);
+}
+
+interface Batch {
+  parts: ListEntry[][];
+  batch: ListEntry[];
+}
+const batchMemo = new Map<string, Batch[]>();
+const MAX_MEMO_DIRS = 1024;
+
+function sameParts(a: ListEntry[][], b: ListEntry[][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // Listings of settled directories, reused while the directory is unchanged (same inode, mtime and ctime):

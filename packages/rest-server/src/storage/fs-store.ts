@@ -30,8 +30,9 @@ export interface FsStoreOptions {
 }
 
 /**
- * Bodies up to this size (with a known length) are collected and verified in memory, then written with
- * synchronous calls on the event loop: only the two fsyncs go to the thread pool. Each thread-pool round trip
+ * Bodies up to this size (with a known length) are collected and verified in memory, then written with one
+ * synchronous write into the temp file (created, as on the streaming path, before the body is read); only the
+ * two fsyncs go to the thread pool. Each thread-pool round trip
  * costs two context switches, which dominated small uploads; the synchronous steps (stat, create, a write into
  * the page cache, close, rename) take microseconds and never wait for the disk.
  */
@@ -150,11 +151,11 @@ export class FsStore implements Store {
       if (!existing.isFile()) throw new Error('not a regular file');
       throw new ExistsError('object already exists');
     }
-    const chunks = await readSmallBody(body, size, opts.expectedSha256);
     const { fd, temp } = this.openTempSync(dir, file.name);
     let closed = false;
     let renamed = false;
     try {
+      const chunks = await readSmallBody(body, size, opts.expectedSha256);
       writeAllSync(fd, chunks, size);
       await fsyncFd(fd);
       closed = true;
@@ -268,7 +269,8 @@ export class FsStore implements Store {
   async list(repo: readonly string[], type: ObjectType): Promise<AsyncIterable<ListEntry[]> | undefined> {
     const dir = this.repoDir(repo);
     try {
-      if (!(await fsp.stat(dir)).isDirectory()) return undefined;
+      // Synchronous: a cached directory stat takes microseconds, a thread-pool round trip far longer.
+      if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
