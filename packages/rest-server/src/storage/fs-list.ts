@@ -50,8 +50,19 @@ export async function* listTypeDir(dir: string, nested: boolean): AsyncIterable<
     }
   }
   if (count > 0) yield emit();
-  if (!batchMemo.has(dir) && batchMemo.size >= MAX_MEMO_DIRS) batchMemo.clear();
-  batchMemo.set(dir, next);
+  // The memo keeps its batches (and with them their serialisations) alive: bounded by entries and folders.
+  let total = 0;
+  for (const b of next) total += b.batch.length;
+  memoEntries -= memoSize(batchMemo.get(dir)); // not prev: a concurrent listing may have reset the memo
+  batchMemo.delete(dir);
+  if (batchMemo.size >= MAX_MEMO_DIRS || memoEntries + total > MAX_MEMO_ENTRIES) {
+    batchMemo.clear();
+    memoEntries = 0;
+  }
+  if (total <= MAX_MEMO_ENTRIES) {
+    batchMemo.set(dir, next);
+    memoEntries += total;
+  }
 }
 
 interface Batch {
@@ -59,7 +70,15 @@ interface Batch {
   batch: ListEntry[];
 }
 const batchMemo = new Map<string, Batch[]>();
+let memoEntries = 0;
 const MAX_MEMO_DIRS = 1024;
+const MAX_MEMO_ENTRIES = 100_000;
+
+function memoSize(batches: Batch[] | undefined): number {
+  let n = 0;
+  for (const b of batches ?? []) n += b.batch.length;
+  return n;
+}
 
 function sameParts(a: ListEntry[][], b: ListEntry[][]): boolean {
   if (a.length !== b.length) return false;
