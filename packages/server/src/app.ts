@@ -57,6 +57,8 @@ export interface ServerOptions {
   authFailuresPerMinute?: number;
   /** Built web UI served at `/` (default: packages/web/dist when present); false serves no UI. */
   webDir?: string | false;
+  /** Length of a minute of a REST schedule's retryDelay (tests shorten it; default 60 s). */
+  retryMinuteMs?: number;
 }
 
 export interface RunningServer {
@@ -167,7 +169,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     registerMiscRoutes(app, metrics);
     const webDir = o.webDir === undefined ? defaultWebDir() : o.webDir;
     if (webDir) registerStaticRoute(app, webDir);
-    await registerRestApi(app, { config, oplog, engine, dataDir: o.dataDir, restic: adapter });
+    await registerRestApi(app, {
+      config,
+      oplog,
+      engine,
+      dataDir: o.dataDir,
+      restic: adapter,
+      ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
+    });
 
     const report = await engine.start();
     for (const p of report.problems) logger.warn(p);

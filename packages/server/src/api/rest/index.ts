@@ -36,6 +36,8 @@ export interface RestApiDeps {
   secureCookies?: boolean;
   rclone?: { binary?: string; configFile?: string };
   version?: string;
+  /** Length of a minute of a schedule's retryDelay (tests shorten it). */
+  minuteMs?: number;
 }
 
 export const REST_PREFIX = '/api/v1';
@@ -71,6 +73,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     restic: deps.restic ?? {},
     now,
     ...(deps.rclone ? { rclone: deps.rclone } : {}),
+    ...(deps.minuteMs ? { minuteMs: deps.minuteMs } : {}),
   });
   const authDeps = {
     sessions,

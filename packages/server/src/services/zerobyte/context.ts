@@ -26,6 +26,8 @@ export interface ZbContext {
   dataDir: string;
   restic: AdapterOptions;
   now: () => number;
+  /** Length of a minute of a schedule's retryDelay (tests shorten it; default 60,000 ms). */
+  minuteMs?: number;
   /** rclone binary and config for `rclone listremotes` (defaults: `rclone`, its own default config). */
   rclone?: { binary?: string; configFile?: string };
 }

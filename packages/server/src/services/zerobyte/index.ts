@@ -4,6 +4,7 @@ import { DoctorService } from './doctor.js';
 import { MirrorService } from './mirrors.js';
 import { NotificationService } from './notifications.js';
 import { RepositoryService } from './repositories.js';
+import { RetryService } from './retries.js';
 import { ScheduleService } from './schedules.js';
 import { SnapshotService } from './snapshots.js';
 import { TaskCenter } from './tasks.js';
@@ -28,6 +29,7 @@ export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
   const repositories = new RepositoryService(ctx);
   const schedules = new ScheduleService(ctx, repositories);
   const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
+  const retries = new RetryService(ctx, schedules);
   return {
     repositories,
     snapshots: new SnapshotService(ctx, repositories, tasks),
@@ -38,6 +40,7 @@ export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
     tasks,
     close: () => {
       mirrors.close();
+      retries.close();
       tasks.close();
     },
   };

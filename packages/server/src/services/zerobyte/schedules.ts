@@ -111,6 +111,16 @@ export class ScheduleService {
     return this.ctx.meta.get<ScheduleMeta>('schedule', planId);
   }
 
+  /**
+   * Zerobyte's retry settings of a schedule made or edited through this API (defaults 2 retries, 15 minutes);
+   * plans made elsewhere keep Backrest's behaviour: no retries.
+   */
+  retryPolicy(planId: string): { maxRetries: number; retryDelayMinutes: number } | undefined {
+    const m = this.metaOf(planId);
+    if (m?.name === undefined) return undefined;
+    return { maxRetries: m.maxRetries ?? 2, retryDelayMinutes: m.retryDelay ?? 15 };
+  }
+
   /** Sidecar row, created on first sight for plans made elsewhere (stable numeric id). */
   private ensureMeta(planId: string): ScheduleMeta {
     const m = this.metaOf(planId);

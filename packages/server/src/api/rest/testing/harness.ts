@@ -22,7 +22,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(prefix = 'rest'): Promise<Harness> {
+export async function startHarness(
+  prefix = 'rest',
+  options: { retryMinuteMs?: number } = {},
+): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `restora-${prefix}-`));
   const configFile = path.join(dir, 'config', 'config.json');
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
@@ -42,6 +45,7 @@ export async function startHarness(prefix = 'rest'): Promise<Harness> {
     dataDir: path.join(dir, 'data'),
     resticCommand: '/usr/bin/restic',
     logLevel: 'silent',
+    ...options,
   });
   const call: Harness['call'] = async (method, p, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
