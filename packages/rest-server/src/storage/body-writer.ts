@@ -1,10 +1,47 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { writev } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { HashMismatchError, IncompleteBodyError } from './errors.js';
 
 // Bytes buffered before the body is paused: bounds memory per request while writes are in flight.
 const MAX_PENDING = 1024 * 1024;
+
+interface BodyListeners {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(err: Error): void;
+  close(): void;
+}
+
+/** Attaches the listeners and returns the function that detaches them all. */
+function listen(body: Readable, l: BodyListeners): () => void {
+  body.on('data', l.data);
+  body.on('end', l.end);
+  body.on('error', l.error);
+  body.on('close', l.close);
+  return () => {
+    body.off('data', l.data);
+    body.off('end', l.end);
+    body.off('error', l.error);
+    body.off('close', l.close);
+  };
+}
+
+/** The size and SHA-256 check of a complete body: the error to answer with, or undefined when it is good. */
+function bodyProblem(
+  size: number,
+  expectedSize: number | undefined,
+  hash: Hash | undefined,
+  expectedSha256: string | undefined,
+): Error | undefined {
+  if (expectedSize !== undefined && size !== expectedSize)
+    return new IncompleteBodyError(`body has ${size} bytes, expected ${expectedSize}`);
+  if (hash && hash.digest('hex') !== expectedSha256)
+    return new HashMismatchError('content does not match its SHA-256 name');
+  return undefined;
+}
+
+const aborted = (err: Error) => new IncompleteBodyError(`upload aborted: ${err.message}`);
 
 /**
  * Streams `body` into `fd` with positional writev calls, hashing on the way, and resolves with the byte count.
@@ -28,24 +65,11 @@ export function writeBodyToFd(
     const finish = (err: Error | undefined): void => {
       if (done) return;
       done = true;
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      if (err) {
-        body.resume(); // drain so a keep-alive connection can carry the error response
-        reject(err);
-        return;
-      }
-      if (expectedSize !== undefined && position !== expectedSize) {
-        reject(new IncompleteBodyError(`body has ${position} bytes, expected ${expectedSize}`));
-        return;
-      }
-      if (hash && hash.digest('hex') !== expectedSha256) {
-        reject(new HashMismatchError('content does not match its SHA-256 name'));
-        return;
-      }
-      resolve(position);
+      detach();
+      if (err) body.resume(); // drain so a keep-alive connection can carry the error response
+      const problem = err ?? bodyProblem(position, expectedSize, hash, expectedSha256);
+      if (problem) reject(problem);
+      else resolve(position);
     };
 
     const flush = (): void => {
@@ -79,14 +103,14 @@ export function writeBodyToFd(
       ended = true;
       flush();
     };
-    const onError = (err: Error): void => finish(new IncompleteBodyError(`upload aborted: ${err.message}`));
-    const onClose = (): void => {
-      if (!ended) finish(new IncompleteBodyError('upload aborted by the client'));
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+    const detach = listen(body, {
+      data: onData,
+      end: onEnd,
+      error: (err) => finish(aborted(err)),
+      close: () => {
+        if (!ended) finish(new IncompleteBodyError('upload aborted by the client'));
+      },
+    });
     // The client may have gone away while the temp file was being opened: its events are already past.
     if (body.destroyed && !body.readableEnded)
       finish(new IncompleteBodyError('upload aborted by the client'));
@@ -126,24 +150,11 @@ export function readSmallBody(
     const finish = (err: Error | undefined): void => {
       if (done) return;
       done = true;
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-      if (err) {
-        body.resume(); // drain so a keep-alive connection can carry the error response
-        reject(err);
-        return;
-      }
-      if (received !== expectedSize) {
-        reject(new IncompleteBodyError(`body has ${received} bytes, expected ${expectedSize}`));
-        return;
-      }
-      if (hash && hash.digest('hex') !== expectedSha256) {
-        reject(new HashMismatchError('content does not match its SHA-256 name'));
-        return;
-      }
-      resolve(chunks);
+      detach();
+      if (err) body.resume(); // drain so a keep-alive connection can carry the error response
+      const problem = err ?? bodyProblem(received, expectedSize, hash, expectedSha256);
+      if (problem) reject(problem);
+      else resolve(chunks);
     };
     const onData = (chunk: Buffer): void => {
       received += chunk.length;
@@ -154,13 +165,12 @@ export function readSmallBody(
       hash?.update(chunk);
       chunks.push(chunk);
     };
-    const onEnd = (): void => finish(undefined);
-    const onError = (err: Error): void => finish(new IncompleteBodyError(`upload aborted: ${err.message}`));
-    const onClose = (): void => finish(new IncompleteBodyError('upload aborted by the client'));
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+    const detach = listen(body, {
+      data: onData,
+      end: () => finish(undefined),
+      error: (err) => finish(aborted(err)),
+      close: () => finish(new IncompleteBodyError('upload aborted by the client')),
+    });
     if (body.readableEnded) finish(undefined);
     else if (body.destroyed) finish(new IncompleteBodyError('upload aborted by the client'));
   });
