@@ -1,37 +1,18 @@
 // Focused harness: v2 listing latency of BENCH_LIST_OBJECTS objects in data/; prints the median of BENCH_REPEAT
 // rounds of BENCH_LIST_RUNS listings each. Run with `tsx bench/list.ts` after `tsc -b .`.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { call, makeTarget, objectSet, runConcurrent } from './load.js';
+import { cpuMs, startOurs } from './our-server.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const OBJECTS = Number(process.env.BENCH_LIST_OBJECTS ?? 1500);
 const RUNS = Number(process.env.BENCH_LIST_RUNS ?? 200);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'restora-list-'));
-const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), work], {
-  env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '64' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const { child, base } = await startOurs(work);
 try {
-  const base = await new Promise<string>((resolve) => {
-    let err = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /start server on (\S+)/.exec(err);
-      if (m?.[1]) resolve(`http://${m[1]}`);
-    });
-  });
   const t = makeTarget('restora', base, 16);
   const objs = objectSet(OBJECTS, 1024);
   await call(t, 'POST', '/list/?create=true');

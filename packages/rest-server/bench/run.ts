@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { call, makeTarget, objectSet, runConcurrent } from './load.js';
+import { startOurs, THREADS } from './our-server.js';
 import type { Target } from './load.js';
 
 const MiB = 1024 * 1024;
@@ -17,7 +17,6 @@ const RANGED = { count: Number(process.env.BENCH_RANGED_COUNT ?? 3000), clients:
 const LIST = { objects: 1500, runs: Number(process.env.BENCH_LIST_RUNS ?? 200) };
 
 const work = mkdtempSync(join(tmpdir(), 'restora-bench-'));
-const here = fileURLToPath(new URL('.', import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,27 +25,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
-
-async function startOurs(dir: string, threads = THREADS): Promise<{ child: ChildProcess; base: string }> {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles our server process.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir], {
-    env: { ...process.env, UV_THREADPOOL_SIZE: threads },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const addr = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /start server on (\S+)/.exec(err);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(`server exited: ${err}`)));
-  });
-  return { child, base: `http://${addr}` };
 }
 
 async function startRclone(dir: string): Promise<{ child: ChildProcess; base: string }> {

@@ -1,0 +1,38 @@
+// Starts our server (compiled dist/) as its own process, as the benchmarks measure it.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
+
+export async function startOurs(
+  dir: string,
+  threads = THREADS,
+): Promise<{ child: ChildProcess; base: string }> {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles our server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir], {
+    env: { ...process.env, UV_THREADPOOL_SIZE: threads },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const addr = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /start server on (\S+)/.exec(err);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`server exited: ${err}`)));
+  });
+  return { child, base: `http://${addr}` };
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+export function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
