@@ -136,9 +136,12 @@ export class ResticContext {
     });
     if (!(opts.repo ?? true)) return proc;
     // A SIGKILLed restic leaves its lock behind, and so does one interrupted while it takes the lock;
-    // `unlock` removes stale locks only (a dead process of this host), never a live one's.
+    // `unlock` removes stale locks only (a dead process of this host), never a live one's. A `--no-lock`
+    // command (browsing, dump) took none, so an aborted download costs no extra restic run.
+    const locking = !global.includes('--no-lock') && !args.includes('--no-lock');
     const done = proc.done.then(async (exit) => {
-      if (exit.killed || opts.signal?.aborted) await this.exec(['unlock']).catch(() => undefined);
+      if (locking && (exit.killed || opts.signal?.aborted))
+        await this.exec(['unlock']).catch(() => undefined);
       return exit;
     });
     return { ...proc, done };
