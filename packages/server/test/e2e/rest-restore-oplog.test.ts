@@ -53,6 +53,16 @@ describe('REST restores in the operation log (real restic 0.14)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  /** The restore op once it is running (the repo is download-limited, so it stays running a while). */
+  const runningRestore = async (): Promise<OpJson> => {
+    const end = Date.now() + 30_000;
+    let op: OpJson | undefined;
+    while (!(op = (await restores()).find((o) => o.status === 'STATUS_INPROGRESS'))) {
+      if (Date.now() > end) throw new Error('restore op never started');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    return op;
+  };
   const restore = async (body: Json) => {
     const r = await call('POST', `/api/v1/repositories/${repo.shortId}/restore`, body);
     expect(r.status, r.text).toBe(202);
@@ -156,32 +166,22 @@ describe('REST restores in the operation log (real restic 0.14)', () => {
     });
 
     const id = await restore({ snapshotId: snapId, targetPath: path.join(h.dir, 'cancelled') });
-    const end = Date.now() + 30_000;
-    let op: OpJson | undefined;
-    while (!(op = (await restores()).find((o) => o.status === 'STATUS_INPROGRESS'))) {
-      if (Date.now() > end) throw new Error('restore op never started');
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    const op = await runningRestore();
     const active = (await call('GET', '/api/v1/tasks?kind=restore')).body as Json[];
     expect(active.map((t) => t.id)).toEqual([id]);
 
     expect((await call('POST', `/api/v1/tasks/${id}/cancel`)).status).toBeLessThan(300);
     expect((await waitTask(id, 30_000)).status).toBe('cancelled');
-    const done = (await restores()).find((o) => o.id === op!.id);
+    const done = (await restores()).find((o) => o.id === op.id);
     expect(done).toMatchObject({ status: 'STATUS_USER_CANCELLED', unixTimeEndMs: expect.any(String) });
   });
 
   it("Backrest's Cancel of the recorded op stops the REST restore (the repo is still download-limited)", async () => {
     const id = await restore({ snapshotId: snapId, targetPath: path.join(h.dir, 'cancelled-by-backrest') });
-    const end = Date.now() + 30_000;
-    let op: OpJson | undefined;
-    while (!(op = (await restores()).find((o) => o.status === 'STATUS_INPROGRESS'))) {
-      if (Date.now() > end) throw new Error('restore op never started');
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    const op = await runningRestore();
     await connect('Cancel', { operationId: op.id });
     expect((await waitTask(id, 30_000)).status).toBe('cancelled');
-    expect((await restores()).find((o) => o.id === op!.id)).toMatchObject({
+    expect((await restores()).find((o) => o.id === op.id)).toMatchObject({
       status: 'STATUS_USER_CANCELLED',
     });
   });
