@@ -36,6 +36,11 @@ export interface FsStoreOptions {
  */
 export const SMALL_BODY_MAX = 256 * 1024;
 
+// Temp names: a random per-process prefix and a counter (O_EXCL catches the rare clash). Drawing random bytes for
+// every upload cost a getpid syscall and a CSPRNG call each time.
+const TEMP_PREFIX = randomBytes(6).toString('hex');
+let tempCounter = 0;
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Filesystem store with rest-server's exact on-disk layout: `data/<id[0:2]>/<id>`, other types flat. */
@@ -187,7 +192,7 @@ export class FsStore implements Store {
     const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL;
     let created = false;
     for (let attempt = 0; ; attempt++) {
-      const temp = join(dir, `${name}.rest-server-temp${randomBytes(8).readBigUInt64BE() >> 1n}`);
+      const temp = join(dir, `${name}.rest-server-temp${TEMP_PREFIX}${(tempCounter++).toString(36)}`);
       try {
         return { fd: await openFd(temp, flags, this.fileMode), temp };
       } catch (err) {
