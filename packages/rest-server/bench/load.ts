@@ -1,14 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { RawPool } from './raw-http.js';
 
 export interface Target {
   name: string;
   base: string; // http://127.0.0.1:port
-  agent: Agent;
+  agent: Agent; // for responses whose body is kept (listings)
+  raw: RawPool; // for the load itself
 }
 
 export function makeTarget(name: string, base: string, clients: number): Target {
-  return { name, base, agent: new Agent({ keepAlive: true, maxSockets: clients }) };
+  const url = new URL(base);
+  return {
+    name,
+    base,
+    agent: new Agent({ keepAlive: true, maxSockets: clients }),
+    raw: new RawPool(url.hostname, Number(url.port)),
+  };
 }
 
 const V2 = 'application/vnd.x.restic.rest.v2';
@@ -19,13 +27,19 @@ export interface Resp {
   body?: Buffer;
 }
 
-/** One HTTP request with a keep-alive agent; the response body is counted (and kept when asked). */
+/** One HTTP request on a keep-alive connection; the response body is counted (and kept when asked). */
 export function call(
   t: Target,
   method: string,
   path: string,
   opts: { body?: Buffer[]; range?: string; keep?: boolean } = {},
 ): Promise<Resp> {
+  if (!opts.keep) {
+    const len = opts.body?.reduce((n, b) => n + b.length, 0) ?? 0;
+    const range = opts.range ? `Range: ${opts.range}\r\n` : '';
+    const head = `${method} ${path} HTTP/1.1\r\nHost: ${t.base.slice(7)}\r\nAccept: ${V2}\r\n${range}Content-Length: ${len}\r\n\r\n`;
+    return t.raw.request(head, opts.body);
+  }
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { Accept: V2 };
     const len = opts.body?.reduce((n, b) => n + b.length, 0);

@@ -1,64 +1,21 @@
-// Side-by-side benchmark: restora rest-server vs `rclone serve restic` (see README.md, "Benchmark").
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+// Side-by-side benchmark: restora rest-server vs `rclone serve restic`, and restic/rest-server itself when
+// BENCH_REST_SERVER names its binary (see README.md, "Benchmark").
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, makeTarget, objectSet, runConcurrent } from './load.js';
-import { startOurs, THREADS } from './our-server.js';
 import type { Target } from './load.js';
+import { startOurs, THREADS } from './our-server.js';
+import { peakRssMb, startGoRestServer, startRclone } from './peers.js';
+import type { Peer } from './peers.js';
+import { ALL_PHASES, BIG, LIST, RANGED, SMALL, big, runPhase } from './phases.js';
+import type { Phase } from './phases.js';
+import { printReport } from './report.js';
 
-const MiB = 1024 * 1024;
-const BIG = { count: Number(process.env.BENCH_BIG_COUNT ?? 48), size: 8 * MiB, clients: 8 };
-const SMALL = { count: Number(process.env.BENCH_SMALL_COUNT ?? 3000), size: 64 * 1024, clients: 16 };
-const FULL_ROUNDS = Number(process.env.BENCH_FULL_ROUNDS ?? 4);
-const RANGED = { count: Number(process.env.BENCH_RANGED_COUNT ?? 3000), clients: 8, size: MiB };
-const LIST = { objects: 1500, runs: Number(process.env.BENCH_LIST_RUNS ?? 200) };
-
-const work = mkdtempSync(join(tmpdir(), 'restora-bench-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRclone(dir: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn('rclone', ['serve', 'restic', '--addr', `127.0.0.1:${port}`, dir], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(base + '/');
-      return { child, base };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('rclone did not start');
-}
-
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-interface Figures {
-  up8: number;
-  up64: number;
-  full: number;
-  ranged: number;
-  listMs: number;
-  rss: number;
-}
-
-type Phase = Exclude<keyof Figures, 'rss'>;
-const ALL_PHASES: Phase[] = ['up8', 'up64', 'full', 'ranged', 'listMs'];
-// BENCH_PHASES=up64,listMs runs only those phases (plus the uploads the later phases read back).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const GO_BIN = process.env.BENCH_REST_SERVER;
+// BENCH_PHASES=up64,listMs runs only those phases (plus the uploads they read back), without the extras.
 const WANTED = process.env.BENCH_PHASES?.split(',').filter((p): p is Phase =>
   ALL_PHASES.includes(p as Phase),
 );
@@ -69,81 +26,13 @@ const PHASES: Phase[] = WANTED?.length
         (p === 'up8' && (WANTED.includes('full') || WANTED.includes('ranged'))) ||
         (p === 'up64' && WANTED.includes('listMs')),
     )
-  : ALL_PHASES;
+  : [...ALL_PHASES];
 const SKIP_EXTRAS = WANTED !== undefined && WANTED.length > 0;
 
-// Same objects for both servers; each phase runs on rclone then on ours back to back, so both see the
-// machine in the same state (its other load varies a lot over a minute).
-const big = objectSet(BIG.count, BIG.size);
-const small = objectSet(SMALL.count, SMALL.size);
-const listed = objectSet(LIST.objects, 1024);
-
-async function runPhase(t: Target, phase: Phase): Promise<number> {
-  const check = (s: number, what: string): void => {
-    if (s !== 200 && s !== 206) throw new Error(`${t.name}: ${what} returned ${s}`);
-  };
-  switch (phase) {
-    case 'up8': {
-      for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
-      const secs = await runConcurrent(BIG.clients, BIG.count, async (i) => {
-        check(
-          (await call(t, 'POST', `/big/data/${big.ids[i]}`, { body: big.body(i) })).status,
-          'upload 8 MiB',
-        );
-      });
-      return (BIG.count * BIG.size) / MiB / secs;
-    }
-    case 'up64': {
-      for (const r of ['big', 'small', 'list']) await call(t, 'POST', `/${r}/?create=true`);
-      const secs = await runConcurrent(SMALL.clients, SMALL.count, async (i) => {
-        const r = await call(t, 'POST', `/small/data/${small.ids[i]}`, { body: small.body(i) });
-        check(r.status, 'upload 64 KiB');
-      });
-      await runConcurrent(16, LIST.objects, async (i) => {
-        const r = await call(t, 'POST', `/list/data/${listed.ids[i]}`, { body: listed.body(i) });
-        check(r.status, 'upload 1 KiB');
-      });
-      return SMALL.count / secs;
-    }
-    case 'full': {
-      let bytes = 0;
-      const secs = await runConcurrent(BIG.clients, BIG.count * FULL_ROUNDS, async (i) => {
-        const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`);
-        check(r.status, 'download');
-        bytes += r.bytes;
-      });
-      return bytes / MiB / secs;
-    }
-    case 'ranged': {
-      const secs = await runConcurrent(RANGED.clients, RANGED.count, async (i) => {
-        const off = Math.floor(Math.random() * (BIG.size - RANGED.size));
-        const r = await call(t, 'GET', `/big/data/${big.ids[i % BIG.count]}`, {
-          range: `bytes=${off}-${off + RANGED.size - 1}`,
-        });
-        check(r.status, 'ranged read');
-        if (r.bytes !== RANGED.size) throw new Error(`${t.name}: ranged read returned ${r.bytes} bytes`);
-      });
-      return RANGED.count / secs;
-    }
-    case 'listMs': {
-      let total = 0;
-      for (let i = 0; i < LIST.runs + 5; i++) {
-        const t0 = process.hrtime.bigint();
-        const r = await call(t, 'GET', '/list/data/', { keep: true });
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        check(r.status, 'list');
-        const n = (JSON.parse(r.body?.toString() ?? '[]') as unknown[]).length;
-        if (n !== LIST.objects) throw new Error(`${t.name}: listing has ${n} entries`);
-        if (i >= 5) total += ms; // first runs warm up
-      }
-      return total / LIST.runs;
-    }
-  }
-}
+const work = mkdtempSync(join(tmpdir(), 'restora-bench-'));
 
 function ddLimit(dir: string): number {
   const src = join(work, 'dd-src');
-  const big = objectSet(BIG.count, BIG.size);
   writeFileSync(src, Buffer.concat(Array.from({ length: BIG.count }, (_, i) => Buffer.concat(big.body(i)))));
   const t0 = process.hrtime.bigint();
   const r = spawnSync('dd', [`if=${src}`, `of=${join(dir, 'dd-out')}`, 'bs=8M', 'conv=fsync'], {
@@ -153,11 +42,8 @@ function ddLimit(dir: string): number {
   if (r.status !== 0) throw new Error('dd failed');
   rmSync(src);
   rmSync(join(dir, 'dd-out'));
-  return (BIG.count * BIG.size) / MiB / s;
+  return (BIG.count * BIG.size) / 1024 / 1024 / s;
 }
-
-// restic/rest-server 0.14 on a machine like this one, as given in the issue (disk limit there ~570 MiB/s).
-const REF = { up8: 379, up64: 1634, full: 762, ranged: 440, listMs: 6.6 };
 
 async function smallUploadsOnly(dir: string, threads: string): Promise<number> {
   const { child, base } = await startOurs(dir, threads);
@@ -175,54 +61,72 @@ async function smallUploadsOnly(dir: string, threads: string): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  const oursDir = join(work, 'ours');
-  const rcloneDir = join(work, 'rclone');
-  spawnSync('mkdir', ['-p', oursDir, rcloneDir, join(work, 'pool4')]);
-  const dd = SKIP_EXTRAS ? 0 : ddLimit(work);
-  const rc = await startRclone(rcloneDir);
-  const ours = await startOurs(oursDir);
-  const targets = [makeTarget('rclone', rc.base, 16), makeTarget('restora', ours.base, 16)];
-  const results: Record<string, Figures> = {
-    rclone: { up8: 0, up64: 0, full: 0, ranged: 0, listMs: 0, rss: 0 },
-    restora: { up8: 0, up64: 0, full: 0, ranged: 0, listMs: 0, rss: 0 },
-  };
+function dir(name: string): string {
+  const d = join(work, name);
+  mkdirSync(d);
+  return d;
+}
+
+async function startPeers(): Promise<Peer[]> {
+  const peers: Peer[] = [];
   try {
-    for (const phase of PHASES) {
-      for (const t of targets) (results[t.name] as Figures)[phase] = await runPhase(t, phase);
-    }
-    (results.rclone as Figures).rss = peakRss(rc.child.pid ?? 0);
-    (results.restora as Figures).rss = peakRss(ours.child.pid ?? 0);
-  } finally {
-    rc.child.kill('SIGTERM');
-    ours.child.kill('SIGTERM');
+    peers.push(await startRclone(dir('rclone')));
+    if (GO_BIN) peers.push(await startGoRestServer(GO_BIN, dir('rest-server')));
+    const ours = await startOurs(dir('ours'));
+    peers.push({ name: 'restora', ...ours });
+  } catch (err) {
+    for (const p of peers) p.child.kill('SIGTERM');
+    throw err;
   }
-  const pool4 = SKIP_EXTRAS ? 0 : await smallUploadsOnly(join(work, 'pool4'), '4');
-  const o = results.restora as Figures;
-  const r = results.rclone as Figures;
-  const f = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
-  const row = (label: string, unit: string, a: number, b: number, ref: number, lower = false): string =>
-    `| ${label} | ${f(a)} ${unit} | ${f(b)} ${unit} | ${(lower ? b / a : a / b).toFixed(2)}x | ${f(ref)} ${unit} (${(lower ? ref / a : a / ref).toFixed(2)}x) |`;
-  console.log(
-    `\ndisk limit: dd bs=8M conv=fsync of the same ${(BIG.count * BIG.size) / MiB} MiB = ${dd.toFixed(0)} MiB/s`,
-  );
-  console.log(`restora server: node ${process.version}, compiled dist/, UV_THREADPOOL_SIZE=${THREADS}\n`);
-  console.log('| load | restora | rclone serve restic | ours/rclone | rest-server 0.14 ref (ours/ref) |');
-  console.log('|---|---|---|---|---|');
-  console.log(row(`upload 8 MiB x${BIG.count}, ${BIG.clients} clients`, 'MiB/s', o.up8, r.up8, REF.up8));
-  console.log(
-    row(`upload 64 KiB x${SMALL.count}, ${SMALL.clients} clients`, 'req/s', o.up64, r.up64, REF.up64),
-  );
-  console.log(row(`download 8 MiB, ${BIG.clients} clients`, 'MiB/s', o.full, r.full, REF.full));
-  console.log(row(`ranged 1 MiB reads, ${RANGED.clients} clients`, 'req/s', o.ranged, r.ranged, REF.ranged));
-  console.log(row(`v2 list, ${LIST.objects} objects (latency)`, 'ms', o.listMs, r.listMs, REF.listMs, true));
-  console.log(`| server peak RSS (VmHWM) | ${f(o.rss)} MB | ${f(r.rss)} MB | | target < 150 MB |`);
-  console.log(`\nuploads 8 MiB: ours = ${((o.up8 / dd) * 100).toFixed(0)}% of the dd limit (target >= 80%)`);
-  console.log(`upload 64 KiB with UV_THREADPOOL_SIZE=4 (Node default): ${f(pool4)} req/s`);
-  console.log('ratios: higher is better for ours (for the listing: their latency / ours)');
-  console.log(
-    'rclone neither fsyncs nor verifies uploads; restora fsyncs file + directory and checks SHA-256.',
-  );
+  return peers;
+}
+
+/**
+ * A warm-up round (not counted: the first pass of any load in a fresh process is slowed by page faults on
+ * memory the VM has not touched yet), then ROUNDS counted rounds; the server order rotates every round so no
+ * server always runs right after another's uploads are being written back.
+ */
+async function measure(targets: Target[]): Promise<Record<string, Record<Phase, number[]>>> {
+  const samples: Record<string, Record<Phase, number[]>> = {};
+  for (const t of targets) samples[t.name] = { up8: [], up64: [], full: [], ranged: [], listMs: [] };
+  for (let round = -1; round < ROUNDS; round++) {
+    const shift = Math.max(round, 0) % targets.length;
+    const order = [...targets.slice(shift), ...targets.slice(0, shift)];
+    process.stderr.write(
+      `${round < 0 ? 'warm-up' : `round ${round + 1}/${ROUNDS}`}: ${order.map((t) => t.name).join(', ')}\n`,
+    );
+    for (const phase of PHASES)
+      for (const t of order) {
+        spawnSync('sync'); // no server pays for the write-back of the uploads before it (rclone does not fsync)
+        const v = await runPhase(t, phase, round < 0 ? 'w' : String(round));
+        if (round >= 0) samples[t.name]?.[phase].push(v);
+      }
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const dd = SKIP_EXTRAS ? 0 : ddLimit(work);
+  const peers = await startPeers();
+  let samples;
+  const rss: Record<string, number> = {};
+  try {
+    samples = await measure(peers.map((p) => makeTarget(p.name, p.base, 16)));
+    for (const p of peers) rss[p.name] = peakRssMb(p.child.pid ?? 0);
+  } finally {
+    for (const p of peers) p.child.kill('SIGTERM');
+  }
+  const pool4 = SKIP_EXTRAS ? 0 : await smallUploadsOnly(dir('pool4'), '4');
+  printReport({
+    samples,
+    rss,
+    dd,
+    pool4,
+    phases: PHASES,
+    threads: THREADS,
+    rounds: ROUNDS,
+    loads: { BIG, SMALL, RANGED, LIST },
+  });
 }
 
 try {
