@@ -25,18 +25,24 @@ export async function collect(
   return out;
 }
 
-async function readAll(store: Store, file: FileRef, start?: number, end?: number): Promise<Buffer> {
-  const r = await store.open(file);
-  if (!r) throw new Error('missing');
+/** A Writable that keeps copies of what it is given. */
+export function collector(): { dest: Writable; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
-  const sink = new Writable({
+  const dest = new Writable({
     write(chunk: Buffer, _enc, cb) {
       chunks.push(Buffer.from(chunk));
       cb();
     },
   });
-  await r.sendTo(sink, start ?? 0, end ?? r.size - 1);
-  return Buffer.concat(chunks);
+  return { dest, bytes: () => Buffer.concat(chunks) };
+}
+
+async function readAll(store: Store, file: FileRef, start?: number, end?: number): Promise<Buffer> {
+  const r = await store.open(file);
+  if (!r) throw new Error('missing');
+  const sink = collector();
+  await r.sendTo(sink.dest, start ?? 0, end ?? r.size - 1);
+  return sink.bytes();
 }
 
 export interface ContractHooks {
@@ -68,6 +74,30 @@ export function storeContract(name: string, hooks: ContractHooks): void {
       expect(await store.remove(file)).toBeUndefined();
       expect(await store.open(file)).toBeUndefined();
       expect(await collect(store, repo, 'data')).toEqual([]);
+    });
+
+    it('sends several ranges from one open reader (multi-range), then refuses once released', async () => {
+      const body = randomBytes(2_500_000); // a part spans several read chunks
+      const file: FileRef = { repo, type: 'data', name: sha256(body) };
+      await store.write(file, Readable.from([body]), { size: body.length, expectedSha256: file.name });
+      const r = await store.open(file);
+      if (!r) throw new Error('missing');
+      const parts: [number, number][] = [
+        [2_000_000, 2_499_999],
+        [5, 1_200_004],
+        [0, 9],
+      ];
+      for (const [start, end] of parts) {
+        const sink = collector();
+        expect(await r.sendPart(sink.dest, start, end)).toBe(end - start + 1);
+        expect(sink.bytes().equals(body.subarray(start, end + 1))).toBe(true);
+      }
+      r.close();
+      r.close(); // idempotent
+      await expect(r.sendPart(collector().dest, 0, 0)).rejects.toThrow(/released/);
+      const once = await store.open(file);
+      await once?.sendTo(collector().dest, 0, 0);
+      await expect(once?.sendPart(collector().dest, 0, 0)).rejects.toThrow(/released/); // sendTo released it
     });
 
     it('never overwrites an existing object or config', async () => {

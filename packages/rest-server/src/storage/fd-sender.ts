@@ -16,9 +16,16 @@ function release(buf: Buffer): void {
 
 /**
  * Sends bytes [start, end] of `fd` to `dest` with two buffers in flight (read one while the other is written)
- * and closes the fd. Resolves with the bytes the destination accepted; memory per request is 2 × CHUNK.
+ * and closes the fd unless `keepOpen`. Resolves with the bytes the destination accepted; memory per request is
+ * 2 × CHUNK.
  */
-export function sendFdRange(fd: number, dest: Writable, start: number, end: number): Promise<number> {
+export function sendFdRange(
+  fd: number,
+  dest: Writable,
+  start: number,
+  end: number,
+  keepOpen = false,
+): Promise<number> {
   return new Promise((resolve) => {
     const free: Buffer[] = [acquire(), acquire()];
     let pos = start;
@@ -31,7 +38,7 @@ export function sendFdRange(fd: number, dest: Writable, start: number, end: numb
       if (done) return;
       done = true;
       dest.off('close', onClose);
-      close(fd, () => undefined);
+      if (!keepOpen) close(fd, () => undefined);
       // On failure a buffer may still be referenced by a cancelled socket write: let GC take them.
       if (ok) for (const b of free) release(b);
       if (!ok && !dest.destroyed) dest.destroy();

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, sha256, storeContract } from '../../test/store-contract.js';
+import { collect, collector, sha256, storeContract } from '../../test/store-contract.js';
 import { FsStore } from './fs-store.js';
 
 const dirs: string[] = [];
@@ -73,6 +74,26 @@ describe('FsStore on-disk layout (same as rest-server)', () => {
     expect(() => store.repoDir(['a', '..', '..', 'etc'])).toThrow(/escapes/);
     expect(() => store.repoDir(['../x'])).toThrow(/escapes/);
   });
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'a multi-part reader keeps one fd across parts and releases it on close',
+    async () => {
+      const store = new FsStore(tmp());
+      const body = randomBytes(1000);
+      const file = { repo: ['m'], type: 'data' as const, name: sha256(body) };
+      await store.write(file, Readable.from([body]), {});
+      const fds = (): number => readdirSync('/proc/self/fd').length;
+      const before = fds();
+      const r = await store.open(file);
+      await r?.sendPart(collector().dest, 0, 9);
+      await r?.sendPart(collector().dest, 500, 999);
+      expect(fds()).toBe(before + 1);
+      r?.close();
+      // close(2) runs in the thread pool: wait for it, bounded by a count, not a clock.
+      for (let i = 0; i < 1000 && fds() > before; i++) await new Promise((res) => setImmediate(res));
+      expect(fds()).toBe(before);
+    },
+  );
 
   it('sums the whole tree for quota initialisation', async () => {
     const root = tmp();

@@ -284,16 +284,22 @@ async function dirUsage(dir: string): Promise<number> {
 }
 
 function fdReader(fd: number, size: number): ObjectReader {
-  let used = false;
+  let open = true;
+  // Once released the fd number may belong to another file: never read through it again.
+  const released = (): Promise<number> => Promise.reject(new Error('object reader already released'));
   return {
     size,
     sendTo(dest: Writable, start: number, end: number): Promise<number> {
-      used = true;
+      if (!open) return released();
+      open = false;
       return sendFdRange(fd, dest, start, end);
     },
+    sendPart(dest: Writable, start: number, end: number): Promise<number> {
+      return open ? sendFdRange(fd, dest, start, end, true) : released();
+    },
     close(): void {
-      if (!used) close(fd, () => undefined);
-      used = true;
+      if (open) close(fd, () => undefined);
+      open = false;
     },
   };
 }

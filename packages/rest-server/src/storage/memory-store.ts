@@ -46,14 +46,23 @@ export class MemoryStore implements Store {
   open(file: FileRef): Promise<ObjectReader | undefined> {
     const buf = this.files.get(MemoryStore.key(file));
     if (!buf) return Promise.resolve(undefined);
+    let open = true;
+    const send = (dest: Writable, start: number, end: number): Promise<number> => {
+      if (!open) return Promise.reject(new Error('object reader already released'));
+      const part = buf.subarray(start, end + 1);
+      return new Promise<number>((resolve) => dest.write(part, (err) => resolve(err ? 0 : part.length)));
+    };
     return Promise.resolve({
       size: buf.length,
-      sendTo: (dest: Writable, start: number, end: number) =>
-        new Promise<number>((resolve) => {
-          const part = buf.subarray(start, end + 1);
-          dest.write(part, (err) => resolve(err ? 0 : part.length));
-        }),
-      close: () => undefined,
+      sendTo: (dest: Writable, start: number, end: number) => {
+        const sent = send(dest, start, end);
+        open = false;
+        return sent;
+      },
+      sendPart: send,
+      close: () => {
+        open = false;
+      },
     });
   }
 

@@ -26,7 +26,12 @@ export interface ObjectReader {
   size: number;
   /** Writes bytes [start, end] inclusive to `dest`, releases the reader, resolves with the bytes accepted. */
   sendTo(dest: Writable, start: number, end: number): Promise<number>;
-  /** Releases the reader without streaming. */
+  /**
+   * Like sendTo but keeps the reader open for further parts (multi-range responses); one call at a time,
+   * then close(). Rejects once the reader is released.
+   */
+  sendPart(dest: Writable, start: number, end: number): Promise<number>;
+  /** Releases the reader without streaming, or after sendPart; idempotent. */
   close(): void;
 }
 
