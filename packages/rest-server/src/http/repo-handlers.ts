@@ -8,12 +8,15 @@ import {
 import type { FileRef, ListEntry } from '../storage/types.js';
 import type { HandlerConfig, RequestContext } from './context.js';
 import type { ObjectType } from './paths.js';
-import { parseRange } from './range.js';
+import { sendByteranges, sendRangeError } from './byteranges.js';
+import { firstRangeHeader, planRanges } from './range.js';
 import { sendEmpty, sendError } from './respond.js';
 
 const V1 = 'application/vnd.x.restic.rest.v1';
 const V2 = 'application/vnd.x.restic.rest.v2';
 const OBJECT_ALLOW = 'HEAD, GET, POST, DELETE';
+// Go's DetectContentType for restic objects (encrypted, so binary); each multipart part carries it too.
+const OCTET = 'application/octet-stream';
 
 /** `{repo}/`: only POST ?create=true. */
 export async function handleRepo(cfg: HandlerConfig, ctx: RequestContext, query: string): Promise<void> {
@@ -54,16 +57,17 @@ async function getFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): 
   let start = 0;
   let end = size - 1;
   let status = 200;
-  const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream' };
+  const headers: Record<string, string | number> = { 'Content-Type': OCTET };
   if (file.type !== 'config') {
     headers['Accept-Ranges'] = 'bytes';
-    const r = parseRange(ctx.req.headers.range, size);
+    const r = planRanges(firstRangeHeader(ctx.req), size);
+    if (r.kind === 'multi')
+      return recordRead(cfg, ctx, file, await sendByteranges(res, reader, r.ranges, OCTET));
     if (r.kind === 'unsatisfiable') {
       reader.close();
-      res.setHeader('Content-Range', `bytes */${size}`);
-      return sendError(res, 416);
+      return recordRead(cfg, ctx, file, sendRangeError(res, r.noOverlap, size));
     }
-    if (r.kind === 'range') {
+    if (r.kind === 'single') {
       start = r.start;
       end = r.end;
       status = 206;
@@ -76,12 +80,19 @@ async function getFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): 
   if (length <= 0) {
     reader.close();
     res.end();
+    if (file.type !== 'config') recordRead(cfg, ctx, file, 0);
     return;
   }
   const sent = await reader.sendTo(res, start, end);
   ctx.sent = sent;
   if (sent === length) res.end();
   if (file.type !== 'config') cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
+}
+
+// rest-server counts every ServeContent answer (416 and empty bodies included) as a read of the bytes written.
+function recordRead(cfg: HandlerConfig, ctx: RequestContext, file: FileRef, sent: number): void {
+  ctx.sent = sent;
+  cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
 }
 
 function contentLength(ctx: RequestContext): number | undefined {
