@@ -16,17 +16,17 @@ function clfTime(d: Date): string {
 
 const quote = (s: string | undefined): string => (s ?? '').replace(/["\\]/g, '\\$&');
 
-/** One line of the Apache combined log format, as gorilla/handlers writes it for rest-server. */
+/** One line of the Apache combined log format as gorilla/handlers writes it (HTTP/2 shows as `HTTP/2.0`). */
 export function combinedLogLine(
   req: IncomingMessage,
   res: ServerResponse,
+  remote: string | undefined,
   user: string,
   bytes: number,
   at: Date,
 ): string {
-  const host = req.socket.remoteAddress ?? '-';
   return (
-    `${host} - ${user === '' ? '-' : user} [${clfTime(at)}] ` +
+    `${remote ?? '-'} - ${user === '' ? '-' : user} [${clfTime(at)}] ` +
     `"${req.method} ${quote(req.url)} HTTP/${req.httpVersion}" ${res.statusCode} ${bytes} ` +
     `"${quote(req.headers.referer)}" "${quote(req.headers['user-agent'])}"\n`
   );

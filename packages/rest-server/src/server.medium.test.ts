@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -6,7 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blob, cleanup, tmp } from '../test/helpers.js';
+import { blob, cleanup, selfSignedCert, tmp } from '../test/helpers.js';
 import { startRestServer } from './server.js';
 
 afterAll(cleanup);
@@ -87,31 +86,7 @@ describe('listening', () => {
 });
 
 describe('TLS', () => {
-  const path = tmp();
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(path, 'private_key'),
-      '-out',
-      join(path, 'public_key'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const ca = readFileSync(join(path, 'public_key'));
+  const { dir: path, ca } = selfSignedCert();
 
   it('serves HTTPS with the default key paths under --path', async () => {
     const s = await startRestServer({ path, noAuth: true, tls: true, logger: quiet });

@@ -1,13 +1,13 @@
 import { createWriteStream, unlinkSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { resolve as resolvePath, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { combinedLogLine } from './access-log.js';
 import { makeAuthenticator } from './auth/authenticate.js';
 import { Htpasswd } from './auth/htpasswd.js';
 import { createRequestListener } from './http/handler.js';
+import type { AccessLog } from './http/handler.js';
 import { formatAddress, parseListen } from './listen.js';
 import { BlobMetrics } from './metrics.js';
 import { ConfigError, defaultDataPath } from './options.js';
@@ -16,6 +16,7 @@ import { Quota } from './quota.js';
 import { FsStore } from './storage/fs-store.js';
 import type { Store } from './storage/types.js';
 import { resolveTls } from './tls.js';
+import { createTlsServer } from './tls-server.js';
 
 export interface RunningRestServer {
   /** Base URL (`http://127.0.0.1:PORT/`), or `http+unix://<socket>:/` for a unix socket. */
@@ -71,13 +72,13 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     log(`Quota initialized, currently using ${(used / 2 ** 30).toFixed(2)} GiB`);
   }
 
-  let accessLog:
-    ((req: IncomingMessage, res: ServerResponse, user: string, bytes: number) => void) | undefined;
+  let accessLog: AccessLog | undefined;
   let logStream: NodeJS.WritableStream | undefined;
   if (opts.log) {
     const out = opts.log === '-' ? process.stdout : createWriteStream(opts.log, { flags: 'a', mode: 0o644 });
     if (opts.log !== '-') logStream = out;
-    accessLog = (req, res, user, bytes) => out.write(combinedLogLine(req, res, user, bytes, new Date()));
+    accessLog = (req, res, remote, user, bytes) =>
+      out.write(combinedLogLine(req, res, remote, user, bytes, new Date()));
   }
 
   const listener = createRequestListener({
@@ -98,10 +99,11 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
 
   // No request timeout: big uploads over slow links must not be cut; idle keep-alive outlives Go's 90 s.
   const serverOpts = { requestTimeout: 0, keepAliveTimeout: 120_000, headersTimeout: 60_000, noDelay: true };
-  const server: Server = tls
-    ? createHttpsServer({ ...serverOpts, ...tls }, listener)
-    : createHttpServer(serverOpts, listener);
-  server.on('clientError', (_err, socket) => {
+  const secure = tls ? createTlsServer(tls, serverOpts, listener) : undefined;
+  const server: Server & { closeIdleConnections(): void } =
+    secure?.server ?? createHttpServer(serverOpts, listener);
+  // HTTP/1.1 parse errors (the TLS server emits them too for its HTTP/1.1 connections).
+  server.on('clientError', (_err, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
@@ -163,6 +165,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
           else resolve();
         });
         server.closeIdleConnections();
+        secure?.closeSessions();
       });
       return closing;
     },

@@ -1,6 +1,7 @@
 // Test helpers: temp dirs, a server on 127.0.0.1 port 0, small HTTP clients (fetch and raw sockets).
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,3 +98,17 @@ export function raw(
 export const basic = (user: string, pass: string): Record<string, string> => ({
   Authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64'),
 });
+
+/** A self-signed EC certificate for IP 127.0.0.1 at rest-server's defaults: private_key, public_key. */
+export function selfSignedCert(dir = tmp()): { dir: string; key: string; cert: string; ca: Buffer } {
+  const key = join(dir, 'private_key');
+  const cert = join(dir, 'public_key');
+  const subject = ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', ...ec, '-nodes', '-days', '1', ...subject, '-keyout', key, '-out', cert],
+    { stdio: 'ignore' },
+  );
+  return { dir, key, cert, ca: readFileSync(cert) };
+}

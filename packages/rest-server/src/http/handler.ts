@@ -13,8 +13,16 @@ export interface PipelineConfig extends HandlerConfig {
   prometheus: boolean;
   prometheusNoAuth: boolean;
   debug: boolean;
-  accessLog: ((req: IncomingMessage, res: ServerResponse, user: string, bytes: number) => void) | undefined;
+  accessLog: AccessLog | undefined;
 }
+
+export type AccessLog = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  remote: string | undefined,
+  user: string,
+  bytes: number,
+) => void;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -25,9 +33,12 @@ export function createRequestListener(cfg: PipelineConfig): RequestListener {
     if (cfg.debug) cfg.log(`${req.method} ${req.url}`);
     if (cfg.accessLog) {
       const log = cfg.accessLog;
-      res.once('finish', () =>
-        log(req, res, ctx.user, ctx.sent || Number(res.getHeader('content-length') ?? 0)),
-      );
+      const remote = req.socket.remoteAddress; // now: an HTTP/2 request drops its socket on stream close
+      res.once('finish', () => {
+        // A reset HTTP/2 stream emits 'finish' without a response; aborted HTTP/1.1 requests log nothing.
+        if (res.writableEnded)
+          log(req, res, remote, ctx.user, ctx.sent || Number(res.getHeader('content-length') ?? 0));
+      });
     }
     route(cfg, ctx).catch((err: unknown) => {
       cfg.log(`internal error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`);
