@@ -1,3 +1,4 @@
+import { fstatSync, readFileSync } from 'node:fs';
 import { ConfigError } from './options.js';
 
 export type ListenTarget =
@@ -23,4 +24,19 @@ export function parseListen(listen: string): ListenTarget {
 /** Formats a bound address the way Go prints net.Addr. */
 export function formatAddress(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** The path of a listening unix socket by its fd, from /proc/net/unix (Linux); undefined when unknown. */
+export function unixSocketPath(fd: number): string | undefined {
+  try {
+    const inode = String(fstatSync(fd).ino);
+    // Columns: Num RefCount Protocol Flags Type St Inode Path
+    for (const line of readFileSync('/proc/net/unix', 'latin1').split('\n')) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[6] === inode && cols[7]) return cols[7];
+    }
+  } catch {
+    // no such fd, or no /proc
+  }
+  return undefined;
 }

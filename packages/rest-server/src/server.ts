@@ -8,7 +8,7 @@ import { makeAuthenticator } from './auth/authenticate.js';
 import { Htpasswd } from './auth/htpasswd.js';
 import { createRequestListener } from './http/handler.js';
 import type { AccessLog } from './http/handler.js';
-import { formatAddress, parseListen } from './listen.js';
+import { formatAddress, parseListen, unixSocketPath } from './listen.js';
 import { BlobMetrics } from './metrics.js';
 import { ConfigError, defaultDataPath } from './options.js';
 import type { RestServerOptions } from './options.js';
@@ -121,7 +121,8 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
   });
 
   const scheme = tls ? 'https' : 'http';
-  const addr = server.address();
+  // Node names no unix socket it did not bind (one passed by systemd): look its path up.
+  const addr = server.address() ?? unixSocketPath(opts.fd ?? -1) ?? `fd ${opts.fd}`;
   let address: string;
   let url: string;
   let port: number | undefined;
@@ -154,9 +155,10 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
         const timer = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearInterval(timer);
-          if (socketPath !== undefined) {
+          // Only a socket we bound: one passed by systemd stays for the next activation (as in Go).
+          if (target?.kind === 'unix') {
             try {
-              unlinkSync(socketPath);
+              unlinkSync(target.path);
             } catch {
               // already gone
             }

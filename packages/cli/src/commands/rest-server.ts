@@ -69,8 +69,6 @@ async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): P
     noVerifyUpload: flags.verifyUpload === false,
     logger: (line) => console.error(line),
   };
-  const fd = socketActivationFd();
-  if (fd !== undefined) opts.fd = fd;
   // Signal handlers go in before listening: a signal right after `start server on` must shut down cleanly.
   let server: RunningRestServer | undefined;
   let stopping = false;
@@ -83,6 +81,11 @@ async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): P
   process.on('SIGTERM', stop);
   process.on('SIGHUP', () => server?.reloadHtpasswd());
   try {
+    const fd = socketActivationFd();
+    if (fd !== undefined) {
+      console.error('systemd socket activation mode'); // rest-server's line; --listen is ignored
+      opts.fd = fd;
+    }
     server = await startRestServer(opts);
   } catch (err) {
     const msg = err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`;
@@ -106,6 +109,7 @@ function socketActivationFd(): number | undefined {
   if (!fds || (pid && Number(pid) !== process.pid)) return undefined;
   const n = Number(fds);
   if (n === 1) return 3;
-  if (n > 1) throw new Error(`systemd socket activation: expected 1 file descriptor, got ${n}`);
+  // A ConfigError is printed as its message alone (rest-server: "got N listeners from systemd, expected one").
+  if (n > 1) throw new ConfigError(`unable to listen: got ${n} listeners from systemd, expected one`);
   return undefined;
 }
