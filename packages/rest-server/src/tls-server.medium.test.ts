@@ -1,80 +1,28 @@
-// --tls: HTTP/2 via ALPN and HTTP/1.1 on one port, over real servers on 127.0.0.1 port 0.
+// --tls over HTTP/2 (ALPN h2): the REST protocol through node:http2's compat API, on 127.0.0.1 port 0.
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
-import type { RequestOptions } from 'node:https';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { h2Connect, h2Request } from '../test/h2-client.js';
-import { V2, basic, blob, cleanup, selfSignedCert, serve, sha256, tmp } from '../test/helpers.js';
+import { h2Connect, h2Request } from '../test/tls-clients.js';
+import {
+  V2,
+  basic,
+  blob,
+  cleanup,
+  filesUnder,
+  selfSignedCert,
+  serve,
+  sha256,
+  tmp,
+  watchWrites,
+} from '../test/helpers.js';
 import type { RestServerOptions } from './options.js';
 import { FsStore } from './storage/fs-store.js';
 import { IncompleteBodyError } from './storage/errors.js';
-import type { Store } from './storage/types.js';
-import { createTlsServer } from './tls-server.js';
 
 afterAll(cleanup);
 const { cert, key, ca } = selfSignedCert();
 const tlsServe = (opts: RestServerOptions = {}) => serve({ tls: true, tlsCert: cert, tlsKey: key, ...opts });
-
-/** Files below `dir` (recursively), for "nothing stored" checks. */
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => e.name);
-
-/** An HTTPS/1.1 request; `alpn` offers protocols like a client would (Node's default offers none). */
-function h1(
-  url: string,
-  method: string,
-  opts: RequestOptions & { alpn?: string[]; body?: Buffer } = {},
-): Promise<{ status: number; version: string; body: Buffer; socket: TLSSocket }> {
-  const { alpn, body, ...rest } = opts;
-  const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = {
-    method,
-    ca,
-    agent: false,
-    ALPNProtocols: alpn,
-    ...rest,
-  };
-  return new Promise((resolve, reject) => {
-    const r = httpsRequest(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      const socket = res.socket as TLSSocket;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          version: res.httpVersion,
-          body: Buffer.concat(chunks),
-          socket,
-        }),
-      );
-    });
-    r.on('error', reject);
-    r.end(body);
-  });
-}
-
-/** Wraps store.write so a test can wait for the server to start an upload and then for its outcome. */
-function watchWrites(store: Store): { store: Store; nextWrite(): Promise<{ result: Promise<number> }> } {
-  const waiters: ((w: { result: Promise<number> }) => void)[] = [];
-  const watched = new Proxy(store, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'write' || typeof v !== 'function') return v;
-      return (...args: Parameters<Store['write']>) => {
-        const result = target.write(...args);
-        result.catch(() => undefined); // the test inspects it
-        waiters.shift()?.({ result });
-        return result;
-      };
-    },
-  });
-  return { store: watched, nextWrite: () => new Promise((r) => waiters.push(r)) };
-}
 
 describe('--tls serves HTTP/2 (ALPN h2)', () => {
   it('create, upload 200, re-upload 403, wrong hash 400, Range 206, HEAD, v2 list, DELETE, metrics', async () => {
@@ -190,85 +138,5 @@ describe('--tls serves HTTP/2 (ALPN h2)', () => {
       'POST /r/?create=true',
       `POST /r/data/${id}`,
     ]);
-  });
-});
-
-describe('--tls still serves HTTP/1.1', () => {
-  it('to clients offering ALPN http/1.1 or no ALPN at all, on the same port and store as HTTP/2', async () => {
-    const log = join(tmp(), 'access.log');
-    const s = await tlsServe({ log });
-    const url = s.server.url;
-    const created = await h1(`${url}r/?create=true`, 'POST', { alpn: ['http/1.1'] });
-    expect([created.status, created.version, created.socket.alpnProtocol]).toEqual([200, '1.1', 'http/1.1']);
-    const { body, id } = blob(300_000);
-    const up = await h1(`${url}r/data/${id}`, 'POST', { body, headers: { 'Content-Length': body.length } });
-    expect([up.status, up.version, up.socket.alpnProtocol]).toEqual([200, '1.1', false]);
-    const h2 = await h2Connect(url, { ca });
-    expect((await h2Request(h2, 'GET', `/r/data/${id}`)).body.equals(body)).toBe(true);
-    h2.close();
-    const back = await h1(`${url}r/data/${id}`, 'GET', { headers: { Range: 'bytes=0-9' } });
-    expect([back.status, back.body.equals(body.subarray(0, 10))]).toEqual([206, true]);
-    await s.server.close();
-    const versions = readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => / (HTTP\/[\d.]+)" /.exec(l)?.[1]);
-    expect(versions).toEqual(['HTTP/1.1', 'HTTP/1.1', 'HTTP/2.0', 'HTTP/1.1']);
-  });
-
-  it("keeps the plain server's HTTP/1.1 timeouts (Node presets 5 min per request over TLS)", () => {
-    const timeouts = { requestTimeout: 0, keepAliveTimeout: 120_000, headersTimeout: 60_000 };
-    const { server } = createTlsServer({ key: readFileSync(key), cert: ca }, timeouts, () => undefined);
-    expect(server).toMatchObject(timeouts);
-  });
-
-  it('--tls-min-ver 1.3 refuses TLS 1.2 for HTTP/2 and HTTP/1.1 clients alike', async () => {
-    const s = await tlsServe({ tlsMinVer: '1.3' });
-    const url = s.server.url;
-    await expect(h2Connect(url, { ca, maxVersion: 'TLSv1.2' })).rejects.toThrow(/version|alert/i);
-    await expect(h1(`${url}x/?create=true`, 'POST', { maxVersion: 'TLSv1.2' })).rejects.toThrow(
-      /version|alert/i,
-    );
-    const h2 = await h2Connect(url, { ca, minVersion: 'TLSv1.3' });
-    expect((await h2Request(h2, 'POST', '/x/?create=true')).status).toBe(200);
-    h2.close();
-  });
-});
-
-describe('close() with HTTP/2 connections', () => {
-  it('lets an in-flight HTTP/2 upload finish, closes idle HTTP/2 and HTTP/1.1 connections, refuses new ones', async () => {
-    const path = tmp();
-    const w = watchWrites(new FsStore(path));
-    const s = await tlsServe({ path, store: w.store });
-    const url = s.server.url;
-    const busy = await h2Connect(url, { ca });
-    const idle = await h2Connect(url, { ca });
-    expect((await h2Request(idle, 'POST', '/r/?create=true')).status).toBe(200);
-    const agent = new Agent({ keepAlive: true, ca });
-    const kept = await h1(`${url}r/keys/`, 'GET', { agent });
-    expect(kept.status).toBe(200);
-
-    const { body, id } = blob(600_000);
-    const started = w.nextWrite();
-    const upload = busy.request({
-      ':method': 'POST',
-      ':path': `/r/data/${id}`,
-      'content-length': body.length,
-    });
-    const status = once(upload, 'response').then(([h]) => Number((h as Record<string, unknown>)[':status']));
-    upload.write(body.subarray(0, 300_000));
-    await started;
-    const goaway = once(busy, 'goaway');
-    let closed = false;
-    const closing = s.server.close().then(() => (closed = true));
-    await Promise.all([once(idle, 'close'), once(kept.socket, 'close'), goaway]);
-    expect(closed).toBe(false); // the busy connection keeps the server open
-    await expect(h2Connect(url, { ca })).rejects.toThrow(/ECONNREFUSED/);
-    upload.end(body.subarray(300_000));
-    expect(await status).toBe(200);
-    await closing;
-    expect(readFileSync(join(path, 'r', 'data', id.slice(0, 2), id)).equals(body)).toBe(true);
-    agent.destroy();
-    busy.close();
   });
 });

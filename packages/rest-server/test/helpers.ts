@@ -1,12 +1,12 @@
 // Test helpers: temp dirs, a server on 127.0.0.1 port 0, small HTTP clients (fetch and raw sockets).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRestServer } from '../src/index.js';
-import type { RestServerOptions, RunningRestServer } from '../src/index.js';
+import type { RestServerOptions, RunningRestServer, Store } from '../src/index.js';
 
 export const V2 = 'application/vnd.x.restic.rest.v2';
 export const V1 = 'application/vnd.x.restic.rest.v1';
@@ -111,4 +111,31 @@ export function selfSignedCert(dir = tmp()): { dir: string; key: string; cert: s
     { stdio: 'ignore' },
   );
   return { dir, key, cert, ca: readFileSync(cert) };
+}
+
+/** Files below `dir` (recursively), for "nothing stored" checks. */
+export const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
+
+/** Wraps store.write so a test can wait for the server to start an upload and then for its outcome. */
+export function watchWrites(store: Store): {
+  store: Store;
+  nextWrite(): Promise<{ result: Promise<number> }>;
+} {
+  const waiters: ((w: { result: Promise<number> }) => void)[] = [];
+  const watched = new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'write' || typeof v !== 'function') return v;
+      return (...args: Parameters<Store['write']>) => {
+        const result = target.write(...args);
+        result.catch(() => undefined); // the test inspects it
+        waiters.shift()?.({ result });
+        return result;
+      };
+    },
+  });
+  return { store: watched, nextWrite: () => new Promise((r) => waiters.push(r)) };
 }

@@ -1,6 +1,9 @@
-// A small HTTP/2 client over TLS (ALPN h2) for tests: one session, each request a stream.
+// Small TLS clients for tests: HTTP/2 (ALPN h2, one session, each request a stream) and HTTPS/1.1.
 import { connect } from 'node:http2';
 import type { ClientHttp2Session, IncomingHttpHeaders, SecureClientSessionOptions } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
+import type { RequestOptions } from 'node:https';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 export interface H2Resp {
   status: number;
@@ -49,5 +52,37 @@ export function h2Request(
       resolve({ status: Number(headers[':status']), headers, body: buf, text: buf.toString() });
     });
     stream.on('error', reject);
+  });
+}
+
+/** An HTTPS/1.1 request; `alpn` offers protocols like a client would (Node's default offers none). */
+export function h1(
+  url: string,
+  method: string,
+  opts: RequestOptions & { alpn?: string[]; body?: Buffer } = {},
+): Promise<{ status: number; version: string; body: Buffer; socket: TLSSocket }> {
+  const { alpn, body, ...rest } = opts;
+  const options: RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> = {
+    method,
+    agent: false,
+    ALPNProtocols: alpn,
+    ...rest,
+  };
+  return new Promise((resolve, reject) => {
+    const r = httpsRequest(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      const socket = res.socket as TLSSocket;
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          version: res.httpVersion,
+          body: Buffer.concat(chunks),
+          socket,
+        }),
+      );
+    });
+    r.on('error', reject);
+    r.end(body);
   });
 }
