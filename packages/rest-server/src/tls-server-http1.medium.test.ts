@@ -5,14 +5,12 @@ import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { h1, h2Connect, h2Request } from '../test/tls-clients.js';
-import { blob, cleanup, selfSignedCert, serve, tmp, watchWrites } from '../test/helpers.js';
-import type { RestServerOptions } from './options.js';
+import { blob, cleanup, tlsFixture, tmp, watchWrites } from '../test/helpers.js';
 import { FsStore } from './storage/fs-store.js';
 import { createTlsServer } from './tls-server.js';
 
 afterAll(cleanup);
-const { cert, key, ca } = selfSignedCert();
-const tlsServe = (opts: RestServerOptions = {}) => serve({ tls: true, tlsCert: cert, tlsKey: key, ...opts });
+const { key, ca, serve: tlsServe } = tlsFixture();
 
 describe('--tls still serves HTTP/1.1', () => {
   it('to clients offering ALPN http/1.1 or no ALPN at all, on the same port and store as HTTP/2', async () => {

@@ -10,19 +10,16 @@ import {
   blob,
   cleanup,
   filesUnder,
-  selfSignedCert,
-  serve,
+  tlsFixture,
   sha256,
   tmp,
   watchWrites,
 } from '../test/helpers.js';
-import type { RestServerOptions } from './options.js';
 import { FsStore } from './storage/fs-store.js';
 import { IncompleteBodyError } from './storage/errors.js';
 
 afterAll(cleanup);
-const { cert, key, ca } = selfSignedCert();
-const tlsServe = (opts: RestServerOptions = {}) => serve({ tls: true, tlsCert: cert, tlsKey: key, ...opts });
+const { ca, serve: tlsServe } = tlsFixture();
 
 describe('--tls serves HTTP/2 (ALPN h2)', () => {
   it('create, upload 200, re-upload 403, wrong hash 400, Range 206, HEAD, v2 list, DELETE, metrics', async () => {

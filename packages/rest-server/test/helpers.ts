@@ -139,3 +139,14 @@ export function watchWrites(store: Store): {
   });
   return { store: watched, nextWrite: () => new Promise((r) => waiters.push(r)) };
 }
+
+/** A self-signed certificate and a `serve` that runs the server with --tls on it. */
+export function tlsFixture(): {
+  key: string;
+  cert: string;
+  ca: Buffer;
+  serve: (opts?: RestServerOptions) => Promise<TestServer>;
+} {
+  const { cert, key, ca } = selfSignedCert();
+  return { cert, key, ca, serve: (opts = {}) => serve({ tls: true, tlsCert: cert, tlsKey: key, ...opts }) };
+}
