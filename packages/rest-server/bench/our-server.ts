@@ -12,10 +12,11 @@ export const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
 export async function startOurs(
   dir: string,
   threads = THREADS,
+  extraArgs: string[] = [], // e.g. --no-verify-upload
 ): Promise<{ child: ChildProcess; base: string }> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles our server process.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir], {
+  const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir, ...extraArgs], {
     env: { ...process.env, UV_THREADPOOL_SIZE: threads },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

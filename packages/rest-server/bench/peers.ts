@@ -41,13 +41,14 @@ export function startRclone(dir: string): Promise<Peer> {
 }
 
 /** restic/rest-server itself, when BENCH_REST_SERVER names a binary built locally (it is not packaged). */
-export function startGoRestServer(bin: string, dir: string): Promise<Peer> {
+export function startGoRestServer(bin: string, dir: string, extraArgs: string[] = []): Promise<Peer> {
   return startAndWait('rest-server', bin, (port) => [
     '--no-auth',
     '--path',
     dir,
     '--listen',
     `127.0.0.1:${port}`,
+    ...extraArgs,
   ]);
 }
 

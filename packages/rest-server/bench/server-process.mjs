@@ -6,6 +6,7 @@ const server = await startRestServer({
   path: process.argv[2],
   listen: '127.0.0.1:0',
   noAuth: true,
+  noVerifyUpload: process.argv.includes('--no-verify-upload'),
   logger: (l) => console.error(l),
 });
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
