@@ -77,16 +77,12 @@ async function getFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef): 
   const length = end - start + 1;
   headers['Content-Length'] = length;
   res.writeHead(status, headers);
-  if (length <= 0) {
-    reader.close();
-    res.end();
-    if (file.type !== 'config') recordRead(cfg, ctx, file, 0);
-    return;
-  }
-  const sent = await reader.sendTo(res, start, end);
-  ctx.sent = sent;
+  let sent = 0;
+  if (length > 0) sent = await reader.sendTo(res, start, end);
+  else reader.close();
   if (sent === length) res.end();
-  if (file.type !== 'config') cfg.metrics?.record('read', ctx.user, ctx.repo, file.type, sent);
+  if (file.type === 'config') ctx.sent = sent;
+  else recordRead(cfg, ctx, file, sent);
 }
 
 // rest-server counts every ServeContent answer (416 and empty bodies included) as a read of the bytes written.

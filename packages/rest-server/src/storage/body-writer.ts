@@ -44,6 +44,38 @@ function bodyProblem(
 const aborted = (err: Error) => new IncompleteBodyError(`upload aborted: ${err.message}`);
 
 /**
+ * The one-shot end of a body reader: detaches the listeners, drains on error (so a keep-alive connection can
+ * carry the error response), checks size and hash, then settles with `value()`.
+ */
+function bodyEnd<T>(
+  body: Readable,
+  check: () => Error | undefined,
+  value: () => T,
+  resolve: (v: T) => void,
+  reject: (e: Error) => void,
+): { attach(l: BodyListeners): void; finish(err: Error | undefined): void; readonly done: boolean } {
+  let done = false;
+  let detach = (): void => undefined;
+  return {
+    attach(l) {
+      detach = listen(body, l);
+    },
+    get done() {
+      return done;
+    },
+    finish(err) {
+      if (done) return;
+      done = true;
+      detach();
+      if (err) body.resume();
+      const problem = err ?? check();
+      if (problem) reject(problem);
+      else resolve(value());
+    },
+  };
+}
+
+/**
  * Streams `body` into `fd` with positional writev calls, hashing on the way, and resolves with the byte count.
  * Memory per call stays below MAX_PENDING plus one socket chunk.
  */
@@ -60,20 +92,17 @@ export function writeBodyToFd(
     let position = 0;
     let writing = false;
     let ended = false;
-    let done = false;
-
-    const finish = (err: Error | undefined): void => {
-      if (done) return;
-      done = true;
-      detach();
-      if (err) body.resume(); // drain so a keep-alive connection can carry the error response
-      const problem = err ?? bodyProblem(position, expectedSize, hash, expectedSha256);
-      if (problem) reject(problem);
-      else resolve(position);
-    };
+    const end = bodyEnd(
+      body,
+      () => bodyProblem(position, expectedSize, hash, expectedSha256),
+      () => position,
+      resolve,
+      reject,
+    );
+    const finish = end.finish;
 
     const flush = (): void => {
-      if (writing || done) return;
+      if (writing || end.done) return;
       if (pending.length === 0) {
         if (ended) finish(undefined);
         return;
@@ -103,7 +132,7 @@ export function writeBodyToFd(
       ended = true;
       flush();
     };
-    const detach = listen(body, {
+    end.attach({
       data: onData,
       end: onEnd,
       error: (err) => finish(aborted(err)),
@@ -146,16 +175,13 @@ export function readSmallBody(
   return new Promise<Buffer[]>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    let done = false;
-    const finish = (err: Error | undefined): void => {
-      if (done) return;
-      done = true;
-      detach();
-      if (err) body.resume(); // drain so a keep-alive connection can carry the error response
-      const problem = err ?? bodyProblem(received, expectedSize, hash, expectedSha256);
-      if (problem) reject(problem);
-      else resolve(chunks);
-    };
+    const { attach, finish } = bodyEnd(
+      body,
+      () => bodyProblem(received, expectedSize, hash, expectedSha256),
+      () => chunks,
+      resolve,
+      reject,
+    );
     const onData = (chunk: Buffer): void => {
       received += chunk.length;
       if (received > expectedSize) {
@@ -165,7 +191,7 @@ export function readSmallBody(
       hash?.update(chunk);
       chunks.push(chunk);
     };
-    const detach = listen(body, {
+    attach({
       data: onData,
       end: () => finish(undefined),
       error: (err) => finish(aborted(err)),

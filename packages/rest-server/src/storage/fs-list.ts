@@ -51,8 +51,7 @@ export async function* listTypeDir(dir: string, nested: boolean): AsyncIterable<
   }
   if (count > 0) yield emit();
   // The memo keeps its batches (and with them their serialisations) alive: bounded by entries and folders.
-  let total = 0;
-  for (const b of next) total += b.batch.length;
+  const total = memoSize(next);
   memoEntries -= memoSize(batchMemo.get(dir)); // not prev: a concurrent listing may have reset the memo
   batchMemo.delete(dir);
   if (batchMemo.size >= MAX_MEMO_DIRS || memoEntries + total > MAX_MEMO_ENTRIES) {

@@ -1,8 +1,8 @@
 // Mirrors: `restic copy` of a schedule's snapshots into further repositories, after each good backup or on demand.
-import { OperationStatus } from '@restora/proto';
 import { NotFoundError } from '../../errors.js';
 import { planTag } from '../../tasks/convert.js';
 import { readerOf, resticOf, type ZbContext } from './context.js';
+import { onEndedBackups } from './ended-backups.js';
 import { shortIdOf, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { ScheduleService } from './schedules.js';
@@ -10,7 +10,6 @@ import type { TaskCenter } from './tasks.js';
 
 export class MirrorService {
   private readonly unsubscribe: () => void;
-  private readonly seen = new Set<bigint>();
 
   constructor(
     private readonly ctx: ZbContext,
@@ -18,21 +17,14 @@ export class MirrorService {
     private readonly schedules: ScheduleService,
     private readonly tasks: TaskCenter,
   ) {
-    this.unsubscribe = ctx.oplog.subscribe((e) => {
-      if (e.type !== 'updated') return;
-      for (const op of e.operations) {
-        if (op.op.case !== 'operationBackup' || this.seen.has(op.id)) continue;
-        if (op.status !== OperationStatus.STATUS_SUCCESS && op.status !== OperationStatus.STATUS_WARNING)
-          continue;
-        this.seen.add(op.id);
-        if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value as bigint);
-        this.repos.invalidate(op.repoId);
-        for (const m of this.schedules.enabledMirrors(op.planId)) {
-          try {
-            this.sync(shortIdOf('plan', op.planId), m.repositoryId);
-          } catch {
-            // already syncing: the running copy picks up this snapshot too
-          }
+    this.unsubscribe = onEndedBackups(ctx.oplog, (op, good) => {
+      if (!good) return;
+      this.repos.invalidate(op.repoId);
+      for (const m of this.schedules.enabledMirrors(op.planId)) {
+        try {
+          this.sync(shortIdOf('plan', op.planId), m.repositoryId);
+        } catch {
+          // already syncing: the running copy picks up this snapshot too
         }
       }
     });

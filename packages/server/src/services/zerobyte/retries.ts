@@ -1,12 +1,11 @@
 // Zerobyte's maxRetries/retryDelay: a failed backup of a schedule runs again after retryDelay minutes, at most
 // maxRetries times in a row; a good backup or the last failed retry starts the count afresh.
-import { OperationStatus } from '@restora/proto';
 import type { ZbContext } from './context.js';
+import { onEndedBackups } from './ended-backups.js';
 import type { ScheduleService } from './schedules.js';
 
 export class RetryService {
   private readonly unsubscribe: () => void;
-  private readonly seen = new Set<bigint>();
   /** Plan id → retries already queued since its last good backup. */
   private readonly retried = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -15,19 +14,9 @@ export class RetryService {
     private readonly ctx: ZbContext,
     private readonly schedules: ScheduleService,
   ) {
-    this.unsubscribe = ctx.oplog.subscribe((e) => {
-      if (e.type !== 'updated') return;
-      for (const op of e.operations) {
-        if (op.op.case !== 'operationBackup' || this.seen.has(op.id)) continue;
-        const good =
-          op.status === OperationStatus.STATUS_SUCCESS || op.status === OperationStatus.STATUS_WARNING;
-        // a user's cancel is not a failure to retry
-        if (!good && op.status !== OperationStatus.STATUS_ERROR) continue;
-        this.seen.add(op.id);
-        if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value as bigint);
-        if (good) this.retried.delete(op.planId);
-        else this.onFailure(op.planId);
-      }
+    this.unsubscribe = onEndedBackups(ctx.oplog, (op, good) => {
+      if (good) this.retried.delete(op.planId);
+      else this.onFailure(op.planId);
     });
   }
 
