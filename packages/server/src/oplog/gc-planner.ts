@@ -26,7 +26,7 @@ interface Limits {
 const DAY = 24 * 3600 * 1000;
 const DEFAULT_LIMITS: Limits = { maxAgeMs: 30 * DAY, keepMin: 1, keepMax: 100 };
 // Contract §6: stats 365 d / 100, check 365 d / 12, prune 365 d / 12, forget 30 d / 30, others 30 d / 100.
-export const GC_LIMITS: ReadonlyMap<number, Limits> = new Map([
+const GC_LIMITS: ReadonlyMap<number, Limits> = new Map([
   [KIND_CODES.operationStats, { maxAgeMs: 365 * DAY, keepMin: 1, keepMax: 100 }],
   [KIND_CODES.operationCheck, { maxAgeMs: 365 * DAY, keepMin: 1, keepMax: 12 }],
   [KIND_CODES.operationPrune, { maxAgeMs: 365 * DAY, keepMin: 1, keepMax: 12 }],
