@@ -9,13 +9,23 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 export const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
 
+/** The node flags on the `restora` launcher's shebang line, so the benchmark runs our server as shipped. */
+export function launcherNodeFlags(): string[] {
+  const launcher = join(here, '..', '..', 'cli', 'bin', 'restora.cjs');
+  const shebang = readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '';
+  return shebang.split(' ').filter((word) => word.startsWith('--'));
+}
+
 export async function startOurs(
   dir: string,
   threads = THREADS,
   extraArgs: string[] = [], // e.g. --no-verify-upload
 ): Promise<{ child: ChildProcess; base: string }> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles our server process.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [
+    ...launcherNodeFlags(),
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir, ...extraArgs], {
     env: { ...process.env, UV_THREADPOOL_SIZE: threads },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,5 +1,6 @@
 // The benchmark's table: medians of the counted rounds, ratios against each peer and the issue's reference.
 import type { Phase } from './phases.js';
+import { launcherNodeFlags } from './our-server.js';
 
 // restic/rest-server 0.14 on a machine like this one, as given in the issue (disk limit there ~570 MiB/s).
 const REF: Record<Phase, number> = { up8: 379, up64: 1634, full: 762, ranged: 440, listMs: 6.6 };
@@ -55,7 +56,8 @@ export function printReport(r: Report): void {
       `\ndisk limit: dd bs=8M conv=fsync of the same ${BIG.count * 8} MiB = ${r.dd.toFixed(0)} MiB/s`,
     );
   console.log(
-    `restora server: node ${process.version}, compiled dist/, UV_THREADPOOL_SIZE=${r.threads}; ` +
+    `restora server: node ${[process.version, ...launcherNodeFlags()].join(' ')}, compiled dist/, ` +
+      `UV_THREADPOOL_SIZE=${r.threads}; ` +
       `medians of ${r.rounds} rounds after a warm-up round\n`,
   );
   const head = [

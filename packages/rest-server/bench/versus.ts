@@ -18,10 +18,10 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 64 * 1024);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 8);
 const NO_VERIFY = process.env.BENCH_NO_VERIFY === '1';
 
-/** User and system CPU time a process has used so far, in ms. */
-function cpuSplitMs(pid: number): [number, number] {
+/** User and system CPU time a process has used so far, in ms, and its minor page faults. */
+function cpuSplitMs(pid: number): [number, number, number] {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return [Number(f[11]) * 10, Number(f[12]) * 10];
+  return [Number(f[11]) * 10, Number(f[12]) * 10, Number(f[7])];
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -37,25 +37,30 @@ async function main(work: string): Promise<void> {
   try {
     const ours = await startOurs(dir('ours'), undefined, extra);
     peers.push({ name: 'restora', ...ours });
-    const rows = new Map<string, { rate: number; user: number; sys: number }[]>();
+    const rows = new Map<string, { rate: number; user: number; sys: number; faults: number }[]>();
     for (let r = 0; r < REPEAT; r++) {
       for (const p of r % 2 ? [...peers].reverse() : peers) {
         const t = makeTarget(p.name, p.base, CLIENTS);
         const objs = objectSet(COUNT, SIZE);
         await call(t, 'POST', `/r${r}/?create=true`);
         spawnSync('sync');
-        const [u0, s0] = cpuSplitMs(p.child.pid ?? 0);
+        const [u0, s0, f0] = cpuSplitMs(p.child.pid ?? 0);
         const secs = await runConcurrent(CLIENTS, COUNT, async (i) => {
           const res = await call(t, 'POST', `/r${r}/data/${objs.ids[i]}`, { body: objs.body(i) });
           if (res.status !== 200) throw new Error(`${p.name}: upload returned ${res.status}`);
         });
-        const [u1, s1] = cpuSplitMs(p.child.pid ?? 0);
-        const row = { rate: COUNT / secs, user: ((u1 - u0) * 1000) / COUNT, sys: ((s1 - s0) * 1000) / COUNT };
+        const [u1, s1, f1] = cpuSplitMs(p.child.pid ?? 0);
+        const row = {
+          rate: COUNT / secs,
+          user: ((u1 - u0) * 1000) / COUNT,
+          sys: ((s1 - s0) * 1000) / COUNT,
+          faults: (f1 - f0) / COUNT,
+        };
         rows.set(p.name, [...(rows.get(p.name) ?? []), row]);
         const mib = ((row.rate * SIZE) / 2 ** 20).toFixed(0);
         console.log(
           `round ${r + 1} ${p.name}: ${row.rate.toFixed(0)} req/s (${mib} MiB/s), ` +
-            `CPU ${row.user.toFixed(0)} µs user + ${row.sys.toFixed(0)} µs system per request`,
+            `CPU ${row.user.toFixed(0)} µs user + ${row.sys.toFixed(0)} µs system, ${row.faults.toFixed(0)} page faults per request`,
         );
       }
     }

@@ -131,6 +131,20 @@ describe('objects', () => {
     },
   );
 
+  it('verifies streamed uploads (hashed off the event loop) and leaves no temp file on a mismatch', async () => {
+    const { body, id } = blob(3_000_000); // above the small-body limit: the streamed path
+    const wrong = blob(1).id;
+    expect((await s.req('POST', `/repo/data/${wrong}`, { body })).status).toBe(400);
+    expect(readdirSync(join(s.path, 'repo', 'data', wrong.slice(0, 2)))).toEqual([]);
+    const uploads = [blob(2_000_000), blob(1_500_000), { body, id }];
+    const statuses = await Promise.all(
+      uploads.map((u) => s.req('POST', `/repo/data/${u.id}`, { body: u.body })),
+    );
+    expect(statuses.map((r) => r.status)).toEqual([200, 200, 200]);
+    for (const u of uploads)
+      expect((await s.req('GET', `/repo/data/${u.id}`)).body.equals(u.body)).toBe(true);
+  });
+
   it('uploads into a repo whose data/xx or whole directory is missing', async () => {
     const { body, id } = blob();
     expect((await s.req('POST', `/never-created/data/${id}`, { body })).status).toBe(200);

@@ -107,7 +107,11 @@ async function postFile(cfg: HandlerConfig, ctx: RequestContext, file: FileRef):
   }
   const verify = cfg.verifyUpload && file.type !== 'config';
   try {
-    const n = await cfg.store.write(file, ctx.req, { size, expectedSha256: verify ? file.name : undefined });
+    const n = await cfg.store.write(file, ctx.req, {
+      size,
+      expectedSha256: verify ? file.name : undefined,
+      chunksOwned: ctx.req.httpVersionMajor === 1,
+    });
     if (quota && size !== undefined && n !== size) quota.release(size - n);
     if (file.type !== 'config') cfg.metrics?.record('write', ctx.user, ctx.repo, file.type, n);
     sendEmpty(res);

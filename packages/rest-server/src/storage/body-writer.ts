@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { writev } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { HashMismatchError, IncompleteBodyError } from './errors.js';
@@ -27,17 +27,10 @@ function listen(body: Readable, l: BodyListeners): () => void {
   };
 }
 
-/** The size and SHA-256 check of a complete body: the error to answer with, or undefined when it is good. */
-function bodyProblem(
-  size: number,
-  expectedSize: number | undefined,
-  hash: Hash | undefined,
-  expectedSha256: string | undefined,
-): Error | undefined {
+/** The size check of a complete body: the error to answer with, or undefined when it is good. */
+function sizeProblem(size: number, expectedSize: number | undefined): Error | undefined {
   if (expectedSize !== undefined && size !== expectedSize)
     return new IncompleteBodyError(`body has ${size} bytes, expected ${expectedSize}`);
-  if (hash && hash.digest('hex') !== expectedSha256)
-    return new HashMismatchError('content does not match its SHA-256 name');
   return undefined;
 }
 
@@ -76,16 +69,16 @@ function bodyEnd<T>(
 }
 
 /**
- * Streams `body` into `fd` with positional writev calls, hashing on the way, and resolves with the byte count.
+ * Streams `body` into `fd` with positional writev calls and resolves with the byte count. Each batch goes to
+ * `onWritten` once it is written (which may take the chunks' memory: they are not read again).
  * Memory per call stays below MAX_PENDING plus one socket chunk.
  */
 export function writeBodyToFd(
   body: Readable,
   fd: number,
   expectedSize: number | undefined,
-  expectedSha256: string | undefined,
+  onWritten?: (chunks: Buffer[]) => void,
 ): Promise<number> {
-  const hash = expectedSha256 === undefined ? undefined : createHash('sha256');
   return new Promise<number>((resolve, reject) => {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -94,7 +87,7 @@ export function writeBodyToFd(
     let ended = false;
     const end = bodyEnd(
       body,
-      () => bodyProblem(position, expectedSize, hash, expectedSha256),
+      () => sizeProblem(position, expectedSize),
       () => position,
       resolve,
       reject,
@@ -117,12 +110,12 @@ export function writeBodyToFd(
         writing = false;
         if (err) return finish(err);
         position += total;
+        onWritten?.(bufs);
         flush();
       });
     };
 
     const onData = (chunk: Buffer): void => {
-      hash?.update(chunk);
       pending.push(chunk);
       pendingBytes += chunk.length;
       if (pendingBytes >= MAX_PENDING) body.pause();
@@ -177,7 +170,9 @@ export function readSmallBody(
     let received = 0;
     const { attach, finish } = bodyEnd(
       body,
-      () => bodyProblem(received, expectedSize, hash, expectedSha256),
+      () =>
+        sizeProblem(received, expectedSize) ??
+        (hash && hash.digest('hex') !== expectedSha256 ? new HashMismatchError() : undefined),
       () => chunks,
       resolve,
       reject,

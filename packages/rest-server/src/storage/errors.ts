@@ -4,6 +4,9 @@ export class ExistsError extends Error {
 }
 export class HashMismatchError extends Error {
   override name = 'HashMismatchError';
+  constructor(message = 'content does not match its SHA-256 name') {
+    super(message);
+  }
 }
 export class IncompleteBodyError extends Error {
   override name = 'IncompleteBodyError';

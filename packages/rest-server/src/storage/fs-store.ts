@@ -17,9 +17,11 @@ import { sendFdRange } from './fd-sender.js';
 import type { ObjectType } from '../http/paths.js';
 import { OBJECT_TYPES } from '../http/paths.js';
 import { readSmallBody, writeBodyToFd } from './body-writer.js';
-import { ExistsError, NoSpaceError, RepoMissingError, isNoSpace } from './errors.js';
+import { ExistsError, HashMismatchError, NoSpaceError, RepoMissingError, isNoSpace } from './errors.js';
 import { fsyncFd, syncDir } from './fs-sync.js';
 import { listTypeDir } from './fs-list.js';
+import { offThreadSha256 } from './sha256-thread.js';
+import type { OffThreadSha256 } from './sha256-thread.js';
 import type { FileRef, ListEntry, ObjectReader, Store, WriteOptions } from './types.js';
 
 export interface FsStoreOptions {
@@ -120,11 +122,15 @@ export class FsStore implements Store {
     const { fd, temp } = tmp.value;
     let closed = false;
     let renamed = false;
+    let hash: OffThreadSha256 | undefined;
     try {
       if (existing.status === 'rejected') throw existing.reason;
       if (existing.value !== undefined) throw new ExistsError('object already exists');
-      const n = await writeBodyToFd(body, fd, opts.size, opts.expectedSha256);
-      await fsyncFd(fd);
+      if (opts.expectedSha256 !== undefined) hash = offThreadSha256(opts.chunksOwned === true);
+      const n = await writeBodyToFd(body, fd, opts.size, hash?.update);
+      // The digest comes back from the hash thread while the file is being fsynced.
+      const [, digest] = await Promise.all([fsyncFd(fd), hash?.digest()]);
+      if (digest !== opts.expectedSha256) throw new HashMismatchError();
       closed = true;
       close(fd, () => undefined); // nothing to wait for: the data is on disk
       await fsp.rename(temp, final);
@@ -132,6 +138,7 @@ export class FsStore implements Store {
       await syncDir(dir); // on failure: 500, but the file stays (a retry would find it, like rest-server)
       return n;
     } catch (err) {
+      hash?.discard();
       if (!closed) await closeFd(fd).catch(() => undefined);
       if (!renamed) await fsp.unlink(temp).catch(() => undefined);
       if (err instanceof ExistsError) body.resume(); // drain so the 403 can go out on this connection
@@ -223,7 +230,7 @@ export class FsStore implements Store {
       throw isNoSpace(err) ? new NoSpaceError('insufficient storage') : err;
     }
     try {
-      const n = await writeBodyToFd(body, fd, opts.size, undefined);
+      const n = await writeBodyToFd(body, fd, opts.size);
       await fsyncFd(fd);
       await closeFd(fd);
       await syncDir(dir);

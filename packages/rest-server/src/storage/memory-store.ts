@@ -92,7 +92,7 @@ export class MemoryStore implements Store {
     if (opts.size !== undefined && n !== opts.size)
       throw new IncompleteBodyError('body shorter than announced');
     if (hash && hash.digest('hex') !== opts.expectedSha256) {
-      throw new HashMismatchError('content does not match its SHA-256 name');
+      throw new HashMismatchError();
     }
     if (this.files.has(key)) throw new ExistsError('file already exists');
     this.files.set(key, Buffer.concat(chunks, n));

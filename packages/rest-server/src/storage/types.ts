@@ -20,6 +20,11 @@ export interface WriteOptions {
   size?: number | undefined;
   /** When set, the SHA-256 hex digest the body must have (HashMismatchError otherwise). */
   expectedSha256?: string | undefined;
+  /**
+   * The body's chunks belong to this write alone (true of HTTP/1 request bodies: Node copies each chunk out of
+   * the socket buffer), so the store may take their memory instead of copying it.
+   */
+  chunksOwned?: boolean | undefined;
 }
 
 export interface ObjectReader {

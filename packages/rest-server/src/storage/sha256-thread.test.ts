@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { offThreadSha256 } from './sha256-thread.js';
+
+const sha256 = (...parts: Buffer[]): string => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+describe('offThreadSha256', () => {
+  it('hashes chunks in order across batches, interleaved with another hash', async () => {
+    const a = Array.from({ length: 40 }, (_, i) => randomBytes(1000 + i * 997)); // several 1 MiB batches
+    const b = Array.from({ length: 5 }, () => randomBytes(70_000));
+    const want = [sha256(...a), sha256(...b)];
+    const ha = offThreadSha256(false);
+    const hb = offThreadSha256(false);
+    for (let i = 0; i < a.length; i++) {
+      ha.update([a[i] as Buffer]);
+      if (i < b.length) hb.update([b[i] as Buffer]);
+    }
+    expect(await Promise.all([ha.digest(), hb.digest()])).toEqual(want);
+    expect(await offThreadSha256(true).digest()).toBe(sha256()); // empty body
+  });
+
+  it('copies chunks it was not given, and takes only chunks that span their whole memory', async () => {
+    const kept = randomBytes(2_000_000);
+    const slab = randomBytes(3000);
+    const slice = slab.subarray(1000, 2000);
+    const given = randomBytes(1_500_000);
+    const want = sha256(kept, slice, given);
+
+    const copying = offThreadSha256(false);
+    copying.update([Buffer.from(kept)]);
+    const keptCopy = Buffer.from(kept);
+    const h = offThreadSha256(true);
+    h.update([keptCopy, slice]);
+    expect(keptCopy.length).toBe(0); // moved to the thread
+    expect(slice.length).toBe(1000); // part of a larger buffer: copied
+    h.update([given]);
+    expect(await h.digest()).toBe(want);
+    expect(await copying.digest()).toBe(sha256(kept));
+  });
+
+  it('a discarded hash does not disturb the next ones', async () => {
+    const d = offThreadSha256(false);
+    d.update([randomBytes(2_000_000)]);
+    d.discard();
+    d.discard(); // idempotent
+    const body = randomBytes(1_200_000);
+    const h = offThreadSha256(false);
+    h.update([body]);
+    expect(await h.digest()).toBe(sha256(body));
+  });
+});
