@@ -4,14 +4,30 @@ import type { Writable } from 'node:stream';
 // Reused read buffers: no per-chunk allocation (a fresh 1 MiB buffer costs ~256 page faults).
 const CHUNK = 1024 * 1024;
 const MAX_POOLED = 16;
+// An idle pool is let go (16 MiB), so memory held for downloads does not add to the peak of a later backup.
+const IDLE_MS = 3000;
 const pool: Buffer[] = [];
+let lastAcquired = 0;
+let idleCheck: NodeJS.Timeout | undefined;
+
+function dropPoolWhenIdle(): void {
+  idleCheck = undefined;
+  if (Date.now() - lastAcquired >= IDLE_MS) pool.length = 0;
+  else watchIdle();
+}
+
+function watchIdle(): void {
+  idleCheck ??= setTimeout(dropPoolWhenIdle, IDLE_MS).unref();
+}
 
 function acquire(): Buffer {
+  lastAcquired = Date.now();
   return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
 
 function release(buf: Buffer): void {
   if (pool.length < MAX_POOLED) pool.push(buf);
+  watchIdle();
 }
 
 /**

@@ -19,8 +19,9 @@ parentPort.on('message', ({ id, chunks, op }) => {
   parentPort.postMessage({ id, hex: op === 'digest' ? hash.digest('hex') : undefined, chunks }, chunks);
 });`;
 
-// Chunks are handed over in batches of about this size: one message per batch, not per socket read.
-const BATCH_BYTES = 1024 * 1024;
+// Chunks are handed over in batches of about this size: one message per batch, not per socket read. Chunks in
+// flight count towards peak RSS (1 MiB batches: 146 MB in the benchmark, 256 KiB: 139 MB but about 6 % slower).
+const BATCH_BYTES = 512 * 1024;
 
 interface Pending {
   resolve(hex: string): void;
