@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { offThreadSha256 } from './sha256-thread.js';
+import { offThreadSha256, stopHashThread } from './sha256-thread.js';
 
 const sha256 = (...parts: Buffer[]): string => {
   const h = createHash('sha256');
@@ -51,5 +51,22 @@ describe('offThreadSha256', () => {
     const h = offThreadSha256(false);
     h.update([body]);
     expect(await h.digest()).toBe(sha256(body));
+  });
+
+  it('a hash whose thread died fails instead of hanging, and the next one gets a new thread', async () => {
+    const begun = offThreadSha256(false);
+    begun.update([randomBytes(600_000)]); // one batch already sent to the old thread
+    await stopHashThread();
+    begun.update([randomBytes(10)]);
+    await expect(begun.digest()).rejects.toThrow(/hash thread/);
+    const waiting = offThreadSha256(false);
+    const pending = waiting.digest();
+    await stopHashThread();
+    await expect(pending).rejects.toThrow(/hash thread/);
+    const body = randomBytes(700_000);
+    const want = sha256(body);
+    const next = offThreadSha256(true);
+    next.update([body]);
+    expect(await next.digest()).toBe(want);
   });
 });

@@ -60,6 +60,13 @@ function hashThread(): HashThread {
   return thread;
 }
 
+/** Ends the hash thread; hashes begun on it fail, and the next hash starts a new thread (used by tests). */
+export async function stopHashThread(): Promise<void> {
+  const thread = current;
+  current = undefined;
+  await thread?.worker.terminate();
+}
+
 /**
  * The chunk's memory as an ArrayBuffer to move to the thread: the chunk's own when the caller gave it away and
  * it spans all of it, otherwise a copy of exactly these bytes.
