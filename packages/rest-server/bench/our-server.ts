@@ -42,8 +42,14 @@ export async function startOurs(
   return { child, base: `http://${addr}` };
 }
 
+/** A process's user and system CPU time so far (ms, from 100 Hz ticks) and its minor page faults. */
+export function procStat(pid: number): { userMs: number; sysMs: number; minorFaults: number } {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return { userMs: Number(f[11]) * 10, sysMs: Number(f[12]) * 10, minorFaults: Number(f[7]) };
+}
+
 /** CPU time (user + system) a process has used so far, in ms. */
 export function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  const s = procStat(pid);
+  return s.userMs + s.sysMs;
 }

@@ -3,11 +3,13 @@
 // BENCH_REST_SERVER=/path/to/rest-server tsx bench/versus.ts (after `tsc -b .`); BENCH_COUNT, BENCH_CLIENTS,
 // BENCH_SIZE (bytes), BENCH_REPEAT, BENCH_NO_VERIFY=1 (both servers skip the SHA-256 check).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, makeTarget, objectSet, runConcurrent } from './load.js';
-import { startOurs } from './our-server.js';
+import type { Target } from './load.js';
+import { procStat, startOurs } from './our-server.js';
+import { median } from './report.js';
 import { startGoRestServer } from './peers.js';
 import type { Peer } from './peers.js';
 
@@ -18,13 +20,33 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 64 * 1024);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 8);
 const NO_VERIFY = process.env.BENCH_NO_VERIFY === '1';
 
-/** User and system CPU time a process has used so far, in ms, and its minor page faults. */
-function cpuSplitMs(pid: number): [number, number, number] {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return [Number(f[11]) * 10, Number(f[12]) * 10, Number(f[7])];
+interface Row {
+  rate: number; // requests per second
+  user: number; // server CPU per request, µs
+  sys: number;
+  faults: number; // server minor page faults per request
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const objs = objectSet(COUNT, SIZE); // the same objects for both servers and every round
+
+/** One timed round of uploads into repository `repo` of `p`, with the server's CPU and page faults. */
+async function uploadRound(p: Peer, t: Target, repo: string): Promise<Row> {
+  const pid = p.child.pid ?? 0;
+  await call(t, 'POST', `/${repo}/?create=true`);
+  spawnSync('sync');
+  const before = procStat(pid);
+  const secs = await runConcurrent(CLIENTS, COUNT, async (i) => {
+    const res = await call(t, 'POST', `/${repo}/data/${objs.ids[i]}`, { body: objs.body(i) });
+    if (res.status !== 200) throw new Error(`${p.name}: upload returned ${res.status}`);
+  });
+  const after = procStat(pid);
+  return {
+    rate: COUNT / secs,
+    user: ((after.userMs - before.userMs) * 1000) / COUNT,
+    sys: ((after.sysMs - before.sysMs) * 1000) / COUNT,
+    faults: (after.minorFaults - before.minorFaults) / COUNT,
+  };
+}
 
 async function main(work: string): Promise<void> {
   if (!GO_BIN) throw new Error('set BENCH_REST_SERVER to a restic/rest-server binary');
@@ -34,28 +56,15 @@ async function main(work: string): Promise<void> {
   };
   const extra = NO_VERIFY ? ['--no-verify-upload'] : [];
   const peers: Peer[] = [await startGoRestServer(GO_BIN, dir('rest-server'), extra)];
+  const targets = new Map<Peer, Target>();
   try {
     const ours = await startOurs(dir('ours'), undefined, extra);
     peers.push({ name: 'restora', ...ours });
-    const rows = new Map<string, { rate: number; user: number; sys: number; faults: number }[]>();
+    for (const p of peers) targets.set(p, makeTarget(p.name, p.base, CLIENTS));
+    const rows = new Map<string, Row[]>();
     for (let r = 0; r < REPEAT; r++) {
       for (const p of r % 2 ? [...peers].reverse() : peers) {
-        const t = makeTarget(p.name, p.base, CLIENTS);
-        const objs = objectSet(COUNT, SIZE);
-        await call(t, 'POST', `/r${r}/?create=true`);
-        spawnSync('sync');
-        const [u0, s0, f0] = cpuSplitMs(p.child.pid ?? 0);
-        const secs = await runConcurrent(CLIENTS, COUNT, async (i) => {
-          const res = await call(t, 'POST', `/r${r}/data/${objs.ids[i]}`, { body: objs.body(i) });
-          if (res.status !== 200) throw new Error(`${p.name}: upload returned ${res.status}`);
-        });
-        const [u1, s1, f1] = cpuSplitMs(p.child.pid ?? 0);
-        const row = {
-          rate: COUNT / secs,
-          user: ((u1 - u0) * 1000) / COUNT,
-          sys: ((s1 - s0) * 1000) / COUNT,
-          faults: (f1 - f0) / COUNT,
-        };
+        const row = await uploadRound(p, targets.get(p) as Target, `r${r}`);
         rows.set(p.name, [...(rows.get(p.name) ?? []), row]);
         const mib = ((row.rate * SIZE) / 2 ** 20).toFixed(0);
         console.log(
@@ -73,6 +82,7 @@ async function main(work: string): Promise<void> {
       );
     }
   } finally {
+    for (const t of targets.values()) t.raw.close();
     for (const p of peers) p.child.kill('SIGTERM');
   }
 }

@@ -96,13 +96,11 @@ export function offThreadSha256(takeChunks: boolean): OffThreadSha256 {
   const id = nextId++;
   let batch: ArrayBuffer[] = [];
   let batchBytes = 0;
-  let sent = false;
   let finished = false;
   const post = (op: 'update' | 'digest' | 'drop'): void => {
     const chunks = batch;
     batch = [];
     batchBytes = 0;
-    sent = true;
     thread.worker.postMessage({ id, chunks, op }, chunks);
   };
   return {
@@ -112,7 +110,7 @@ export function offThreadSha256(takeChunks: boolean): OffThreadSha256 {
         batch.push(movable(chunk, takeChunks));
         batchBytes += chunk.byteLength;
       }
-      if (batchBytes >= BATCH_BYTES && thread.alive) post('update');
+      if (batchBytes >= BATCH_BYTES) post('update');
     },
     digest() {
       finished = true;
@@ -127,7 +125,7 @@ export function offThreadSha256(takeChunks: boolean): OffThreadSha256 {
       if (finished) return;
       finished = true;
       batch = [];
-      if (sent && thread.alive) post('drop');
+      if (thread.alive) post('drop'); // the thread may hold a partial hash (a drop of an unknown id is a no-op)
     },
   };
 }
