@@ -171,8 +171,18 @@ describe('Go ServeContent rules around multiple ranges', () => {
   it('HEAD ignores Range like rest-server’s checkBlob: 200, the object size, no body', async () => {
     const r = await s.req('HEAD', url, { headers: { Range: 'bytes=0-1,5-6' } });
     expect([r.status, r.headers.get('content-length'), r.headers.get('content-type'), r.body.length]).toEqual(
-      [200, '10000', 'application/octet-stream', 0],
+      [200, '10000', null, 0], // checked against rest-server 0.14: Go sniffs a type only from a body it writes
     );
+  });
+
+  it('Content-Type as Go sniffs it: objects are binary, an empty object is text, an empty config has none', async () => {
+    const types = (path: string): Promise<(string | null)[]> =>
+      Promise.all(['GET', 'HEAD'].map(async (m) => (await s.req(m, path)).headers.get('content-type')));
+    await s.req('POST', '/empty-config/?create=true');
+    await s.req('POST', '/empty-config/config', { body: '' });
+    expect(await types(url)).toEqual(['application/octet-stream', null]);
+    expect(await types(empty)).toEqual(['text/plain; charset=utf-8', null]);
+    expect(await types('/empty-config/config')).toEqual([null, null]);
   });
 
   it("the 'read' metric counts every answer and the body bytes actually sent", async () => {
@@ -226,5 +236,97 @@ describe('Go ServeContent rules around multiple ranges', () => {
     expect((bytes ?? 0) - bytes0).toBeLessThan(big.length);
     const after = await get('bytes=0-0,1-1');
     expect(parseByteranges(after).map((p) => p.data[0])).toEqual([body[0], body[1]]);
+  });
+});
+
+describe('conditional GET like Go ServeContent with the epoch as mod time and no ETag', () => {
+  let s: TestServer;
+  const body = randomBytes(5000);
+  const url = `/repo/data/${sha256(body)}`;
+  const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
+  beforeAll(async () => {
+    s = await serve({ prometheus: true, prometheusNoAuth: true });
+    await s.req('POST', '/repo/?create=true');
+    await s.req('POST', url, { body });
+    await s.req('POST', '/repo/config', { body: 'cfg' });
+  });
+  const get = (headers: Record<string, string>, path = url): Promise<Resp> => s.req('GET', path, { headers });
+  const summary = (r: Resp): unknown[] => [
+    r.status,
+    r.headers.get('content-length'),
+    r.headers.get('content-type'),
+    r.headers.get('accept-ranges'),
+    r.body.length,
+  ];
+
+  it('If-Match other than *: 412 with an empty body; with *: the object', async () => {
+    expect(summary(await get({ 'If-Match': '"abc"' }))).toEqual([412, '0', null, null, 0]);
+    expect(summary(await get({ 'If-Match': 'W/"x", *' }))).toEqual([
+      200,
+      '5000',
+      'application/octet-stream',
+      'bytes',
+      5000,
+    ]);
+  });
+
+  it('If-None-Match: * gives 304 without a body; a tag gives the object', async () => {
+    const r = await get({ 'If-None-Match': '*' });
+    expect(summary(r)).toEqual([304, null, null, null, 0]);
+    expect((await get({ 'If-None-Match': '"abc"' })).body.equals(body)).toBe(true);
+  });
+
+  it('If-Range keeps the Range only for the epoch; a tag or another date gets the whole object', async () => {
+    const range = { Range: 'bytes=10-19' };
+    const kept = await get({ ...range, 'If-Range': EPOCH });
+    expect([kept.status, kept.headers.get('content-range')]).toEqual([206, 'bytes 10-19/5000']);
+    expect(kept.body.equals(body.subarray(10, 20))).toBe(true);
+    for (const ifRange of ['"abc"', 'Wed, 21 Oct 2015 07:28:00 GMT', 'garbage']) {
+      const r = await get({ ...range, 'If-Range': ifRange });
+      expect([r.status, r.headers.get('content-range')]).toEqual([200, null]);
+      expect(r.body.equals(body)).toBe(true);
+    }
+  });
+
+  it('If-Modified-Since and If-Unmodified-Since are ignored, as Go ignores them for the epoch', async () => {
+    expect((await get({ 'If-Modified-Since': 'Wed, 21 Oct 2065 07:28:00 GMT' })).status).toBe(200);
+    expect((await get({ 'If-Unmodified-Since': EPOCH })).status).toBe(200);
+    expect((await get({})).headers.get('last-modified')).toBeNull();
+  });
+
+  it('config GET, object HEAD and a missing object do not look at preconditions', async () => {
+    expect((await get({ 'If-Match': '"abc"' }, '/repo/config')).text).toBe('cfg');
+    const head = await s.req('HEAD', url, { headers: { 'If-Match': '"abc"' } });
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, '5000']);
+    expect((await get({ 'If-Match': '"abc"' }, `/repo/data/${sha256('missing')}`)).status).toBe(404);
+  });
+
+  it('object GET answers carry X-Runtime, as rest-server’s response counter adds it; config and 404 do not', async () => {
+    const answers = await Promise.all([
+      get({}),
+      get({ Range: 'bytes=0-9' }),
+      get({ Range: 'bytes=0-0,5-5' }),
+      get({ Range: 'bytes=9000-' }),
+      get({ 'If-None-Match': '*' }),
+      get({ 'If-Match': '"abc"' }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 206, 206, 416, 304, 412]);
+    for (const r of answers) expect(r.headers.get('x-runtime')).toMatch(/^\d+\.\d{6}$/);
+    expect((await get({}, '/repo/config')).headers.get('x-runtime')).toBeNull();
+    expect((await get({}, `/repo/data/${sha256('missing')}`)).headers.get('x-runtime')).toBeNull();
+  });
+
+  it('a 304 or 412 counts as a read of 0 bytes, as rest-server counts every ServeContent answer', async () => {
+    const reads = async (): Promise<number[]> => {
+      const text = (await s.req('GET', '/metrics')).text;
+      const l = 'user="",repo="repo",type="data"';
+      return ['total', 'bytes_total'].map((k) =>
+        Number(new RegExp(`^rest_server_blob_read_${k}\\{${l}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0),
+      );
+    };
+    const [count0, bytes0] = await reads();
+    await get({ 'If-Match': '"abc"' });
+    await get({ 'If-None-Match': '*' });
+    expect(await reads()).toEqual([(count0 ?? 0) + 2, bytes0]);
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { firstHeader, trimSpace as trim } from './go-headers.js';
 
 /** One byte range of a Range header; `length` may be 0 (Go keeps `bytes=-0` as an empty range at the end). */
 export interface ByteRange {
@@ -17,9 +18,6 @@ const FULL: RangePlan = { kind: 'full' };
 const INT64 = /^[+-]?\d+$/;
 const MAX_INT64 = 9223372036854775807n;
 const MIN_INT64 = -9223372036854775808n;
-
-// textproto.TrimString: ASCII space only (not String.prototype.trim's Unicode set).
-const trim = (s: string): string => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 
 /** strconv.ParseInt(s, 10, 64): optional sign, decimal digits, fits int64; NaN on error. */
 function parseInt64(s: string): number {
@@ -91,7 +89,5 @@ export function planRanges(header: string | undefined, size: number): RangePlan 
 
 /** The Range header Go would read: the first one (Node joins repeated headers with ", "). */
 export function firstRangeHeader(req: IncomingMessage): string | undefined {
-  const h = req.headers.range;
-  if (h === undefined || !h.includes(',')) return h;
-  return (req.headersDistinct as IncomingMessage['headersDistinct'] | undefined)?.range?.[0] ?? h;
+  return firstHeader(req, 'range');
 }

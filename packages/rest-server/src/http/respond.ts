@@ -17,7 +17,8 @@ export function sendError(res: ServerResponse, status: number, allow?: string): 
   res.end(body);
 }
 
+/** A response without a body: `Content-Length: 0`, as Go sets it, except on a 304, which has no length. */
 export function sendEmpty(res: ServerResponse, status = 200): void {
-  res.writeHead(status, { 'Content-Length': 0 });
+  res.writeHead(status, status === 304 ? {} : { 'Content-Length': 0 });
   res.end();
 }
