@@ -190,7 +190,7 @@ export async function handleList(cfg: HandlerConfig, ctx: RequestContext, type: 
 
 const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']\n');
+const CLOSE = Buffer.from(']'); // json.Marshal, no newline (checked against rest-server 0.14.0)
 
 // Serialised batches, kept as bytes (object names are 64 hex digits: nothing to escape).
 const v1Json = new WeakMap<ListEntry[], Buffer>();
