@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
-export type MetaKind = 'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task';
+export type MetaKind =
+  'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task' | 'retry';
 
 export class MetaStore {
   readonly db: Database.Database;

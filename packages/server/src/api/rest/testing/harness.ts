@@ -19,25 +19,33 @@ export interface Harness {
     p: string,
     o?: { json?: unknown; raw?: string; headers?: Record<string, string>; cookie?: string },
   ): Promise<{ status: number; body: unknown; headers: Headers; text: string }>;
+  /** Stops the server and keeps `dir`, so a new harness can start over the same data (a restart). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  prefix = 'rest',
-  options: { retryMinuteMs?: number } = {},
-): Promise<Harness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `restora-${prefix}-`));
+export interface HarnessOptions {
+  retryMinuteMs?: number;
+  /** Reuse this directory (config and data) of a stopped harness instead of a fresh temp dir. */
+  dir?: string;
+  resticCommand?: string;
+}
+
+export async function startHarness(prefix = 'rest', options: HarnessOptions = {}): Promise<Harness> {
+  const { dir: reuse, ...serverOptions } = options;
+  const dir = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), `restora-${prefix}-`));
   const configFile = path.join(dir, 'config', 'config.json');
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
-  fs.writeFileSync(
-    configFile,
-    JSON.stringify({
-      version: 6,
-      instance: 'rest-test',
-      auth: { users: [{ name: USER, passwordBcrypt: await hashPassword(PASSWORD) }] },
-    }),
-    { mode: 0o600 },
-  );
+  if (!reuse)
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        version: 6,
+        instance: 'rest-test',
+        auth: { users: [{ name: USER, passwordBcrypt: await hashPassword(PASSWORD) }] },
+      }),
+      { mode: 0o600 },
+    );
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -45,7 +53,7 @@ export async function startHarness(
     dataDir: path.join(dir, 'data'),
     resticCommand: '/usr/bin/restic',
     logLevel: 'silent',
-    ...options,
+    ...serverOptions,
   });
   const call: Harness['call'] = async (method, p, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
@@ -87,6 +95,7 @@ export async function startHarness(
       const set = r.headers.get('set-cookie') ?? '';
       return set.split(';')[0] ?? '';
     },
+    stop: () => server.close(),
     async close() {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
