@@ -36,6 +36,7 @@ import { SftpService } from './services/sftp-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
 import { resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
+import type { WebhookSettings } from './services/zerobyte/webhook-rules.js';
 
 export interface ServerOptions {
   host: string;
@@ -59,6 +60,8 @@ export interface ServerOptions {
   webDir?: string | false;
   /** Length of a minute of a REST schedule's retryDelay (tests shorten it; default 60 s). */
   retryMinuteMs?: number;
+  /** Zerobyte backup webhooks: WEBHOOK_ALLOWED_ORIGINS and WEBHOOK_TIMEOUT (default: none allowed, 60 s). */
+  webhooks?: WebhookSettings;
 }
 
 export interface RunningServer {
@@ -176,6 +179,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       dataDir: o.dataDir,
       restic: adapter,
       ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
+      ...(o.webhooks ? { webhooks: o.webhooks } : {}),
     });
 
     const report = await engine.start();

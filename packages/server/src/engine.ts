@@ -22,6 +22,7 @@ import type { StartupReport } from './scheduler/recovery.js';
 import { Priority } from './scheduler/priority.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { Restic } from '@restora/restic';
+import type { BackupHooks } from './tasks/backup-hooks.js';
 import type { AdapterOptions } from './tasks/restic-adapter.js';
 import { resticForRepo, resticPort } from './tasks/restic-adapter.js';
 import type { ForgetFlags, ResticPort } from './tasks/restic-port.js';
@@ -78,6 +79,7 @@ export class Engine {
   private started = false;
   /** Op id → scheduler job id of jobs that record their own op (see linkOperation). */
   private readonly linkedJobs = new Map<bigint, string>();
+  private backupHooks: BackupHooks | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -99,6 +101,7 @@ export class Engine {
       ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
       onFinished: (task, _op, jobId) => this.onFinished(task, jobId),
+      backupHooks: () => this.backupHooks,
     });
     this.planner = new Planner({
       lifecycle: this.lifecycle,
@@ -256,6 +259,17 @@ export class Engine {
   linkOperation(opId: bigint, jobId: string): () => void {
     this.linkedJobs.set(opId, jobId);
     return () => this.linkedJobs.delete(opId);
+  }
+
+  /**
+   * Runs `hooks` around every backup from now on (one set: the Zerobyte API's pre/post webhooks); returns the
+   * function that removes them.
+   */
+  useBackupHooks(hooks: BackupHooks): () => void {
+    this.backupHooks = hooks;
+    return () => {
+      if (this.backupHooks === hooks) this.backupHooks = undefined;
+    };
   }
 
   /** restic access for reads outside the queue (ListSnapshots, ListSnapshotFiles, dump). */

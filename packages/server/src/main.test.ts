@@ -55,6 +55,27 @@ describe('parseServeOptions', () => {
     });
   });
 
+  it("reads Zerobyte's WEBHOOK_ALLOWED_ORIGINS and WEBHOOK_TIMEOUT; none allowed and 60 s by default", () => {
+    expect(parseServeOptions({}, env).webhooks).toEqual({ allowedOrigins: [], timeoutMs: 60_000 });
+    const o = parseServeOptions(
+      {},
+      {
+        ...env,
+        WEBHOOK_ALLOWED_ORIGINS: 'https://hooks.example.com/, http://10.0.0.5:8080/x',
+        WEBHOOK_TIMEOUT: '2.5',
+      },
+    );
+    expect(o.webhooks).toEqual({
+      allowedOrigins: ['https://hooks.example.com', 'http://10.0.0.5:8080'],
+      timeoutMs: 2500,
+    });
+    expect(() =>
+      parseServeOptions({}, { ...env, WEBHOOK_ALLOWED_ORIGINS: 'hooks.example.com', WEBHOOK_TIMEOUT: '0' }),
+    ).toThrow(
+      /--webhook-allowed-origins \(or WEBHOOK_ALLOWED_ORIGINS\): not an http\(s\) origin: "hooks.example.com"[\s\S]*--webhook-timeout \(or WEBHOOK_TIMEOUT\): must be a positive number of seconds, got "0"/,
+    );
+  });
+
   it('names every bad value at once', () => {
     let err: unknown;
     try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { resolvePaths } from './config/paths.js';
 import type { ServerOptions } from './app.js';
+import { parseAllowedOrigins } from './services/zerobyte/webhook-rules.js';
 
 /** Flag definitions for the CLI (commander-style), in help order. `env` is the variable that sets it too. */
 export const serveCommandOptions = [
@@ -52,6 +53,16 @@ export const serveCommandOptions = [
     env: 'RESTORA_LOG_LEVEL',
     description: 'fatal, error, warn, info, debug or trace (default info)',
   },
+  {
+    flags: '--webhook-allowed-origins <origins>',
+    env: 'WEBHOOK_ALLOWED_ORIGINS',
+    description: 'comma list of origins Zerobyte backup webhooks may call (default: none)',
+  },
+  {
+    flags: '--webhook-timeout <seconds>',
+    env: 'WEBHOOK_TIMEOUT',
+    description: 'time limit of one backup webhook call (default 60)',
+  },
 ] as const;
 
 /** Flag values as commander gives them (camelCase keys). */
@@ -66,6 +77,8 @@ export interface ServeFlags {
   disableCommandHooks?: boolean;
   logLevel?: string;
   webDir?: string;
+  webhookAllowedOrigins?: string;
+  webhookTimeout?: string;
 }
 
 export class ServeOptionsError extends Error {}
@@ -94,6 +107,31 @@ const bind = z.string().transform((v, ctx) => {
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty').optional();
 
+// Zerobyte's variable names (no RESTORA_ prefix): its users' compose files keep working.
+const origins = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const { origins: list, bad } = parseAllowedOrigins(v ?? '');
+    if (bad.length === 0) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an http(s) origin: ${bad.map((b) => `"${b}"`).join(', ')}`,
+    });
+    return z.NEVER;
+  });
+
+const seconds = z
+  .union([z.string(), z.number()])
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return 60;
+    const n = Number(v);
+    if (Number.isFinite(n) && n > 0) return n;
+    ctx.addIssue({ code: 'custom', message: `must be a positive number of seconds, got "${v}"` });
+    return z.NEVER;
+  });
+
 const schema = z.object({
   bindAddress: bind,
   configFile: nonEmpty,
@@ -105,6 +143,8 @@ const schema = z.object({
   disableCommandHooks: bool,
   webDir: nonEmpty,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  webhookAllowedOrigins: origins,
+  webhookTimeout: seconds,
 });
 
 const ENV: Record<keyof z.input<typeof schema>, string> = {
@@ -118,6 +158,8 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   disableCommandHooks: 'RESTORA_DISABLE_COMMAND_HOOKS',
   webDir: 'RESTORA_WEB_DIR',
   logLevel: 'RESTORA_LOG_LEVEL',
+  webhookAllowedOrigins: 'WEBHOOK_ALLOWED_ORIGINS',
+  webhookTimeout: 'WEBHOOK_TIMEOUT',
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -152,6 +194,10 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
       pathAutocomplete: !(v.lockedDown || v.disablePathAutocomplete),
       runCommand: !(v.lockedDown || v.disableRunCommand),
       commandHooks: !(v.lockedDown || v.disableCommandHooks),
+    },
+    webhooks: {
+      allowedOrigins: v.webhookAllowedOrigins,
+      timeoutMs: Math.round(v.webhookTimeout * 1000),
     },
   };
 }

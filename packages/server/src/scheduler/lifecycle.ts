@@ -3,6 +3,8 @@ import type { Config, Operation, Repo } from '@restora/proto';
 import { describeDelay, executeHooks, HookControlError } from '../hooks/executor.js';
 import type { HandlerOptions } from '../hooks/handlers/index.js';
 import type { LogStore, LogWriter, OpLog } from '../oplog/types.js';
+import { outcomeOf, recordProblem } from '../tasks/backup-hooks.js';
+import type { BackupHooks, BackupOutcome } from '../tasks/backup-hooks.js';
 import { errorMessage } from '../tasks/convert.js';
 import { handlerFor } from '../tasks/registry.js';
 import type { ResticPort } from '../tasks/restic-port.js';
@@ -34,6 +36,8 @@ export interface LifecycleDeps {
   timeouts?: Partial<Record<Task['kind'], number>>;
   /** Abort a backup or restore whose progress stops for this long (default: off). */
   stallTimeoutMs?: number;
+  /** Callbacks run around every backup (read at each run: a front-end may register them after start). */
+  backupHooks?: () => BackupHooks | undefined;
 }
 
 export interface SubmitOptions {
@@ -131,6 +135,33 @@ export class OpLifecycle {
     });
   }
 
+  /** Runs a backup's `after` callbacks; the problem they return is also written to the task log. */
+  private async afterBackup(
+    hooks: BackupHooks,
+    op: Operation,
+    ctx: Resolved,
+    log: (line: string) => void,
+    outcome: BackupOutcome,
+    error: string | undefined,
+  ): Promise<string | undefined> {
+    if (!ctx.plan || !ctx.repo) return undefined;
+    let problem: string | undefined;
+    try {
+      problem = await hooks.after({
+        plan: ctx.plan,
+        repo: ctx.repo,
+        op,
+        log,
+        outcome,
+        ...(error ? { error } : {}),
+      });
+    } catch (err) {
+      problem = `after-backup hook failed: ${errorMessage(err)}`; // a broken hook must not leave the op running
+    }
+    if (problem) log(problem);
+    return problem;
+  }
+
   /** Stats run at most once per 24 h as a follow-up (§7.2); manual stats always run. */
   private statsRanRecently(repoId: string): boolean {
     const last = this.deps.oplog.lastOfKind('operationStats', { repoId }, true);
@@ -183,6 +214,9 @@ export class OpLifecycle {
     let result: TaskResult | void = undefined;
     let failure: unknown = null;
     let ctx: Resolved = { repo: undefined, plan: undefined };
+    // the backup hooks whose `before` succeeded: their `after` is due whatever happens next
+    let hooksRan: BackupHooks | undefined;
+    const logLine = (line: string) => log?.write(`${line}\n`);
     try {
       ctx = resolveTask(config, e.task);
       if (op) {
@@ -243,6 +277,12 @@ export class OpLifecycle {
             },
           ),
         followUp: (f) => followUps.push(f),
+        beforeBackup: async () => {
+          const hooks = this.deps.backupHooks?.();
+          if (!hooks || !op || !ctx.plan || !ctx.repo || e.task.kind !== 'backup') return;
+          await hooks.before({ plan: ctx.plan, repo: ctx.repo, op, log: logLine }, signal);
+          hooksRan = hooks;
+        },
       };
       result = await handler.run(e.task as never, rt);
     } catch (err) {
@@ -254,6 +294,7 @@ export class OpLifecycle {
       watchdog.signal.aborted && !jobSignal.aborted ? (watchdog.signal.reason as TaskTimeout) : null;
 
     if (failure instanceof HookControlError && failure.action === 'retry' && !signal.aborted) {
+      if (op && hooksRan) await this.afterBackup(hooksRan, op, ctx, logLine, 'error', failure.message);
       log?.write(`\n${failure.message}\n`);
       await log?.close();
       if (op) {
@@ -298,6 +339,12 @@ export class OpLifecycle {
       }
       op.unixTimeEndMs = BigInt(clock.now());
       dirty = true;
+      if (hooksRan) {
+        const outcome = outcomeOf(op.status);
+        const error = outcome === 'success' ? undefined : op.displayMessage || undefined;
+        const problem = await this.afterBackup(hooksRan, op, ctx, logLine, outcome, error);
+        if (problem) recordProblem(op, problem);
+      }
     }
     if (failure) log?.write(`\nerror: ${timedOut ? timedOut.message : errorMessage(failure)}\n`);
     await log?.close();

@@ -37,6 +37,7 @@ export const backupTask: TaskHandler<'backup'> = {
     const seenErrors = new Set<string>();
     let result;
     try {
+      await rt.beforeBackup?.(); // inside the try: a failing pre-backup webhook fires the error hooks
       const restic = rt.restic();
       if (repo.autoUnlock) await restic.unlock({ signal: rt.signal });
       result = await restic.backup({

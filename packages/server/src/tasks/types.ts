@@ -58,6 +58,8 @@ export interface TaskRuntime {
   update(mutate: (op: Operation) => void, options?: { throttle?: boolean }): void;
   /** Runs matching repo then plan hooks; throws HookControl when a hook's on_error says so. */
   fireHooks(events: number[], vars?: Partial<HookVarsInput>): Promise<void>;
+  /** Backups only: the front-ends' pre-backup callbacks (BackupHooks.before), right before restic runs. */
+  beforeBackup?(): Promise<void>;
   /** Queues a follow-up task after this one (index snapshots, forget, stats...). */
   followUp(f: FollowUp): void;
 }

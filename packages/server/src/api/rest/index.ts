@@ -7,6 +7,7 @@ import type { ConfigStore } from '../../config/types.js';
 import type { OpLog } from '../../oplog/types.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
 import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
+import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
 import { configUserVerifier, makeAuthenticate } from './authenticate.js';
 import { mapError } from './error-mapper.js';
 import { badRequest } from './http-error.js';
@@ -38,6 +39,8 @@ export interface RestApiDeps {
   version?: string;
   /** Length of a minute of a schedule's retryDelay (tests shorten it). */
   minuteMs?: number;
+  /** Backup webhooks' allow-list and timeout; default: every origin refused, 60 s. */
+  webhooks?: WebhookSettings;
 }
 
 export const REST_PREFIX = '/api/v1';
@@ -74,6 +77,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     now,
     ...(deps.rclone ? { rclone: deps.rclone } : {}),
     ...(deps.minuteMs ? { minuteMs: deps.minuteMs } : {}),
+    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
   });
   const authDeps = {
     sessions,

@@ -10,11 +10,20 @@ import type { OpLog } from '../../oplog/types.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
 import { resticForRepo } from '../../tasks/restic-adapter.js';
 import type { MetaStore } from './meta-store.js';
+import type { WebhookSettings } from './webhook-rules.js';
 
 /** The engine surface these use-cases need (tests pass fakes). */
 export type EnginePort = Pick<
   Engine,
-  'runBackup' | 'forget' | 'cancel' | 'unlock' | 'runRepoTask' | 'scheduler' | 'upcoming' | 'linkOperation'
+  | 'runBackup'
+  | 'forget'
+  | 'cancel'
+  | 'unlock'
+  | 'runRepoTask'
+  | 'scheduler'
+  | 'upcoming'
+  | 'linkOperation'
+  | 'useBackupHooks'
 >;
 
 export interface ZbContext {
@@ -28,6 +37,8 @@ export interface ZbContext {
   now: () => number;
   /** Length of a minute of a schedule's retryDelay (tests shorten it; default 60,000 ms). */
   minuteMs?: number;
+  /** Backup webhooks' allow-list and timeout (WEBHOOK_ALLOWED_ORIGINS, WEBHOOK_TIMEOUT); default: none allowed. */
+  webhooks?: WebhookSettings;
   /** rclone binary and config for `rclone listremotes` (defaults: `rclone`, its own default config). */
   rclone?: { binary?: string; configFile?: string };
 }

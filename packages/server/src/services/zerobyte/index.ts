@@ -1,4 +1,5 @@
 // The Zerobyte use-cases, composed once over the shared context.
+import { ScheduleWebhooks } from './backup-webhooks.js';
 import type { ZbContext } from './context.js';
 import { DoctorService } from './doctor.js';
 import { MirrorService } from './mirrors.js';
@@ -8,6 +9,7 @@ import { RetryService } from './retries.js';
 import { ScheduleService } from './schedules.js';
 import { SnapshotService } from './snapshots.js';
 import { TaskCenter } from './tasks.js';
+import { DEFAULT_WEBHOOK_SETTINGS } from './webhook-rules.js';
 
 export type { ZbContext, EnginePort } from './context.js';
 export { MetaStore } from './meta-store.js';
@@ -30,6 +32,8 @@ export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
   const schedules = new ScheduleService(ctx, repositories);
   const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
   const retries = new RetryService(ctx, schedules);
+  const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
+  const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
   return {
     repositories,
     snapshots: new SnapshotService(ctx, repositories, tasks),
@@ -41,6 +45,7 @@ export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
     close: () => {
       mirrors.close();
       retries.close();
+      removeWebhooks();
       tasks.close();
     },
   };

@@ -1,31 +1,16 @@
 // Backup schedules = config plans (+ a sidecar row for Zerobyte-only fields); run, forget and mirrors.
 import { create } from '@bufbuild/protobuf';
-import {
-  OperationStatus,
-  PlanSchema,
-  RetentionPolicySchema,
-  RetentionPolicy_TimeBucketedCountsSchema,
-  ScheduleSchema,
-  Schedule_Clock,
-  type Plan,
-  type RetentionPolicy,
-} from '@restora/proto';
+import { OperationStatus, PlanSchema, ScheduleSchema, Schedule_Clock, type Plan } from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForgetFlags } from '../../tasks/restic-port.js';
 import { cronProblem } from '../../config/validate-schedule.js';
 import type { ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
+import { fromRetention, toRetention, type Retention } from './retention.js';
+import { backupWebhooksIssues, DEFAULT_WEBHOOK_SETTINGS, type BackupWebhooks } from './webhook-rules.js';
 
-export interface Retention {
-  keepLast?: number;
-  keepHourly?: number;
-  keepDaily?: number;
-  keepWeekly?: number;
-  keepMonthly?: number;
-  keepYearly?: number;
-  keepWithinDuration?: string;
-}
+export type { Retention } from './retention.js';
 
 export interface ScheduleInput {
   name: string;
@@ -41,7 +26,7 @@ export interface ScheduleInput {
   oneFileSystem?: boolean;
   customResticParams?: string[] | null;
   compressionMode?: 'auto' | 'max' | 'off' | null;
-  backupWebhooks?: unknown;
+  backupWebhooks?: BackupWebhooks | null;
   maxRetries?: number;
   retryDelay?: number;
 }
@@ -58,45 +43,6 @@ interface ScheduleMeta extends Partial<ScheduleInput> {
   createdAt: number;
   updatedAt: number;
   mirrors?: Mirror[];
-}
-
-function toRetention(r: Retention | null | undefined): RetentionPolicy | undefined {
-  if (!r) return undefined;
-  const { keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly } = r;
-  if (![keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly].some((v) => v))
-    return undefined;
-  if (keepLast && !keepHourly && !keepDaily && !keepWeekly && !keepMonthly && !keepYearly)
-    return create(RetentionPolicySchema, { policy: { case: 'policyKeepLastN', value: keepLast } });
-  return create(RetentionPolicySchema, {
-    policy: {
-      case: 'policyTimeBucketed',
-      value: create(RetentionPolicy_TimeBucketedCountsSchema, {
-        hourly: keepHourly ?? 0,
-        daily: keepDaily ?? 0,
-        weekly: keepWeekly ?? 0,
-        monthly: keepMonthly ?? 0,
-        yearly: keepYearly ?? 0,
-        keepLastN: keepLast ?? 0,
-      }),
-    },
-  });
-}
-
-function fromRetention(p: RetentionPolicy | undefined): Retention | null {
-  if (!p) return null;
-  if (p.policy.case === 'policyKeepLastN') return { keepLast: p.policy.value };
-  if (p.policy.case === 'policyTimeBucketed') {
-    const v = p.policy.value;
-    const out: Retention = {};
-    if (v.keepLastN) out.keepLast = v.keepLastN;
-    if (v.hourly) out.keepHourly = v.hourly;
-    if (v.daily) out.keepDaily = v.daily;
-    if (v.weekly) out.keepWeekly = v.weekly;
-    if (v.monthly) out.keepMonthly = v.monthly;
-    if (v.yearly) out.keepYearly = v.yearly;
-    return out;
-  }
-  return null;
 }
 
 const ACTIVE_STATUSES = [OperationStatus.STATUS_PENDING, OperationStatus.STATUS_INPROGRESS];
@@ -119,6 +65,12 @@ export class ScheduleService {
     const m = this.metaOf(planId);
     if (m?.name === undefined) return undefined;
     return { maxRetries: m.maxRetries ?? 2, retryDelayMinutes: m.retryDelay ?? 15 };
+  }
+
+  /** A schedule's name and backup webhooks, for the calls around its backups. */
+  webhookTarget(planId: string): { name: string; webhooks: BackupWebhooks | null } {
+    const m = this.metaOf(planId);
+    return { name: m?.name ?? planId, webhooks: m?.backupWebhooks ?? null };
   }
 
   /** Sidecar row, created on first sight for plans made elsewhere (stable numeric id). */
@@ -198,7 +150,13 @@ export class ScheduleService {
       lastBackupAt: last ? Number(last.unixTimeEndMs || last.unixTimeStartMs) : null,
       nextBackupAt: upcoming ? upcoming.runAt : null,
       lastBackupStatus: lastStatus,
-      lastBackupError: last && lastStatus === 'error' ? last.displayMessage || 'failed' : null,
+      // like Zerobyte, a warning's details show here too (e.g. a failed post-backup webhook)
+      lastBackupError:
+        last && lastStatus === 'error'
+          ? last.displayMessage || 'failed'
+          : last && lastStatus === 'warning'
+            ? last.displayMessage || null
+            : null,
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
       ...(embed ? { volume: null, repository: repo ? this.repos.toDto(repo) : null } : {}),
@@ -214,6 +172,11 @@ export class ScheduleService {
   }
 
   private buildPlan(id: string, input: ScheduleInput, repoId: string): Plan {
+    const hookIssues = backupWebhooksIssues(
+      input.backupWebhooks,
+      this.ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+    );
+    if (hookIssues.length) throw new ValidationError(hookIssues);
     const paths = [...(input.includePaths ?? []), ...(input.includePatterns ?? [])];
     if (paths.length === 0)
       throw new ValidationError([
