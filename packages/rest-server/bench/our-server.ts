@@ -9,11 +9,23 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 export const THREADS = process.env.UV_THREADPOOL_SIZE ?? '64';
 
-/** The node flags on the `restora` launcher's shebang line, so the benchmark runs our server as shipped. */
-export function launcherNodeFlags(): string[] {
+/** The words of the `restora` launcher's shebang line (`#!/usr/bin/env -S NAME=VALUE... node --flag...`). */
+function shebangWords(): string[] {
   const launcher = join(here, '..', '..', 'cli', 'bin', 'restora.cjs');
-  const shebang = readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '';
-  return shebang.split(' ').filter((word) => word.startsWith('--'));
+  return (readFileSync(launcher, 'utf8').split('\n', 1)[0] ?? '').split(' ');
+}
+
+/** The node flags on the launcher's shebang line, so the benchmark runs our server as shipped. */
+export function launcherNodeFlags(): string[] {
+  return shebangWords().filter((word) => word.startsWith('--'));
+}
+
+/** The environment the launcher's shebang line sets (glibc malloc tuning). */
+export function launcherEnv(): Record<string, string> {
+  const pairs = shebangWords().filter((word) => /^[A-Z_]+=/.test(word));
+  return Object.fromEntries(
+    pairs.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+  );
 }
 
 export async function startOurs(
@@ -27,7 +39,7 @@ export async function startOurs(
     ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ];
   const child = spawn(process.execPath, [...nodeArgs, join(here, 'server-process.mjs'), dir, ...extraArgs], {
-    env: { ...process.env, UV_THREADPOOL_SIZE: threads },
+    env: { ...process.env, ...launcherEnv(), UV_THREADPOOL_SIZE: threads },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const addr = await new Promise<string>((resolve, reject) => {

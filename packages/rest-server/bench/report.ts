@@ -1,6 +1,6 @@
 // The benchmark's table: medians of the counted rounds, ratios against each peer and the issue's reference.
 import type { Phase } from './phases.js';
-import { launcherNodeFlags } from './our-server.js';
+import { launcherEnv, launcherNodeFlags } from './our-server.js';
 
 // restic/rest-server 0.14 on a machine like this one, as given in the issue (disk limit there ~570 MiB/s).
 const REF: Record<Phase, number> = { up8: 379, up64: 1634, full: 762, ranged: 440, listMs: 6.6 };
@@ -57,7 +57,9 @@ export function printReport(r: Report): void {
     );
   console.log(
     `restora server: node ${[process.version, ...launcherNodeFlags()].join(' ')}, compiled dist/, ` +
-      `UV_THREADPOOL_SIZE=${r.threads}; ` +
+      `${Object.entries(launcherEnv())
+        .map(([k, v]) => `${k}=${v}, `)
+        .join('')}UV_THREADPOOL_SIZE=${r.threads}; ` +
       `medians of ${r.rounds} rounds after a warm-up round\n`,
   );
   const head = [
@@ -86,6 +88,7 @@ export function printReport(r: Report): void {
   console.log('\nevery counted round:');
   for (const [name, byPhase] of Object.entries(r.samples))
     console.log(`  ${name}: ${r.phases.map((p) => `${p} ${byPhase[p].map(f).join('/')}`).join(', ')}`);
+  for (const peer of peers) printPairedRounds(r, peer);
   if (r.dd && r.phases.includes('up8'))
     console.log(
       `uploads 8 MiB: ours = ${((med('restora', 'up8') / r.dd) * 100).toFixed(0)}% of the dd limit (target >= 80%)`,
@@ -95,4 +98,19 @@ export function printReport(r: Report): void {
   console.log(
     'rclone neither fsyncs nor verifies uploads; restora and rest-server fsync file + directory and check SHA-256.',
   );
+}
+
+/**
+ * Ours against one peer within each round: the disk's pace drifts from round to round and with the position in
+ * the rotation, so the median of these ratios is steadier than the ratio of the two medians in the table.
+ */
+function printPairedRounds(r: Report, peer: string): void {
+  const cells = r.phases.map((p) => {
+    const theirs = r.samples[peer]?.[p] ?? [];
+    const ratios = (r.samples.restora?.[p] ?? []).map((x, i) =>
+      lowerIsBetter(p) ? (theirs[i] ?? NaN) / x : x / (theirs[i] ?? NaN),
+    );
+    return `${p} ${median(ratios).toFixed(2)}x (ahead in ${ratios.filter((x) => x > 1).length}/${ratios.length})`;
+  });
+  console.log(`per-round ratio ours/${peer}, median: ${cells.join(', ')}`);
 }
