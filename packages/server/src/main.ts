@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { resolvePaths } from './config/paths.js';
 import type { ServerOptions } from './app.js';
-import { parseAllowedOrigins } from './services/zerobyte/webhook-rules.js';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, parseAllowedOrigins } from './services/zerobyte/webhook-rules.js';
 
 /** Flag definitions for the CLI (commander-style), in help order. `env` is the variable that sets it too. */
 export const serveCommandOptions = [
@@ -125,7 +125,7 @@ const seconds = z
   .union([z.string(), z.number()])
   .optional()
   .transform((v, ctx) => {
-    if (v === undefined || v === '') return 60;
+    if (v === undefined || v === '') return DEFAULT_WEBHOOK_TIMEOUT_MS / 1000;
     const n = Number(v);
     if (Number.isFinite(n) && n > 0) return n;
     ctx.addIssue({ code: 'custom', message: `must be a positive number of seconds, got "${v}"` });

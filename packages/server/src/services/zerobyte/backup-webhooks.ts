@@ -24,18 +24,26 @@ export class ScheduleWebhooks implements BackupHooks {
   ) {}
 
   async before(ctx: BackupHookContext, signal: AbortSignal): Promise<void> {
-    const hook = this.schedules.webhookTarget(ctx.plan.id).webhooks?.pre;
-    if (hook) await this.send('pre', hook, this.payload('pre', ctx), signal, ctx.log);
+    const target = this.schedules.webhookTarget(ctx.plan.id);
+    const hook = target.webhooks?.pre;
+    if (hook) await this.send('pre', hook, this.payload('pre', target.name, ctx), signal, ctx.log);
   }
 
   async after(
     ctx: BackupHookContext & { outcome: BackupOutcome; error?: string },
   ): Promise<string | undefined> {
-    const hook = this.schedules.webhookTarget(ctx.plan.id).webhooks?.post;
+    const target = this.schedules.webhookTarget(ctx.plan.id);
+    const hook = target.webhooks?.post;
     if (!hook) return undefined;
     try {
       // a fresh signal, not the backup's: a cancelled backup still tells its post webhook (as Zerobyte does)
-      await this.send('post', hook, this.payload('post', ctx), new AbortController().signal, ctx.log);
+      await this.send(
+        'post',
+        hook,
+        this.payload('post', target.name, ctx),
+        new AbortController().signal,
+        ctx.log,
+      );
       return undefined;
     } catch (err) {
       return (err as Error).message;
@@ -43,14 +51,18 @@ export class ScheduleWebhooks implements BackupHooks {
   }
 
   /** Zerobyte's payload (phase, event, jobId, scheduleId, sourcePath, status, error) plus names and times. */
-  private payload(phase: Phase, ctx: BackupHookContext & { outcome?: BackupOutcome; error?: string }) {
+  private payload(
+    phase: Phase,
+    scheduleName: string,
+    ctx: BackupHookContext & { outcome?: BackupOutcome; error?: string },
+  ) {
     const { plan, repo, op } = ctx;
     return {
       phase,
       event: `backup.${phase}`,
       jobId: String(op.id),
       scheduleId: shortIdOf('plan', plan.id),
-      scheduleName: this.schedules.webhookTarget(plan.id).name,
+      scheduleName,
       sourcePath: plan.paths[0] ?? '',
       sourcePaths: plan.paths,
       repositoryId: uuidOf('repo', repo.id),

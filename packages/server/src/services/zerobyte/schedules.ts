@@ -152,10 +152,10 @@ export class ScheduleService {
       lastBackupStatus: lastStatus,
       // like Zerobyte, a warning's details show here too (e.g. a failed post-backup webhook)
       lastBackupError:
-        last && lastStatus === 'error'
-          ? last.displayMessage || 'failed'
-          : last && lastStatus === 'warning'
-            ? last.displayMessage || null
+        lastStatus === 'error'
+          ? last?.displayMessage || 'failed'
+          : lastStatus === 'warning'
+            ? last?.displayMessage || null
             : null,
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
