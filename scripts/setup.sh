@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent install of everything Restora needs on a fresh Debian machine with Node 20:
-# restic and rclone (and Chromium for browser tests) from Debian's packages, npm dependencies, a build.
+# restic and rclone (and Chromium for browser tests) from Debian's packages, node-gyp's compiler if missing,
+# npm dependencies, a build (with the rest-server's native addon).
 # Usage: scripts/setup.sh [--with-browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,10 @@ want=(restic rclone)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+# node-gyp's toolchain, for better-sqlite3 and the rest-server's addon (checked by command: any install will do).
+for tool in g++ make python3; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]} from Debian's packages"

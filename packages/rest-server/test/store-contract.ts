@@ -152,8 +152,12 @@ export function storeContract(name: string, hooks: ContractHooks): void {
       ).rejects.toBeInstanceOf(RepoMissingError);
       const body = Buffer.from('lazy');
       const file: FileRef = { repo: ['lazy'], type: 'data', name: sha256(body) };
-      await store.write(file, Readable.from([body]), { expectedSha256: file.name });
+      await store.write(file, Readable.from([body]), { expectedSha256: file.name }); // streamed
       expect(await store.stat(file)).toBe(4);
+      const small = Buffer.from('known size');
+      const sized: FileRef = { repo: ['lazy2'], type: 'data', name: sha256(small) };
+      await store.write(sized, Readable.from([small]), { size: small.length, expectedSha256: sized.name });
+      expect(await store.stat(sized)).toBe(small.length);
     });
 
     it('keeps repositories apart and counts usage', async () => {

@@ -1,4 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blob, cleanup, raw, serve, sha256, tmp } from '../../test/helpers.js';
@@ -33,18 +35,13 @@ describe('append-only (TestResticAppendOnlyHandler)', () => {
 });
 
 describe('uploads that go wrong', () => {
+  // A streamed upload (larger than SMALL_BODY_MAX) has its temp file while the body arrives, as in rest-server.
   it('TestAbortedRequest: stalled A, successful B, A fails → B intact, no temp files', async () => {
     const s = await serve();
     await s.req('POST', '/r/?create=true');
-    const { body, id } = blob(100_000);
+    const { body, id } = blob(300_000);
     const dir = join(s.path, 'r', 'data', id.slice(0, 2));
-    const port = s.server.port ?? 0;
-    const head = `POST /r/data/${id} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const { connect } = await import('node:net');
-    const a = connect(port, '127.0.0.1');
-    await new Promise((r) => a.once('connect', r));
-    a.write(head);
-    a.write(body.subarray(0, 30_000));
+    const a = await stalledUpload(s.server.port ?? 0, id, body);
     await until(() => tempFiles(dir).length === 1);
     expect(tempFiles(dir)).toHaveLength(1);
     expect(readdirSync(dir).includes(id)).toBe(false); // nothing visible while A is in flight
@@ -52,6 +49,22 @@ describe('uploads that go wrong', () => {
     a.destroy();
     await until(() => tempFiles(dir).length === 0);
     expect(tempFiles(dir)).toEqual([]);
+    expect((await s.req('GET', `/r/data/${id}`)).body.equals(body)).toBe(true);
+  });
+
+  // A small upload is read into memory first and committed in one step: while it stalls, nothing is on disk.
+  it('TestAbortedRequest with a small object: nothing on disk while A stalls, B intact', async () => {
+    const s = await serve();
+    await s.req('POST', '/r/?create=true');
+    const { body, id } = blob(100_000);
+    const dir = join(s.path, 'r', 'data', id.slice(0, 2));
+    const a = await stalledUpload(s.server.port ?? 0, id, body);
+    expect((await s.req('HEAD', `/r/data/${id}`)).status).toBe(404); // A's headers and part are in
+    expect(readdirSync(dir)).toEqual([]);
+    expect((await s.req('POST', `/r/data/${id}`, { body })).status).toBe(200);
+    a.destroy();
+    await new Promise((r) => a.once('close', r));
+    expect(readdirSync(dir)).toEqual([id]);
     expect((await s.req('GET', `/r/data/${id}`)).body.equals(body)).toBe(true);
   });
 
@@ -130,3 +143,12 @@ describe('quota (--max-size)', () => {
     expect(chunked.startsWith('HTTP/1.1 411')).toBe(true);
   });
 });
+
+/** Opens a raw upload of `body` to data/`id` and sends only its first 30,000 bytes. */
+async function stalledUpload(port: number, id: string, body: Buffer): Promise<Socket> {
+  const a = connect(port, '127.0.0.1');
+  await new Promise((r) => a.once('connect', r));
+  a.write(`POST /r/data/${id} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+  a.write(body.subarray(0, 30_000));
+  return a;
+}

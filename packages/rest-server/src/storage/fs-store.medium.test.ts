@@ -16,6 +16,8 @@ const tmp = (): string => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 storeContract('FsStore', { make: () => new FsStore(tmp()) });
+// Small uploads take the native addon's one-job commit when it is built; the TypeScript commit must hold as well.
+storeContract('FsStore, TypeScript commit', { make: () => new FsStore(tmp(), { nativeCommit: false }) });
 
 describe('FsStore on-disk layout (same as rest-server)', () => {
   it('creates data/00..ff and the type folders with 0700, files 0600', async () => {
