@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, makeTarget, objectSet, runConcurrent } from './load.js';
 import { cpuMs, startOurs } from './our-server.js';
+import { peakRssMb } from './peers.js';
 
 const COUNT = Number(process.env.BENCH_SMALL_COUNT ?? 3000);
 const CLIENTS = Number(process.env.BENCH_SMALL_CLIENTS ?? 16);
@@ -31,7 +32,9 @@ try {
     );
   }
   rates.sort((a, b) => a - b);
-  console.log(`median ${rates[Math.floor(rates.length / 2)]?.toFixed(0)} req/s`);
+  console.log(
+    `median ${rates[Math.floor(rates.length / 2)]?.toFixed(0)} req/s, server peak RSS ${peakRssMb(child.pid ?? 0).toFixed(1)} MB`,
+  );
 } finally {
   child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });

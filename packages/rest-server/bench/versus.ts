@@ -10,7 +10,7 @@ import { call, makeTarget, objectSet, runConcurrent } from './load.js';
 import type { Target } from './load.js';
 import { procStat, startOurs } from './our-server.js';
 import { median } from './report.js';
-import { startGoRestServer } from './peers.js';
+import { peakRssMb, startGoRestServer } from './peers.js';
 import type { Peer } from './peers.js';
 
 const GO_BIN = process.env.BENCH_REST_SERVER;
@@ -85,6 +85,9 @@ async function main(work: string): Promise<void> {
       );
     }
     printPairs(rows);
+    console.log(
+      `  peak RSS: ${peers.map((p) => `${p.name} ${peakRssMb(p.child.pid ?? 0).toFixed(1)} MB`).join(', ')}`,
+    );
   } finally {
     for (const t of targets.values()) t.raw.close();
     for (const p of peers) p.child.kill('SIGTERM');

@@ -160,7 +160,14 @@ export class FsStore implements Store {
     if (this.commitSmall) {
       const chunks = await read();
       try {
-        await this.commitSmall(dir, tempPath(dir, file.name), final, chunks, this.fileMode);
+        await this.commitSmall(
+          dir,
+          tempPath(dir, file.name),
+          final,
+          chunks,
+          this.fileMode,
+          opts.chunksOwned === true,
+        );
         return size;
       } catch (err) {
         const failure = commitFailure(err);

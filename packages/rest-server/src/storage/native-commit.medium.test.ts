@@ -36,7 +36,7 @@ describe('native small-upload commit', () => {
   it('writes every part to the final name with the mode, and leaves no temp file', async () => {
     const dir = freshDir();
     const parts = [randomBytes(1000), randomBytes(65536), Buffer.alloc(0), randomBytes(7)];
-    await commit(dir, join(dir, 'f.tmp'), join(dir, 'f'), parts, 0o640);
+    await commit(dir, join(dir, 'f.tmp'), join(dir, 'f'), parts, 0o640, false);
     expect(readFileSync(join(dir, 'f')).equals(Buffer.concat(parts))).toBe(true);
     expect(statSync(join(dir, 'f')).mode & 0o777).toBe(0o640 & ~process.umask());
     expect(readdirSync(dir)).toEqual(['f']);
@@ -44,10 +44,10 @@ describe('native small-upload commit', () => {
 
   it('writes an empty object, and more parts than one system call takes', async () => {
     const dir = freshDir();
-    await commit(dir, join(dir, 'e.tmp'), join(dir, 'e'), [], 0o600);
+    await commit(dir, join(dir, 'e.tmp'), join(dir, 'e'), [], 0o600, false);
     expect(statSync(join(dir, 'e')).size).toBe(0);
     const parts = Array.from({ length: 300 }, (_, i) => Buffer.alloc(100, i));
-    await commit(dir, join(dir, 'm.tmp'), join(dir, 'm'), parts, 0o600);
+    await commit(dir, join(dir, 'm.tmp'), join(dir, 'm'), parts, 0o600, false);
     expect(readFileSync(join(dir, 'm')).equals(Buffer.concat(parts))).toBe(true);
   });
 
@@ -55,21 +55,23 @@ describe('native small-upload commit', () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'x'), 'first');
     const err = await failure(
-      commit(dir, join(dir, 'x.tmp'), join(dir, 'x'), [Buffer.from('second')], 0o600),
+      commit(dir, join(dir, 'x.tmp'), join(dir, 'x'), [Buffer.from('second')], 0o600, false),
     );
     expect([err.step, err.code]).toEqual(['rename', 'EEXIST']);
     expect(readFileSync(join(dir, 'x'), 'utf8')).toBe('first');
     expect(readdirSync(dir)).toEqual(['x']);
   });
 
-  it('names the step and the errno: a missing directory, a taken temp name, an unwritable directory', async () => {
+  it('names the step and the errno: a missing directory, a taken temp name', async () => {
     const dir = freshDir();
     const missing = await failure(
-      commit(join(dir, 'no'), join(dir, 'no', 't'), join(dir, 'no', 'f'), [], 0o600),
+      commit(join(dir, 'no'), join(dir, 'no', 't'), join(dir, 'no', 'f'), [], 0o600, false),
     );
     expect([missing.step, missing.code, missing.message]).toEqual(['create', 'ENOENT', 'create: ENOENT']);
     writeFileSync(join(dir, 't'), 'someone else');
-    const taken = await failure(commit(dir, join(dir, 't'), join(dir, 'f'), [Buffer.from('x')], 0o600));
+    const taken = await failure(
+      commit(dir, join(dir, 't'), join(dir, 'f'), [Buffer.from('x')], 0o600, false),
+    );
     expect([taken.step, taken.code]).toEqual(['create', 'EEXIST']);
     expect(readFileSync(join(dir, 't'), 'utf8')).toBe('someone else');
     expect(readdirSync(dir)).toEqual(['t']);
@@ -77,8 +79,29 @@ describe('native small-upload commit', () => {
 
   it('rejects bad arguments with a TypeError instead of crashing', async () => {
     const addonCall = commit as unknown as (...a: unknown[]) => Promise<void>;
-    await expect(addonCall('/tmp', '/tmp/a', '/tmp/b', ['not a buffer'], 0o600)).rejects.toThrow(TypeError);
-    await expect(addonCall('/tmp', 'x'.repeat(5000), '/tmp/b', [], 0o600)).rejects.toThrow(TypeError);
+    await expect(addonCall('/tmp', '/tmp/a', '/tmp/b', ['not a buffer'], 0o600, false)).rejects.toThrow(
+      TypeError,
+    );
+    await expect(addonCall('/tmp', 'x'.repeat(5000), '/tmp/b', [], 0o600, false)).rejects.toThrow(TypeError);
+    await expect(addonCall('/tmp', '/tmp/a', '/tmp/b', [], 0o600, 'yes')).rejects.toThrow(TypeError);
+  });
+
+  it('frees the memory of owned parts once committed, and only buffers that span their whole ArrayBuffer', async () => {
+    const dir = freshDir();
+    const own = Buffer.from(randomBytes(5000)); // a copy: its own ArrayBuffer
+    const slab = Buffer.from(randomBytes(6000));
+    const slice = slab.subarray(1000, 2000); // shares its ArrayBuffer: never detached
+    const expected = Buffer.concat([own, slice]);
+    await commit(dir, join(dir, 'r.tmp'), join(dir, 'r'), [own, slice], 0o600, true);
+    expect(readFileSync(join(dir, 'r')).equals(expected)).toBe(true);
+    expect([own.length, own.buffer.byteLength]).toEqual([0, 0]);
+    expect([slice.length, slab.length]).toEqual([1000, 6000]);
+    const kept = Buffer.from(randomBytes(5000));
+    await commit(dir, join(dir, 'k.tmp'), join(dir, 'k'), [kept], 0o600, false);
+    expect(kept.length).toBe(5000);
+    const failed = Buffer.from(randomBytes(5000)); // a failed commit keeps them: the pool path retries with them
+    await failure(commit(dir, join(dir, 'f.tmp'), join(dir, 'k'), [failed], 0o600, true));
+    expect(failed.length).toBe(5000);
   });
 });
 

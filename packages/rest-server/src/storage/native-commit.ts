@@ -6,12 +6,14 @@ import { getSystemErrorName } from 'node:util';
  * create the temp file, write, fsync, close, rename, fsync the directory. Without it (not built, or
  * RESTORA_REST_SERVER_NATIVE=0) the store takes the TypeScript path, which does the same in three pool jobs.
  */
+/** `release`: the parts belong to this upload alone, so their memory is freed (detached) once it is committed. */
 export type CommitSmall = (
   dir: string,
   temp: string,
   final: string,
   parts: Buffer[],
   mode: number,
+  release: boolean,
 ) => Promise<void>;
 
 /** Thrown by a native commit; `step` says which system call failed (`create`, `write`, … `dirsync`). */
@@ -39,19 +41,27 @@ interface Addon {
     final: string,
     parts: Buffer[],
     mode: number,
+    release: boolean,
     done: (errno: number, step: string, fsyncUnsupported: boolean) => void,
   ): void;
 }
 
 let warnedFsync = false;
 
-export const commitSmall: CommitSmall | undefined = wrap(loadAddon());
+const loaded = loadAddon();
 
-function loadAddon(): Addon | undefined {
+export const commitSmall: CommitSmall | undefined = wrap(loaded?.addon);
+
+/** The addon's file when it is loaded, for threads that load it too (its `release` frees buffers at once). */
+export const nativeAddonPath: string | undefined = loaded?.path;
+
+function loadAddon(): { addon: Addon; path: string } | undefined {
   if (process.env.RESTORA_REST_SERVER_NATIVE === '0') return undefined;
   try {
+    const require = createRequire(import.meta.url);
     // Same relative path from src/storage (tsx) and dist/storage (built).
-    return createRequire(import.meta.url)('../../native/build/Release/small_commit.node') as Addon;
+    const path = require.resolve('../../native/build/Release/small_commit.node');
+    return { addon: require(path) as Addon, path };
   } catch {
     return undefined;
   }
@@ -59,10 +69,10 @@ function loadAddon(): Addon | undefined {
 
 function wrap(addon: Addon | undefined): CommitSmall | undefined {
   if (!addon) return undefined;
-  return (dir, temp, final, parts, mode) =>
+  return (dir, temp, final, parts, mode, release) =>
     new Promise((resolve, reject) => {
       const bufs = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
-      addon.commit(dir, temp, final, bufs, mode, (errno, step, fsyncUnsupported) => {
+      addon.commit(dir, temp, final, bufs, mode, release, (errno, step, fsyncUnsupported) => {
         if (fsyncUnsupported && !warnedFsync) {
           warnedFsync = true;
           console.error('WARNING: fsync is not supported by the data storage. This can lead to data loss!');

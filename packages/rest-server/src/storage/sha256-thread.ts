@@ -1,12 +1,17 @@
 import { Worker } from 'node:worker_threads';
+import { nativeAddonPath } from './native-commit.js';
 
 // SHA-256 of streamed uploads runs on one worker thread. On the event loop it took about 7 ms of every 8 MiB
 // upload and held 8 concurrent uploads to 0.75x of rest-server, which hashes on all cores; here the digest
 // is computed while the body arrives and comes back while the file is being fsynced (bench/versus.ts).
 // Plain JavaScript in a string: the same code runs from dist/ and from the TypeScript sources under Vitest.
 const THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+let release; // the native addon's: frees hashed chunks here and now
+try {
+  if (workerData.addon) release = require(workerData.addon).release;
+} catch {}
 const hashes = new Map();
 parentPort.on('message', ({ id, chunks, op }) => {
   if (op === 'drop') return void hashes.delete(id);
@@ -14,9 +19,15 @@ parentPort.on('message', ({ id, chunks, op }) => {
   if (!hash) hashes.set(id, (hash = createHash('sha256')));
   for (const chunk of chunks) hash.update(new Uint8Array(chunk));
   if (op === 'digest') hashes.delete(id);
-  // Hashed chunks go back to be freed by the main thread's frequent GCs: this thread's small heap would hold
-  // their memory until its rare GCs (measured: +90 MB peak RSS).
-  parentPort.postMessage({ id, hex: op === 'digest' ? hash.digest('hex') : undefined, chunks }, chunks);
+  const hex = op === 'digest' ? hash.digest('hex') : undefined;
+  if (release) {
+    release(chunks);
+    if (hex !== undefined) parentPort.postMessage({ id, hex });
+    return;
+  }
+  // Without the addon, hashed chunks go back to be freed by the main thread's frequent GCs: this thread's small
+  // heap would hold their memory until its rare GCs (measured: +90 MB peak RSS).
+  parentPort.postMessage({ id, hex, chunks }, chunks);
 });`;
 
 // Chunks are handed over in batches of about this size: one message per batch, not per socket read. Chunks in
@@ -39,7 +50,7 @@ let nextId = 0;
 
 function hashThread(): HashThread {
   if (current?.alive) return current;
-  const worker = new Worker(THREAD_SOURCE, { eval: true });
+  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { addon: nativeAddonPath } });
   const thread: HashThread = { worker, alive: true, waiting: new Map() };
   worker.unref(); // only a pending digest keeps the process alive
   worker.on('message', ({ id, hex }: { id: number; hex?: string }) => {

@@ -1,8 +1,8 @@
 // Spawns `restora rest-server` from source (node --import tsx packages/cli/src/main.ts) and checks flags/defaults.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +34,11 @@ interface Running {
   stdout: () => string;
 }
 
-function start(args: string[]): Promise<Running> {
+function start(args: string[], env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   children.push(child);
   let err = '';
@@ -141,6 +142,30 @@ describe('restora rest-server command', () => {
     s.child.kill('SIGTERM');
     expect(await exited(s.child)).toBe(0);
     expect(s.stderr()).toContain('shutdown cleanly');
+  });
+
+  // The native addon is on by default (built by npm run build); the TypeScript paths must hold without it.
+  it.each([
+    ['with the native addon', {}],
+    ['without it (RESTORA_REST_SERVER_NATIVE=0)', { RESTORA_REST_SERVER_NATIVE: '0' }],
+  ])('stores small and streamed uploads intact %s, and refuses a wrong hash', async (_, env) => {
+    const path = tmp();
+    const s = await start(['--path', path, '--listen', '127.0.0.1:0', '--no-auth'], env);
+    expect(s.stderr()).not.toContain('Native addon not built');
+    const base = `http://${s.address}/r`;
+    expect((await fetch(`${base}/?create=true`, { method: 'POST' })).status).toBe(200);
+    for (const size of [0, 65_536, 3_000_000]) {
+      const body = randomBytes(size);
+      const id = createHash('sha256').update(body).digest('hex');
+      expect((await fetch(`${base}/data/${id}`, { method: 'POST', body })).status).toBe(200);
+      expect(readFileSync(join(path, 'r', 'data', id.slice(0, 2), id)).equals(body)).toBe(true);
+      expect((await fetch(`${base}/data/${id}`, { method: 'POST', body })).status).toBe(403);
+      const wrong = Buffer.concat([body, Buffer.from('x')]);
+      expect((await fetch(`${base}/keys/${id}`, { method: 'POST', body: wrong })).status).toBe(400);
+    }
+    expect(readdirSync(join(path, 'r', 'keys'))).toEqual([]);
+    s.child.kill('SIGTERM');
+    expect(await exited(s.child)).toBe(0);
   });
 
   it('listens on a unix socket, removes it on SIGINT, writes --cpu-profile', async () => {
