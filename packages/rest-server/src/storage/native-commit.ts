@@ -34,16 +34,11 @@ export class CommitError extends Error {
 // Matches the addon's MAX_PARTS: more parts are joined into one buffer first.
 const MAX_PARTS = 64;
 
+type CommitDone = (errno: number, step: string, fsyncUnsupported: boolean) => void;
+
 interface Addon {
-  commit(
-    dir: string,
-    temp: string,
-    final: string,
-    parts: Buffer[],
-    mode: number,
-    release: boolean,
-    done: (errno: number, step: string, fsyncUnsupported: boolean) => void,
-  ): void;
+  /** CommitSmall's arguments, then a callback instead of a promise. */
+  commit(...args: [...Parameters<CommitSmall>, CommitDone]): void;
 }
 
 let warnedFsync = false;
