@@ -25,7 +25,6 @@ typedef struct {
   char dir[MAX_PATH], temp[MAX_PATH], final_path[MAX_PATH];
   struct iovec iov[MAX_PARTS];
   int iov_count;
-  size_t total;
   int mode;
   enum step failed_step;
   int err;
@@ -60,67 +59,56 @@ static int write_all(int fd, job_t *j) {
   return 0;
 }
 
-static void fail(job_t *j, enum step s, int e) {
+// Records which step failed and why; returns -1 so callers can `return fail(...)`.
+static int fail(job_t *j, enum step s, int e) {
   j->failed_step = s;
   j->err = e;
+  return -1;
 }
 
-static void execute(napi_env env, void *data) {
-  (void)env;
-  job_t *j = data;
+// A failure before the rename: the temp file goes (fd already closed), nothing is visible.
+static int abandon(job_t *j, enum step s, int e) {
+  unlink(j->temp);
+  return fail(j, s, e);
+}
+
+static int commit_file(job_t *j) {
   int fd = open(j->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, j->mode);
-  if (fd < 0) {
-    fail(j, STEP_CREATE, errno);
-    return;
-  }
+  if (fd < 0) return fail(j, STEP_CREATE, errno);
   int e = write_all(fd, j);
   if (e) {
     close(fd);
-    unlink(j->temp);
-    {
-    fail(j, STEP_WRITE, e);
-    return;
-  }
+    return abandon(j, STEP_WRITE, e);
   }
   if (fsync(fd) != 0) {
     if (!fsync_tolerable(errno)) {
       e = errno;
       close(fd);
-      unlink(j->temp);
-      {
-    fail(j, STEP_FSYNC, e);
-    return;
-  }
+      return abandon(j, STEP_FSYNC, e);
     }
     j->fsync_unsupported = 1;
   }
-  if (close(fd) != 0 && errno != EINTR) {
-    e = errno;
-    unlink(j->temp);
-    {
-    fail(j, STEP_CLOSE, e);
-    return;
-  }
-  }
+  if (close(fd) != 0 && errno != EINTR) return abandon(j, STEP_CLOSE, errno);
   // An object is never replaced, even by an upload that raced this one past the existence check (EEXIST → 403).
   int r = renameat2(AT_FDCWD, j->temp, AT_FDCWD, j->final_path, RENAME_NOREPLACE);
   if (r != 0 && errno == EINVAL) r = rename(j->temp, j->final_path); // a filesystem without RENAME_NOREPLACE
-  if (r != 0) {
-    e = errno;
-    unlink(j->temp);
-    {
-    fail(j, STEP_RENAME, e);
-    return;
-  }
-  }
+  if (r != 0) return abandon(j, STEP_RENAME, errno);
   // As rest-server: a directory that cannot be opened or synced for these reasons is not an error.
   int dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) {
-    if (errno != ENOENT && errno != EINVAL && errno != ENOTSUP) fail(j, STEP_DIRSYNC, errno);
-    return;
+  if (dfd < 0) return errno == ENOENT || errno == EINVAL || errno == ENOTSUP ? 0 : fail(j, STEP_DIRSYNC, errno);
+  if (fsync(dfd) != 0 && !(errno == ENOENT || fsync_tolerable(errno))) {
+    e = errno;
+    close(dfd);
+    return fail(j, STEP_DIRSYNC, e);
   }
-  if (fsync(dfd) != 0 && !(errno == ENOENT || fsync_tolerable(errno))) fail(j, STEP_DIRSYNC, errno);
   close(dfd);
+  return 0;
+}
+
+// Runs on a thread-pool thread.
+static void execute(napi_env env, void *data) {
+  (void)env;
+  commit_file(data);
 }
 
 // Detaches each element (an ArrayBuffer, or a Buffer that spans its whole ArrayBuffer), which frees its memory now
@@ -161,7 +149,7 @@ static void complete(napi_env env, napi_status status, void *data) {
   napi_value cb, argv[3], global;
   napi_get_reference_value(env, j->callback_ref, &cb);
   napi_get_global(env, &global);
-  if (status != napi_ok) fail(j, STEP_NONE, ECANCELED);
+  if (status != napi_ok) (void)fail(j, STEP_NONE, ECANCELED);
   if (j->release && j->err == 0) {
     napi_value parts;
     napi_get_reference_value(env, j->parts_ref, &parts);
@@ -214,7 +202,6 @@ static napi_value commit(napi_env env, napi_callback_info info) {
     }
     j->iov[i].iov_base = base;
     j->iov[i].iov_len = len;
-    j->total += len;
   }
   j->iov_count = (int)count;
   napi_value name;
