@@ -11,7 +11,8 @@ import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
 import { configUserVerifier, makeAuthenticate } from './authenticate.js';
 import { mapError } from './error-mapper.js';
 import { badRequest } from './http-error.js';
-import { buildOpenApi, docsHtml } from './openapi.js';
+import { registerDocsRoutes } from './docs-routes.js';
+import { buildOpenApi } from './openapi.js';
 import { mount, type AnyRoute } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
@@ -116,9 +117,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     // beats a root wildcard (the web UI's SPA fallback): unknown API paths stay JSON 404s
     api.all('/*', (req, reply) => notFound(req, reply));
     api.get('/openapi.json', () => spec);
-    api.get('/docs', (_req, reply) =>
-      reply.type('text/html; charset=utf-8').send(docsHtml(`${REST_PREFIX}/openapi.json`)),
-    );
+    registerDocsRoutes(api, { prefix: REST_PREFIX });
     for (const r of routes) mount(api, r, authenticate);
     // end SSE responses and let them finish, so the server sees idle connections it can close at once
     api.addHook('preClose', async () => {

@@ -95,15 +95,20 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
   };
 }
 
-/** Scalar API reference page loading the spec (the script comes from the jsDelivr CDN). */
-export function docsHtml(specUrl: string): string {
+/**
+ * Scalar API reference page loading the spec from `specUrl`. `scriptUrl` is Scalar's standalone bundle served by
+ * this server (docs-routes.ts), not a CDN, so the page works offline. Web fonts, telemetry and the "Ask AI" agent
+ * (which calls proxy.scalar.com on load) are turned off, so the page asks nothing of the internet.
+ */
+export function docsHtml(specUrl: string, scriptUrl: string): string {
+  const config = JSON.stringify({ withDefaultFonts: false, telemetry: false, agent: { disabled: true } });
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Restora REST API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body>
-<script id="api-reference" data-url="${specUrl}"></script>
-<script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
+<script id="api-reference" data-url="${specUrl}" data-configuration='${config}'></script>
+<script src="${scriptUrl}"></script>
 </body>
 </html>
 `;

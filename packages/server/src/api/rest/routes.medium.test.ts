@@ -212,7 +212,7 @@ describe('REST conventions over every route', () => {
     expect((await h.call('GET', '/api/v1/repositories', { headers: { 'x-api-key': key } })).status).toBe(401);
   });
 
-  it('serves the committed OpenAPI document and a Scalar reference page', async () => {
+  it('serves the committed OpenAPI document and a Scalar reference page with its own script', async () => {
     const spec = await h.call('GET', '/api/v1/openapi.json');
     expect(spec.status).toBe(200);
     const file = path.resolve(
@@ -221,8 +221,28 @@ describe('REST conventions over every route', () => {
     );
     expect(spec.body).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
     const docs = await h.call('GET', '/api/v1/docs');
+    expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(docs.text).toContain('data-url="/api/v1/openapi.json"');
+    // the script comes from this server (offline machines): no external URL anywhere on the page
+    expect(docs.text).not.toMatch(/https?:\/\//);
+    const srcs = [...docs.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(srcs).toEqual([expect.stringMatching(/^\/api\/v1\/docs\/scalar\.js\?v=[0-9a-f]+$/)]);
+
+    // public like the page; fetch asks for gzip and inflates it
+    const js = await h.call('GET', srcs[0] ?? '');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(js.headers.get('cache-control')).toMatch(/max-age=31536000/);
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    expect(js.text.length).toBeGreaterThan(100_000);
+    expect(js.text).toContain('@scalar/api-reference');
+    const plain = await h.call('GET', '/api/v1/docs/scalar.js', {
+      headers: { 'accept-encoding': 'identity' },
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.text).toBe(js.text);
   });
 
   it('ends the sessions and API keys of a user removed from the config (Connect SetConfig)', async () => {
