@@ -67,7 +67,8 @@ export class DoctorService {
         return { success, steps, healthy };
       },
       onDone: (final) => {
-        const cancelled = final.status === 'cancelled';
+        // cut short by the user or by a shutdown (stale): the repository was not found unhealthy
+        const cancelled = final.status === 'cancelled' || final.status === 'stale';
         const healthy = final.status === 'succeeded' && steps.every((s) => s.success);
         this.repos.patchMeta(repo.id, {
           status: cancelled ? 'cancelled' : healthy ? 'healthy' : 'error',

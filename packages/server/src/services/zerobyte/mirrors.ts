@@ -6,6 +6,7 @@ import { onEndedBackups } from './ended-backups.js';
 import { shortIdOf, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { ScheduleService } from './schedules.js';
+import { outcomeOf } from './task-dto.js';
 import type { TaskCenter } from './tasks.js';
 
 export class MirrorService {
@@ -77,8 +78,7 @@ export class MirrorService {
         this.repos.invalidate(mirror.id);
         this.schedules.recordMirrorSync(plan.id, mirrorUuid, {
           id: final.id,
-          status:
-            final.status === 'succeeded' ? 'success' : final.status === 'cancelled' ? 'cancelled' : 'error',
+          status: outcomeOf(final),
           error: final.error,
           finishedAt: final.finishedAt,
         });

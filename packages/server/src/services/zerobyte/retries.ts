@@ -4,12 +4,12 @@
 // a restart counts as a failure (Zerobyte: "interrupted tasks become stale on restart and scheduled runs are
 // retried").
 import { OperationStatus, type Operation } from '@restora/proto';
-import { SCRUB_MESSAGE } from '../../oplog/emitter.js';
 import type { OpEvent } from '../../oplog/types.js';
 import { Priority } from '../../scheduler/priority.js';
 import type { ZbContext } from './context.js';
 import { onEndedBackups } from './ended-backups.js';
 import type { ScheduleService } from './schedules.js';
+import { isInterrupted } from './task-dto.js';
 
 /** One plan's retry bookkeeping (meta kind `retry`, keyed by plan id). */
 export interface RetryState {
@@ -28,11 +28,6 @@ const FINISHED = [
   OperationStatus.STATUS_USER_CANCELLED,
   OperationStatus.STATUS_SYSTEM_CANCELLED,
 ];
-
-/** Stopped by a shutdown (SYSTEM_CANCELLED) or left running by a crash (the startup scrub's ERROR). */
-const interrupted = (op: Operation) =>
-  op.status === OperationStatus.STATUS_SYSTEM_CANCELLED ||
-  (op.status === OperationStatus.STATUS_ERROR && op.displayMessage.startsWith(SCRUB_MESSAGE));
 
 const jobIdOf = (planId: string) => `zerobyte-retry:${planId}`;
 
@@ -89,7 +84,7 @@ export class RetryService {
       { planId, kinds: ['operationBackup'], statuses: FINISHED },
       { lastN: 1 },
     );
-    if (last && interrupted(last)) this.onFailure(last);
+    if (last && isInterrupted(last)) this.onFailure(last);
   }
 
   /** Once a backup of the plan starts (or is cancelled) after the retry came due, the retry is spent. */

@@ -1,6 +1,13 @@
 // Backup schedules = config plans (+ a sidecar row for Zerobyte-only fields); run, forget and mirrors.
 import { create } from '@bufbuild/protobuf';
-import { OperationStatus, PlanSchema, ScheduleSchema, Schedule_Clock, type Plan } from '@restora/proto';
+import {
+  OperationStatus,
+  PlanSchema,
+  ScheduleSchema,
+  Schedule_Clock,
+  type Operation,
+  type Plan,
+} from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForgetFlags } from '../../tasks/restic-port.js';
 import { cronProblem } from '../../config/validate-schedule.js';
@@ -8,6 +15,7 @@ import type { ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import { fromRetention, toRetention, type Retention } from './retention.js';
+import { isWarningOp, opToTask, outcomeOf, type TaskOutcome } from './task-dto.js';
 import { backupWebhooksIssues, DEFAULT_WEBHOOK_SETTINGS, type BackupWebhooks } from './webhook-rules.js';
 
 export type { Retention } from './retention.js';
@@ -47,6 +55,21 @@ interface ScheduleMeta extends Partial<ScheduleInput> {
 
 const ACTIVE_STATUSES = [OperationStatus.STATUS_PENDING, OperationStatus.STATUS_INPROGRESS];
 
+type LastBackupStatus = 'success' | 'warning' | 'error' | 'in_progress';
+/**
+ * A schedule's lastBackupStatus from its last backup's task outcome. The field has no `stale`: like Zerobyte,
+ * which reports a backup cut short by a restart as a warning, an interrupted backup shows as `warning`.
+ */
+const LAST_BACKUP_STATUS: Record<TaskOutcome, LastBackupStatus> = {
+  success: 'success',
+  warning: 'warning',
+  stale: 'warning',
+  error: 'error',
+  cancelled: 'error',
+  running: 'in_progress',
+};
+const endOf = (op: Operation) => Number(op.unixTimeEndMs || op.unixTimeStartMs);
+
 export class ScheduleService {
   constructor(
     private readonly ctx: ZbContext,
@@ -83,6 +106,22 @@ export class ScheduleService {
     return fresh;
   }
 
+  /**
+   * The plan's newest ended backup, by end time: lastFinishedBackup, or a newer backup that a shutdown cut
+   * short (SYSTEM_CANCELLED, which lastFinishedBackup leaves out).
+   */
+  private lastEndedBackup(planId: string): Operation | undefined {
+    const finished = this.ctx.oplog.lastFinishedBackup({ planId });
+    const stopped = this.ctx.oplog
+      .query(
+        { planId, kinds: ['operationBackup'], statuses: [OperationStatus.STATUS_SYSTEM_CANCELLED] },
+        { order: 'desc', limit: 20 },
+      )
+      .find((op) => op.op.case === 'operationBackup' && !op.op.value.dryRun);
+    if (!stopped) return finished;
+    return !finished || endOf(stopped) >= endOf(finished) ? stopped : finished;
+  }
+
   /** Running, or queued to run now (a PENDING op planned for a later cron slot does not count). */
   private busy(planId: string, kind: 'operationBackup' | 'operationForget'): boolean {
     return this.ctx.oplog
@@ -112,16 +151,13 @@ export class ScheduleService {
     const sched = plan.schedule?.schedule;
     const cron = sched?.case === 'cron' ? sched.value : (m.cronExpression ?? '');
     const running = this.busy(plan.id, 'operationBackup');
-    const last = this.ctx.oplog.lastFinishedBackup({ planId: plan.id });
+    const last = this.lastEndedBackup(plan.id);
+    const lastTask = last && opToTask(last);
     const lastStatus = running
       ? 'in_progress'
-      : !last
+      : !last || !lastTask
         ? null
-        : last.status === OperationStatus.STATUS_SUCCESS
-          ? 'success'
-          : last.status === OperationStatus.STATUS_WARNING
-            ? 'warning'
-            : 'error';
+        : LAST_BACKUP_STATUS[outcomeOf(lastTask, isWarningOp(last))];
     const upcoming = this.ctx.engine.upcoming().find((u) => u.key === `backup:${plan.id}`);
     const retention = fromRetention(plan.retention);
     if (retention && m.retentionPolicy?.keepWithinDuration)
@@ -150,12 +186,12 @@ export class ScheduleService {
       lastBackupAt: last ? Number(last.unixTimeEndMs || last.unixTimeStartMs) : null,
       nextBackupAt: upcoming ? upcoming.runAt : null,
       lastBackupStatus: lastStatus,
-      // like Zerobyte, a warning's details show here too (e.g. a failed post-backup webhook)
+      // like Zerobyte, a warning's details show here too (e.g. a failed post-backup webhook, an interruption)
       lastBackupError:
         lastStatus === 'error'
           ? last?.displayMessage || 'failed'
           : lastStatus === 'warning'
-            ? last?.displayMessage || null
+            ? lastTask?.error || last?.displayMessage || null
             : null,
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,

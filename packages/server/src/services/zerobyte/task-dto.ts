@@ -1,6 +1,7 @@
 // Zerobyte TaskDto (§6) and the mapping of engine operations (oplog) onto it.
 import type { Operation } from '@restora/proto';
 import { OperationStatus } from '@restora/proto';
+import { SCRUB_MESSAGE } from '../../oplog/emitter.js';
 import { shortIdOf } from './ids.js';
 
 export type TaskStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'succeeded' | 'failed' | 'stale';
@@ -26,6 +27,9 @@ export interface TaskDto {
 
 export const ACTIVE: readonly TaskStatus[] = ['queued', 'running', 'cancelling'];
 
+/** Error of a stale task that has no message of its own. */
+export const INTERRUPTED_MESSAGE = 'Restora was restarted before this task completed';
+
 const KIND: Record<string, string> = {
   operationBackup: 'backup',
   operationForget: 'forget',
@@ -38,8 +42,18 @@ const KIND: Record<string, string> = {
   operationRunHook: 'runHook',
 };
 
-function statusOf(s: OperationStatus): TaskStatus {
-  switch (s) {
+/**
+ * Interrupted, not ended: stopped by a shutdown (SYSTEM_CANCELLED) or left running by a crash (the startup
+ * scrub's ERROR). Zerobyte reports such tasks as `stale` ("interrupted tasks become stale on restart").
+ */
+export const isInterrupted = (op: Operation) =>
+  op.status === OperationStatus.STATUS_SYSTEM_CANCELLED ||
+  (op.status === OperationStatus.STATUS_ERROR && op.displayMessage.startsWith(SCRUB_MESSAGE));
+
+/** The one mapping of an op's status onto Zerobyte's task status (the history outcome derives from it). */
+function statusOf(op: Operation): TaskStatus {
+  if (isInterrupted(op)) return 'stale';
+  switch (op.status) {
     case OperationStatus.STATUS_PENDING:
       return 'queued';
     case OperationStatus.STATUS_INPROGRESS:
@@ -48,15 +62,16 @@ function statusOf(s: OperationStatus): TaskStatus {
     case OperationStatus.STATUS_WARNING:
       return 'succeeded';
     case OperationStatus.STATUS_USER_CANCELLED:
-    case OperationStatus.STATUS_SYSTEM_CANCELLED:
       return 'cancelled';
     default:
       return 'failed';
   }
 }
 
+export type TaskOutcome = 'success' | 'warning' | 'error' | 'cancelled' | 'stale' | 'running';
+
 /** History outcome of a finished task. */
-export function outcomeOf(t: TaskDto, warning = false): string {
+export function outcomeOf(t: TaskDto, warning = false): TaskOutcome {
   if (t.status === 'succeeded') return warning ? 'warning' : 'success';
   if (t.status === 'cancelled') return 'cancelled';
   if (t.status === 'stale') return 'stale';
@@ -138,7 +153,7 @@ function resultOf(op: Operation): Record<string, unknown> | null {
 
 export function opToTask(op: Operation): TaskDto {
   const kind = KIND[op.op.case ?? ''] ?? 'operation';
-  const status = statusOf(op.status);
+  const status = statusOf(op);
   const isSchedule = kind === 'backup' && op.planId !== '' && !op.planId.startsWith('_');
   const start = n(op.unixTimeStartMs);
   const end = n(op.unixTimeEndMs);
@@ -154,7 +169,12 @@ export function opToTask(op: Operation): TaskDto {
     input: { repoId: op.repoId, planId: op.planId, ...(op.snapshotId ? { snapshotId: op.snapshotId } : {}) },
     progress: progressOf(op),
     result: finished ? resultOf(op) : null,
-    error: status === 'failed' ? op.displayMessage || 'failed' : null,
+    error:
+      status === 'failed'
+        ? op.displayMessage || 'failed'
+        : status === 'stale'
+          ? op.displayMessage || INTERRUPTED_MESSAGE
+          : null,
     cancellationRequested: false,
     createdAt: start,
     startedAt: status === 'queued' ? null : start,

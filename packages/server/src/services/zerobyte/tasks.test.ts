@@ -124,4 +124,46 @@ describe('TaskCenter', () => {
     expect(b.center.history({}, 1, 10).items.map((i) => i.id)).toEqual([t.id]);
     await b.scheduler.stop();
   });
+
+  it('reports jobs interrupted by a shutdown or a crash as stale (Zerobyte), a user cancel as cancelled', async () => {
+    const meta = new MetaStore(':memory:');
+    const untilAborted = (signal: AbortSignal) =>
+      new Promise<void>((_r, reject) => signal.addEventListener('abort', () => reject(new Error('x'))));
+    const a = setup(meta);
+    const cancelled = a.center.submit({ ...job('doctor', untilAborted), resourceId: 'r0', repoId: 'repo0' });
+    await vi.waitFor(() => expect(a.center.get(cancelled.id).status).toBe('running'));
+    a.center.cancel(cancelled.id);
+    expect(await settled(a.center, cancelled.id)).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+    const running = a.center.submit(job('doctor', untilAborted));
+    const queued = a.center.submit(job('tagSnapshots', untilAborted)); // waits for the repo lock
+    await vi.waitFor(() => expect(a.center.get(running.id).status).toBe('running'));
+    expect(a.center.get(queued.id).status).toBe('queued');
+    await a.scheduler.stop(); // a shutdown: the running job's signal aborts, the queued one never runs
+    expect(a.center.get(running.id)).toMatchObject({
+      status: 'stale',
+      error: 'task was interrupted by shutdown',
+    });
+
+    const b = setup(meta); // the restart: the job still queued at shutdown is stale too
+    expect(b.center.get(queued.id)).toMatchObject({
+      status: 'stale',
+      error: 'Restora was restarted before this task completed',
+      finishedAt: expect.any(Number),
+    });
+    const crashed = b.center.submit(job('restore', untilAborted));
+    await vi.waitFor(() => expect(b.center.get(crashed.id).status).toBe('running'));
+
+    const c = setup(meta); // a crash of b: its running job was never finished
+    expect(c.center.get(crashed.id)).toMatchObject({ status: 'stale' });
+    const outcomes = Object.fromEntries(c.center.history({}, 1, 10).items.map((i) => [i.id, i.outcome]));
+    expect(outcomes).toEqual({
+      [cancelled.id]: 'cancelled',
+      [running.id]: 'stale',
+      [queued.id]: 'stale',
+      [crashed.id]: 'stale',
+    });
+    expect(c.center.active()).toEqual([]);
+    await b.scheduler.stop();
+    await c.scheduler.stop();
+  });
 });

@@ -5,8 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { OperationStatus, type Operation } from '@restora/proto';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Priority } from '../../scheduler/priority.js';
+import { cancelReasonOf } from '../../scheduler/scheduler.js';
 import type { ZbContext } from './context.js';
-import { ACTIVE, isWarningOp, opToTask, outcomeOf, type TaskDto } from './task-dto.js';
+import {
+  ACTIVE,
+  INTERRUPTED_MESSAGE,
+  isWarningOp,
+  opToTask,
+  outcomeOf,
+  type TaskDto,
+  type TaskStatus,
+} from './task-dto.js';
 
 export interface JobRuntime {
   signal: AbortSignal;
@@ -35,12 +44,15 @@ interface OwnTask {
   warning: boolean;
   /** Id of the oplog op recording this job. */
   opId?: string;
+  /** The status last stored (a job is stored once per status, not per progress update). */
+  savedStatus?: TaskStatus;
 }
 
 type Saved = { dto: TaskDto; warning: boolean; opId?: string };
 
 const HISTORY_MAX = 1000;
 const PUSH_INTERVAL_MS = 250;
+const SHUTDOWN_MESSAGE = 'task was interrupted by shutdown';
 
 export class TaskCenter {
   private readonly own = new Map<string, OwnTask>();
@@ -52,8 +64,21 @@ export class TaskCenter {
 
   constructor(private readonly ctx: ZbContext) {
     this.events.setMaxListeners(0);
-    for (const { value } of ctx.meta.list<Saved>('task'))
+    for (const { value } of ctx.meta.list<Saved>('task')) {
+      // still queued or running when the last process ended (a crash, or queued at shutdown): Zerobyte's stale
+      if (ACTIVE.includes(value.dto.status)) {
+        const now = ctx.now();
+        const dto: TaskDto = {
+          ...value.dto,
+          status: 'stale',
+          error: INTERRUPTED_MESSAGE,
+          updatedAt: now,
+          finishedAt: now,
+        };
+        ctx.meta.put('task', dto.id, { ...value, dto } satisfies Saved);
+      }
       if (value.opId) this.recorded.set(value.opId, value.dto.id);
+    }
     this.unsubscribe = ctx.oplog.subscribe((e) => {
       // the add of a recorded op notifies before its id is known
       if (e.type === 'deleted' || this.recording) return;
@@ -75,10 +100,19 @@ export class TaskCenter {
 
   private emit(t: OwnTask): void {
     t.dto.updatedAt = this.ctx.now();
-    // finished jobs outlive a restart (history, GET /tasks/:id)
-    if (!ACTIVE.includes(t.dto.status))
-      this.ctx.meta.put('task', t.dto.id, { dto: t.dto, warning: t.warning, opId: t.opId } satisfies Saved);
+    if (t.savedStatus !== t.dto.status) this.save(t);
     this.events.emit('task', { ...t.dto });
+  }
+
+  /**
+   * Stores a job: finished jobs outlive a restart (history, GET /tasks/:id); one still stored as active at the
+   * next start was interrupted and becomes stale there.
+   */
+  private save(t: OwnTask): void {
+    // the store closes with the server while a shutdown still settles its jobs: the row stays active (stale)
+    if (!this.ctx.meta.db.open) return;
+    this.ctx.meta.put('task', t.dto.id, { dto: t.dto, warning: t.warning, opId: t.opId } satisfies Saved);
+    t.savedStatus = t.dto.status;
   }
 
   private stored(): Saved[] {
@@ -156,6 +190,7 @@ export class TaskCenter {
               }
               t.opId = String(op.id);
               this.recorded.set(t.opId, id);
+              this.save(t);
               unlink = this.ctx.engine.linkOperation(op.id, t.jobId); // Backrest's Cancel reaches this job too
               return op;
             },
@@ -163,8 +198,15 @@ export class TaskCenter {
           t.dto.status = 'succeeded';
           t.dto.result = result ?? {};
         } catch (err) {
-          t.dto.status = signal.aborted ? 'cancelled' : 'failed';
-          t.dto.error = signal.aborted ? 'cancelled' : ((err as Error).message ?? String(err));
+          // a user's cancel is `cancelled`; a shutdown's interrupts the job: Zerobyte's `stale`
+          const reason = cancelReasonOf(signal);
+          t.dto.status = reason === 'user' ? 'cancelled' : reason ? 'stale' : 'failed';
+          t.dto.error =
+            reason === 'user'
+              ? 'cancelled'
+              : reason
+                ? SHUTDOWN_MESSAGE
+                : ((err as Error).message ?? String(err));
         } finally {
           unlink();
         }
@@ -172,9 +214,9 @@ export class TaskCenter {
         this.emit(t);
         spec.onDone?.({ ...t.dto });
       },
-      onCancelled: () => {
-        t.dto.status = 'cancelled';
-        t.dto.error = 'cancelled before it started';
+      onCancelled: (reason) => {
+        t.dto.status = reason === 'user' ? 'cancelled' : 'stale';
+        t.dto.error = reason === 'user' ? 'cancelled before it started' : SHUTDOWN_MESSAGE;
         t.dto.finishedAt = this.ctx.now();
         this.emit(t);
         spec.onDone?.({ ...t.dto });
@@ -186,7 +228,9 @@ export class TaskCenter {
   private trim(): void {
     const stored = this.ctx.meta.list<Saved>('task');
     if (stored.length > HISTORY_MAX) {
-      const oldest = stored.sort((a, b) => (a.value.dto.finishedAt ?? 0) - (b.value.dto.finishedAt ?? 0));
+      // active jobs (not finished yet) are the newest
+      const end = (r: { value: Saved }) => r.value.dto.finishedAt ?? Infinity;
+      const oldest = stored.sort((a, b) => end(a) - end(b) || 0);
       for (const r of oldest.slice(0, stored.length - HISTORY_MAX)) {
         this.ctx.meta.delete('task', r.key);
         if (r.value.opId) this.recorded.delete(r.value.opId);
