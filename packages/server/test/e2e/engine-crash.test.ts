@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import {
   workspace,
   writeConfig,
 } from './engine-helpers.js';
+import { spawnFixture } from './fixture-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -77,42 +77,21 @@ describe('cancel and crash with real restic 0.14', () => {
   it('after kill -9 of a process running a backup, restart marks the op failed and removes our stale lock', async () => {
     const ws = bigWorkspace('crash');
     spaces.push(ws);
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=restora-source',
-        '--import',
-        'tsx',
-        join(here, 'fixtures', 'engine-child.ts'),
-        ws.dir,
-        ws.configFile,
-        ws.oplogFile,
-      ],
-      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const f = spawnFixture(join(here, 'fixtures', 'engine-child.ts'), [ws.dir, ws.configFile, ws.oplogFile]);
     try {
       await waitFor(
-        () => out.includes('busy') || out.includes('finished') || child.exitCode !== null,
+        () => f.out().includes('busy') || f.out().includes('finished') || f.child.exitCode !== null,
         90_000,
       );
-      expect(out, err).toContain('busy');
-      const resticPids = childPids(child.pid!);
+      expect(f.out(), f.err()).toContain('busy');
+      const resticPids = childPids(f.child.pid!);
       expect(resticPids.length).toBeGreaterThan(0);
-      process.kill(-child.pid!, 'SIGKILL'); // the whole group: node and restic die without cleanup
-      await exited;
+      f.killGroup(); // node and restic die without cleanup
+      await f.exited;
       // restic only treats a lock as stale once its process is gone; wait until init has reaped the zombie
       await waitFor(() => resticPids.every((pid) => !existsSync(`/proc/${pid}`)), 30_000);
     } finally {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
+      f.killGroup();
     }
     expect(resticLocks(ws.repo).length).toBeGreaterThan(0); // restic died holding its lock
 

@@ -1,13 +1,13 @@
 // Zerobyte's `stale` (real restic 0.14): a backup interrupted by a shutdown or a crash is reported as a stale task
 // (status and history outcome) after the restart; a backup the user cancelled stays `cancelled`. The repository
 // is upload-limited, so a backup of a few MiB of random data is still running in restic when it is interrupted.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
+import { spawnFixture } from './fixture-process.js';
 
 type Json = Record<string, unknown>;
 interface Task {
@@ -190,40 +190,21 @@ describe('interrupted backups are stale tasks after a restart (real restic 0.14)
 
   it('a backup left running by a crash (SIGKILL of the server and restic) is stale after the restart', async () => {
     await stop();
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=restora-source',
-        '--import',
-        'tsx',
-        path.join(here, 'fixtures', 'rest-serve-child.ts'),
-        dir,
-      ],
-      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const f = spawnFixture(path.join(here, 'fixtures', 'rest-serve-child.ts'), [dir]);
     let crashedSchedule = '';
     let crashedId = '';
     try {
-      await waitFor('the child server', async () => /url \S+\n/.test(out) || child.exitCode !== null);
-      const url = /url (\S+)\n/.exec(out)?.[1];
-      expect(url, err).toBeDefined();
+      await waitFor('the child server', async () => /url \S+\n/.test(f.out()) || f.child.exitCode !== null);
+      const url = /url (\S+)\n/.exec(f.out())?.[1];
+      expect(url, f.err()).toBeDefined();
       base = url!;
       await login();
       crashedSchedule = await schedule('Crashed');
       crashedId = await runBusy(crashedSchedule);
-      process.kill(-child.pid!, 'SIGKILL'); // the whole group: the server and restic die without cleanup
-      await exited;
+      f.killGroup(); // the server and restic die without cleanup
+      await f.exited;
     } finally {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      f.killGroup();
     }
 
     await start();
