@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors.js';
 import { resticOf, type ZbContext } from './context.js';
 import { shortIdOf, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
+import { INTERRUPTED_MESSAGE } from './task-dto.js';
 import type { TaskCenter } from './tasks.js';
 
 interface Step {
@@ -18,7 +19,12 @@ export class DoctorService {
     private readonly ctx: ZbContext,
     private readonly repos: RepositoryService,
     private readonly tasks: TaskCenter,
-  ) {}
+  ) {
+    // A doctor cut short by a crash left its repository marked `doctor`; none runs at start (its task is stale).
+    for (const repo of ctx.config.get().repos)
+      if (repos.toDto(repo).status === 'doctor')
+        repos.patchMeta(repo.id, { status: 'cancelled', lastError: INTERRUPTED_MESSAGE });
+  }
 
   start(ref: string) {
     const repo = this.repos.resolve(ref);
