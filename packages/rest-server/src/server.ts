@@ -14,7 +14,7 @@ import { ConfigError, defaultDataPath } from './options.js';
 import type { RestServerOptions } from './options.js';
 import { Quota } from './quota.js';
 import { FsStore } from './storage/fs-store.js';
-import { commitSmall } from './storage/native-commit.js';
+import { nativeAddonMissing } from './storage/native-commit.js';
 import type { Store } from './storage/types.js';
 import { resolveTls } from './tls.js';
 import { createTlsServer } from './tls-server.js';
@@ -45,7 +45,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
   }
   const store = opts.store ?? new FsStore(dataPath, { groupAccessible: opts.groupAccessibleRepos ?? false });
   log(`Data directory: ${dataPath}`);
-  if (!opts.store && !commitSmall && process.env.RESTORA_REST_SERVER_NATIVE !== '0')
+  if (!opts.store && nativeAddonMissing)
     log('Native addon not built (npm run build): small uploads take the slower TypeScript commit');
 
   const noAuth = opts.noAuth ?? false;

@@ -6,16 +6,20 @@ function tolerable(err: NodeJS.ErrnoException): boolean {
   return err.code === 'ENOTSUP' || err.code === 'ENOTTY' || err.code === 'EINVAL' || err.code === 'ENOENT';
 }
 
+/** rest-server's one-time warning when the data storage cannot fsync. */
+export function warnFsyncUnsupported(): void {
+  if (warnedFsync) return;
+  warnedFsync = true;
+  console.error('WARNING: fsync is not supported by the data storage. This can lead to data loss!');
+}
+
 /** fsync of a file; unsupported fsync is tolerated with a one-time warning, like rest-server. */
 export function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => {
     fsync(fd, (err) => {
       if (err && !(err.code === 'ENOTSUP' || err.code === 'ENOTTY' || err.code === 'EINVAL'))
         return reject(err);
-      if (err && !warnedFsync) {
-        warnedFsync = true;
-        console.error('WARNING: fsync is not supported by the data storage. This can lead to data loss!');
-      }
+      if (err) warnFsyncUnsupported();
       resolve();
     });
   });

@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { getSystemErrorName } from 'node:util';
+import { warnFsyncUnsupported } from './fs-sync.js';
 
 /**
  * The optional native addon (native/small-commit.c) that commits a small upload in one thread-pool job:
  * create the temp file, write, fsync, close, rename, fsync the directory. Without it (not built, or
  * RESTORA_REST_SERVER_NATIVE=0) the store takes the TypeScript path, which does the same in three pool jobs.
+ * `release`: the parts belong to this upload alone, so their memory is freed (detached) once it is committed.
  */
-/** `release`: the parts belong to this upload alone, so their memory is freed (detached) once it is committed. */
 export type CommitSmall = (
   dir: string,
   temp: string,
@@ -18,8 +19,8 @@ export type CommitSmall = (
 
 /** Thrown by a native commit; `step` says which system call failed (`create`, `write`, … `dirsync`). */
 export class CommitError extends Error {
+  /** The errno's name, as in Node's errors (`ENOSPC`, `EEXIST`, ...). */
   readonly code: string;
-  readonly errno: number;
   constructor(
     errno: number,
     readonly step: string,
@@ -27,7 +28,6 @@ export class CommitError extends Error {
     const code = errnoName(errno);
     super(`${step}: ${code}`);
     this.code = code;
-    this.errno = -errno;
   }
 }
 
@@ -41,17 +41,18 @@ interface Addon {
   commit(...args: [...Parameters<CommitSmall>, CommitDone]): void;
 }
 
-let warnedFsync = false;
-
-const loaded = loadAddon();
+const disabled = process.env.RESTORA_REST_SERVER_NATIVE === '0';
+const loaded = disabled ? undefined : loadAddon();
 
 export const commitSmall: CommitSmall | undefined = wrap(loaded?.addon);
+
+/** True when the addon should be there but could not be loaded (not built): the server says so at start. */
+export const nativeAddonMissing = !disabled && !loaded;
 
 /** The addon's file when it is loaded, for threads that load it too (its `release` frees buffers at once). */
 export const nativeAddonPath: string | undefined = loaded?.path;
 
 function loadAddon(): { addon: Addon; path: string } | undefined {
-  if (process.env.RESTORA_REST_SERVER_NATIVE === '0') return undefined;
   try {
     const require = createRequire(import.meta.url);
     // Same relative path from src/storage (tsx) and dist/storage (built).
@@ -68,10 +69,7 @@ function wrap(addon: Addon | undefined): CommitSmall | undefined {
     new Promise((resolve, reject) => {
       const bufs = parts.length > MAX_PARTS ? [Buffer.concat(parts)] : parts;
       addon.commit(dir, temp, final, bufs, mode, release, (errno, step, fsyncUnsupported) => {
-        if (fsyncUnsupported && !warnedFsync) {
-          warnedFsync = true;
-          console.error('WARNING: fsync is not supported by the data storage. This can lead to data loss!');
-        }
+        if (fsyncUnsupported) warnFsyncUnsupported();
         if (errno === 0) resolve();
         else reject(new CommitError(errno, step));
       });

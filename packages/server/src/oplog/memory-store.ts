@@ -181,7 +181,8 @@ export class MemoryOpLog implements OpLog {
         ({ c }) =>
           c.kind === backup &&
           c.plan_id === q.planId &&
-          FINISHED.has(c.status) &&
+          (FINISHED.has(c.status) ||
+            (q.includeSystemCancelled === true && c.status === OperationStatus.STATUS_SYSTEM_CANCELLED)) &&
           (q.instanceId === undefined || c.instance_id === q.instanceId) &&
           (q.repoGuid === undefined || c.repo_guid === q.repoGuid) &&
           (q.repoId === undefined || c.repo_id === q.repoId) &&

@@ -352,7 +352,10 @@ export class SqliteOpLog implements OpLog {
   }
 
   lastFinishedBackup(q: LastBackupQuery): Operation | undefined {
-    const parts = ['kind = ?', 'plan_id = ?', 'forgot = 0', `status IN (${FINISHED.join(',')})`];
+    const statuses = q.includeSystemCancelled
+      ? [...FINISHED, OperationStatus.STATUS_SYSTEM_CANCELLED]
+      : FINISHED;
+    const parts = ['kind = ?', 'plan_id = ?', 'forgot = 0', `status IN (${statuses.join(',')})`];
     const params: (string | number)[] = [kindCode('operationBackup'), q.planId];
     if (q.instanceId !== undefined) (parts.splice(2, 0, 'instance_id = ?'), params.push(q.instanceId));
     if (q.repoGuid !== undefined) (parts.push('repo_guid = ?'), params.push(q.repoGuid));

@@ -241,6 +241,22 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
       expect(log.lastFinishedBackup({ planId: 'zzz' })).toBeUndefined();
     });
 
+    it('lastFinishedBackup can count a backup a shutdown cut short', () => {
+      log.add(
+        backupOp({ planId: 'p', startMs: 1000, endMs: 5000, status: S.STATUS_SUCCESS }),
+        backupOp({ planId: 'p', startMs: 6000, endMs: 7000, status: S.STATUS_SYSTEM_CANCELLED }),
+        backupOp({
+          planId: 'p',
+          startMs: 8000,
+          endMs: 9000,
+          status: S.STATUS_SYSTEM_CANCELLED,
+          dryRun: true,
+        }),
+      );
+      expect(log.lastFinishedBackup({ planId: 'p', includeSystemCancelled: true })?.id).toBe(2n);
+      expect(log.lastFinishedBackup({ planId: 'p' })?.id).toBe(1n);
+    });
+
     it('lastOfKind finds the newest prune of a repo', () => {
       log.add(
         kindOp('operationPrune', { repoId: 'r', planId: '_system_', startMs: 1, endMs: 10 }),

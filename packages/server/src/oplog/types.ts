@@ -128,6 +128,8 @@ export interface LastBackupQuery {
   repoId?: string;
   /** Include dry runs (default false). */
   includeDryRun?: boolean;
+  /** Include backups a shutdown cut short (SYSTEM_CANCELLED; default false). */
+  includeSystemCancelled?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Config, Operation, Repo } from '@restora/proto';
 import { describeDelay, executeHooks, HookControlError } from '../hooks/executor.js';
 import type { HandlerOptions } from '../hooks/handlers/index.js';
 import type { LogStore, LogWriter, OpLog } from '../oplog/types.js';
-import { outcomeOf, recordProblem } from '../tasks/backup-hooks.js';
+import { backupOutcomeOf, recordProblem } from '../tasks/backup-hooks.js';
 import type { BackupHooks, BackupOutcome } from '../tasks/backup-hooks.js';
 import { errorMessage } from '../tasks/convert.js';
 import { handlerFor } from '../tasks/registry.js';
@@ -340,7 +340,7 @@ export class OpLifecycle {
       op.unixTimeEndMs = BigInt(clock.now());
       dirty = true;
       if (hooksRan) {
-        const outcome = outcomeOf(op.status);
+        const outcome = backupOutcomeOf(op.status);
         const error = outcome === 'success' ? undefined : op.displayMessage || undefined;
         const problem = await this.afterBackup(hooksRan, op, ctx, logLine, outcome, error);
         if (problem) recordProblem(op, problem);

@@ -24,7 +24,7 @@ export interface BackupHooks {
 }
 
 /** The outcome a final op status stands for. */
-export function outcomeOf(status: OperationStatus): BackupOutcome {
+export function backupOutcomeOf(status: OperationStatus): BackupOutcome {
   switch (status) {
     case OperationStatus.STATUS_SUCCESS:
       return 'success';

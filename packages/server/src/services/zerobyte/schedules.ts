@@ -1,13 +1,6 @@
 // Backup schedules = config plans (+ a sidecar row for Zerobyte-only fields); run, forget and mirrors.
 import { create } from '@bufbuild/protobuf';
-import {
-  OperationStatus,
-  PlanSchema,
-  ScheduleSchema,
-  Schedule_Clock,
-  type Operation,
-  type Plan,
-} from '@restora/proto';
+import { OperationStatus, PlanSchema, ScheduleSchema, Schedule_Clock, type Plan } from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForgetFlags } from '../../tasks/restic-port.js';
 import { cronProblem } from '../../config/validate-schedule.js';
@@ -68,7 +61,6 @@ const LAST_BACKUP_STATUS: Record<TaskOutcome, LastBackupStatus> = {
   cancelled: 'error',
   running: 'in_progress',
 };
-const endOf = (op: Operation) => Number(op.unixTimeEndMs || op.unixTimeStartMs);
 
 export class ScheduleService {
   constructor(
@@ -106,22 +98,6 @@ export class ScheduleService {
     return fresh;
   }
 
-  /**
-   * The plan's newest ended backup, by end time: lastFinishedBackup, or a newer backup that a shutdown cut
-   * short (SYSTEM_CANCELLED, which lastFinishedBackup leaves out).
-   */
-  private lastEndedBackup(planId: string): Operation | undefined {
-    const finished = this.ctx.oplog.lastFinishedBackup({ planId });
-    const stopped = this.ctx.oplog
-      .query(
-        { planId, kinds: ['operationBackup'], statuses: [OperationStatus.STATUS_SYSTEM_CANCELLED] },
-        { order: 'desc', limit: 20 },
-      )
-      .find((op) => op.op.case === 'operationBackup' && !op.op.value.dryRun);
-    if (!stopped) return finished;
-    return !finished || endOf(stopped) >= endOf(finished) ? stopped : finished;
-  }
-
   /** Running, or queued to run now (a PENDING op planned for a later cron slot does not count). */
   private busy(planId: string, kind: 'operationBackup' | 'operationForget'): boolean {
     return this.ctx.oplog
@@ -151,7 +127,8 @@ export class ScheduleService {
     const sched = plan.schedule?.schedule;
     const cron = sched?.case === 'cron' ? sched.value : (m.cronExpression ?? '');
     const running = this.busy(plan.id, 'operationBackup');
-    const last = this.lastEndedBackup(plan.id);
+    // a backup a shutdown cut short counts: it shows as a warning (Zerobyte's stale)
+    const last = this.ctx.oplog.lastFinishedBackup({ planId: plan.id, includeSystemCancelled: true });
     const lastTask = last && opToTask(last);
     const lastStatus = running
       ? 'in_progress'
