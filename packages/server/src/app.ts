@@ -21,6 +21,8 @@ import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
 import { registerRestApi } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
+import { SecretBox } from './secrets/box.js';
+import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
 import { Engine } from './engine.js';
 import { FileLogStore } from './oplog/log-store.js';
 import { SqliteOpLog } from './oplog/sqlite-store.js';
@@ -62,6 +64,8 @@ export interface ServerOptions {
   retryMinuteMs?: number;
   /** Zerobyte backup webhooks: WEBHOOK_ALLOWED_ORIGINS and WEBHOOK_TIMEOUT (default: none allowed, 60 s). */
   webhooks?: WebhookSettings;
+  /** Key sealing secrets at rest (default: <dataDir>/secret.key, created 0600 on first start). */
+  secretKey?: SecretKeySource;
 }
 
 export interface RunningServer {
@@ -90,7 +94,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
   const features = o.features ?? ALL_FEATURES;
   fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const config = openConfigStore({ file: o.configFile });
+  const secrets = new SecretBox(loadSecretKey(o.secretKey ?? {}, o.dataDir));
+  const config = openConfigStore({ file: o.configFile, secrets });
   const paths = dataPaths(o.dataDir);
   const oplog = SqliteOpLog.open({ file: paths.oplog });
   const cleanup: (() => unknown)[] = [() => oplog.close()];

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { resolvePaths } from './config/paths.js';
+import { takeKeySource } from './secrets/key.js';
 import type { ServerOptions } from './app.js';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, parseAllowedOrigins } from './services/zerobyte/webhook-rules.js';
 
@@ -44,6 +45,12 @@ export const serveCommandOptions = [
     description: 'refuse to run command hooks',
   },
   {
+    flags: '--secret-key-file <path>',
+    env: 'RESTORA_SECRET_KEY_FILE',
+    description:
+      'key sealing secrets at rest, e.g. a systemd credential (default <data>/secret.key; or RESTORA_SECRET_KEY)',
+  },
+  {
     flags: '--web-dir <path>',
     env: 'RESTORA_WEB_DIR',
     description: 'built web UI to serve at / (default: the bundled one when present)',
@@ -79,6 +86,7 @@ export interface ServeFlags {
   webDir?: string;
   webhookAllowedOrigins?: string;
   webhookTimeout?: string;
+  secretKeyFile?: string;
 }
 
 export class ServeOptionsError extends Error {}
@@ -145,6 +153,7 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   webhookAllowedOrigins: origins,
   webhookTimeout: seconds,
+  secretKeyFile: nonEmpty,
 });
 
 const ENV: Record<keyof z.input<typeof schema>, string> = {
@@ -160,6 +169,7 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   logLevel: 'RESTORA_LOG_LEVEL',
   webhookAllowedOrigins: 'WEBHOOK_ALLOWED_ORIGINS',
   webhookTimeout: 'WEBHOOK_TIMEOUT',
+  secretKeyFile: 'RESTORA_SECRET_KEY_FILE',
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -199,5 +209,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
       allowedOrigins: v.webhookAllowedOrigins,
       timeoutMs: Math.round(v.webhookTimeout * 1000),
     },
+    // RESTORA_SECRET_KEY is taken out of `env` here so restic and hooks never inherit it.
+    secretKey: takeKeySource(env, v.secretKeyFile && path.resolve(v.secretKeyFile)),
   };
 }

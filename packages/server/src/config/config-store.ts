@@ -4,12 +4,14 @@ import { clone } from '@bufbuild/protobuf';
 import { ConfigSchema, type Config } from '@restora/proto';
 import { ConflictError, ValidationError } from '../errors.js';
 import { writeFileAtomicSync, type AtomicWriteOptions } from './atomic-write.js';
-import { backupAndRotate } from './backups.js';
+import { backupAndRotate, rewriteBackups, type BackupTransform } from './backups.js';
 import { parseConfigJson, serializeConfig } from './codec.js';
 import { defaultConfig } from './defaults.js';
 import { migrateConfig } from './migrations.js';
 import { assertValidConfig } from './validate.js';
 import type { ConfigListener, ConfigMutator, ConfigStore, ConfigUpdateOptions } from './types.js';
+import type { SecretBox } from '../secrets/box.js';
+import { hasPlaintextSecrets, openConfig, sealConfig } from '../secrets/config-secrets.js';
 
 export interface OpenConfigStoreOptions {
   /** config.json path (see resolvePaths). */
@@ -21,6 +23,11 @@ export interface OpenConfigStoreOptions {
   now?: () => Date;
   /** Test hook for crash simulation. */
   writeOptions?: AtomicWriteOptions;
+  /**
+   * Seals secrets on write and opens them on load. Without it, secrets are written as given and a sealed value
+   * in the file is a load error.
+   */
+  secrets?: SecretBox;
 }
 
 export const MODNO_MISMATCH = 'config modno mismatch, reload and try again';
@@ -102,11 +109,18 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
   const { file } = options;
   const now = options.now ?? (() => new Date());
   const keep = options.keepBackups ?? 10;
+  const box = options.secrets;
+  const sealBackup: BackupTransform | undefined = box && ((content) => sealedBackup(content, box));
+  let backupsSealed = false;
   const persistence: Persistence = {
     path: file,
     write: (next) => {
-      backupAndRotate(file, now(), keep);
-      writeFileAtomicSync(file, serializeConfig(next), { mode: 0o600, ...options.writeOptions });
+      // Backups written before sealing was on hold plaintext: seal them once, on the first write.
+      if (sealBackup && !backupsSealed) rewriteBackups(file, sealBackup);
+      backupsSealed = true;
+      backupAndRotate(file, now(), keep, sealBackup);
+      const stored = box ? sealConfig(next, box) : next;
+      writeFileAtomicSync(file, serializeConfig(stored), { mode: 0o600, ...options.writeOptions });
     },
   };
   let text: string | undefined;
@@ -120,6 +134,9 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
     return new ConfigStoreImpl(config, persistence, assertValidConfig(config));
   }
   const config = parseConfigJson(text, file);
+  const unopened = openConfig(config, box);
+  if (unopened.length)
+    throw new ValidationError(unopened, `config file ${file} holds secrets that cannot be opened`);
   const changed = migrateConfig(config, { env: options.env ?? process.env });
   let warnings: string[];
   try {
@@ -130,6 +147,17 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
   }
   if (changed) persistence.write(config);
   return new ConfigStoreImpl(config, persistence, warnings);
+}
+
+/** A backup's content with its plaintext secrets sealed (already sealed ones kept); undefined when nothing changes. */
+function sealedBackup(content: Buffer, box: SecretBox): string | undefined {
+  let config: Config;
+  try {
+    config = parseConfigJson(content.toString('utf8'));
+  } catch {
+    return undefined; // not a config we can read: leave it for the operator
+  }
+  return hasPlaintextSecrets(config) ? serializeConfig(sealConfig(config, box, true)) : undefined;
 }
 
 /** A ConfigStore without a file (tests, ephemeral runs); same validation and modno rules. */

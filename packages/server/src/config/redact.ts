@@ -20,7 +20,7 @@ export function isSecretEnv(entry: string): boolean {
 const mask = (v: string) => (v === '' ? '' : REDACTED);
 
 /** Hook fields holding credentials, as [getter, setter] on the action value. */
-function hookSecret(h: Hook): { get(): string; set(v: string): void; field: string } | undefined {
+export function hookSecret(h: Hook): { get(): string; set(v: string): void; field: string } | undefined {
   const a = h.action;
   switch (a.case) {
     case 'actionDiscord':

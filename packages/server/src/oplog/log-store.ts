@@ -52,6 +52,9 @@ export class FileLogStore implements LogStore {
   static async open(dir: string): Promise<FileLogStore> {
     const store = new FileLogStore(dir);
     fs.mkdirSync(store.inprogress, { recursive: true, mode: 0o700 });
+    // Task logs may print secrets a command echoed: the folder is private even if an older version made it 0755.
+    fs.chmodSync(dir, 0o700);
+    fs.chmodSync(store.inprogress, 0o700);
     for (const name of fs.readdirSync(store.inprogress)) {
       const ref = name.replace(/\.log$/, '');
       if (!REF_RE.test(ref)) continue;
@@ -106,6 +109,7 @@ export class FileLogStore implements LogStore {
     const meta = this.newMeta(ref, options);
     this.writeMeta(meta);
     const fd = fs.openSync(this.partPath(ref), 'wx', 0o600);
+    fs.fchmodSync(fd, 0o600);
     const a: Active = { meta, fd, closed: false, events: new EventEmitter() };
     a.events.setMaxListeners(0);
     this.active.set(ref, a);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import { preparePrivateDatabase } from '../secrets/private-file.js';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { OperationSchema, OperationStatus, type Operation } from '@restora/proto';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -75,6 +76,8 @@ export class SqliteOpLog implements OpLog {
     fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
     this.lock = options.lock === false ? undefined : acquireDirLock(`${options.file}.lock`, 'the oplog');
     try {
+      // Operation history names paths and errors: keep it (and its -wal/-shm) 0600 whatever the umask.
+      if (options.file !== ':memory:') preparePrivateDatabase(options.file);
       this.db = new Database(options.file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');

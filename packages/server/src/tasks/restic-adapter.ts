@@ -5,6 +5,7 @@ import { join, posix } from 'node:path';
 import type { Repo } from '@restora/proto';
 import { atLeast, Restic } from '@restora/restic';
 import type { BackupMessage, ForgetOptions, Snapshot } from '@restora/restic';
+import { resolveRepoSecrets } from '../secrets/repo-secrets.js';
 import { prefixArgs, prefixedBinary } from './command-prefix.js';
 import type { PortSnapshot, ResticPort } from './restic-port.js';
 import { shlexSplit } from './shlex.js';
@@ -30,11 +31,8 @@ export function expandEnv(s: string, env: NodeJS.ProcessEnv = process.env): stri
 /** restic options for a configured repo: uri, password, env, flags, command prefix (§9). */
 export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
   const env = opts.env ?? process.env;
-  const extraEnv: Record<string, string> = {};
-  for (const e of repo.env) {
-    const i = e.indexOf('=');
-    if (i > 0) extraEnv[e.slice(0, i)] = expandEnv(e.slice(i + 1), env);
-  }
+  // `${VAR}` expanded, `${file:/path}` references read now (secrets/references.ts).
+  const { password, env: extraEnv } = resolveRepoSecrets(repo, (v) => expandEnv(v, env));
   const flags = repo.flags.flatMap((f) => shlexSplit(f));
   const uri = expandEnv(repo.uri, env);
   if (uri.startsWith('sftp:') && !flags.some((f) => f.includes('sftp.args'))) {
@@ -44,7 +42,7 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
   const binary = opts.binaryPath ?? env.RESTIC ?? 'restic';
   return new Restic({
     repository: uri,
-    ...(repo.password ? { password: repo.password } : {}),
+    ...(password ? { password } : {}),
     binaryPath: prefix.length
       ? prefixedBinary(binary, prefix, opts.scratchDir ?? join(tmpdir(), 'restora-prefix'))
       : binary,

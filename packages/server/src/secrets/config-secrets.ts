@@ -1,0 +1,120 @@
+// Which config.json fields hold secrets, and sealing / opening them. The in-memory Config keeps plaintext;
+// only the persisted form is sealed.
+import { clone } from '@bufbuild/protobuf';
+import { ConfigSchema, type Config, type Hook } from '@restora/proto';
+import { hookSecret, isSecretEnv } from '../config/redact.js';
+import type { ValidationIssue } from '../errors.js';
+import { isSealed, SealedValueError, type SecretBox } from './box.js';
+import { isFileReference } from './references.js';
+
+interface Slot {
+  /** e.g. `repos[0].password (repo "b2")` */
+  path: string;
+  get(): string;
+  set(v: string): void;
+}
+
+function hookSlots(hooks: Hook[], owner: string, slots: Slot[]): void {
+  hooks.forEach((h, j) => {
+    const s = hookSecret(h);
+    if (s) slots.push({ path: `${owner}.hooks[${j}].${s.field}`, get: s.get, set: s.set });
+  });
+}
+
+/** Every secret-bearing field of `c`, as live accessors. Env entries count when their key names a secret. */
+function secretSlots(c: Config): Slot[] {
+  const slots: Slot[] = [];
+  c.repos.forEach((repo, i) => {
+    const who = ` (repo "${repo.id}")`;
+    slots.push({
+      path: `repos[${i}].password${who}`,
+      get: () => repo.password,
+      set: (v) => (repo.password = v),
+    });
+    repo.env.forEach((e, j) => {
+      const eq = e.indexOf('=');
+      if (eq < 0 || !(isSecretEnv(e) || isSealed(e.slice(eq + 1)))) return;
+      const key = e.slice(0, eq);
+      slots.push({
+        path: `repos[${i}].env[${j}] ${key}${who}`,
+        get: () => (repo.env[j] ?? '').slice(eq + 1),
+        set: (v) => (repo.env[j] = `${key}=${v}`),
+      });
+    });
+    hookSlots(repo.hooks, `repos[${i}]`, slots);
+  });
+  c.plans.forEach((plan, i) => hookSlots(plan.hooks, `plans[${i}]`, slots));
+  const m = c.multihost;
+  if (m) {
+    const id = m.identity;
+    if (id)
+      slots.push({
+        path: 'sync.identity.ed25519priv',
+        get: () => id.ed25519priv,
+        set: (v) => (id.ed25519priv = v),
+      });
+    m.pairingTokens.forEach((t, i) =>
+      slots.push({
+        path: `sync.pairingTokens[${i}].secret`,
+        get: () => t.secret,
+        set: (v) => (t.secret = v),
+      }),
+    );
+    const peers = [
+      ...m.knownHosts.map((p, i) => ({ p, path: `sync.knownHosts[${i}]` })),
+      ...m.authorizedClients.map((p, i) => ({ p, path: `sync.authorizedClients[${i}]` })),
+    ];
+    for (const { p, path } of peers)
+      slots.push({
+        path: `${path}.initialPairingSecret`,
+        get: () => p.initialPairingSecret,
+        set: (v) => (p.initialPairingSecret = v),
+      });
+  }
+  return slots;
+}
+
+/**
+ * A copy of `config` with every secret sealed; empty values and `${file:...}` references stay as they are.
+ * An in-memory value that merely looks sealed is sealed again (so it loads back unchanged), unless
+ * `keepSealed` (re-sealing a file that is already partly sealed, e.g. an old backup).
+ */
+export function sealConfig(config: Config, box: SecretBox, keepSealed = false): Config {
+  const c = clone(ConfigSchema, config);
+  for (const s of secretSlots(c)) {
+    const v = s.get();
+    if (v !== '' && !isFileReference(v) && !(keepSealed && isSealed(v))) s.set(box.seal(v));
+  }
+  return c;
+}
+
+/** True when some secret of `config` is stored in plaintext (a legacy file, or one not yet sealed). */
+export function hasPlaintextSecrets(config: Config): boolean {
+  return secretSlots(config).some((s) => {
+    const v = s.get();
+    return v !== '' && !isSealed(v) && !isFileReference(v);
+  });
+}
+
+/**
+ * Opens, in place, every sealed secret of a loaded config; plaintext (legacy) values are kept. Returns one issue per
+ * value that cannot be opened (wrong key, altered, or no key at all), naming the field.
+ */
+export function openConfig(config: Config, box: SecretBox | undefined): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const s of secretSlots(config)) {
+    const v = s.get();
+    if (!isSealed(v)) continue;
+    if (!box) {
+      issues.push({ path: s.path, message: 'sealed, but no secret key is configured' });
+      continue;
+    }
+    try {
+      s.set(box.open(v));
+    } catch (e) {
+      if (!(e instanceof SealedValueError)) throw e;
+      issues.push({ path: s.path, message: e.message });
+    }
+  }
+  return issues;
+}
