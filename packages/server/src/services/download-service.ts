@@ -2,8 +2,9 @@
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Operation } from '@restora/proto';
-import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError, ValidationError } from '../errors.js';
 import type { OpLog } from '../oplog/types.js';
+import { fileInTarget, snapshotPath } from '../tasks/snapshot-path.js';
 
 export type DownloadKind = 'snapshot' | 'restore';
 
@@ -23,6 +24,8 @@ export class DownloadService {
 
   /** GetDownloadURL: a relative URL `./download/<token>/` valid for 24 hours. */
   async url(opId: bigint, filePath: string): Promise<string> {
+    // normalised once here: a link never names a path above the snapshot root or the restore target
+    filePath = snapshotPath('filePath', filePath);
     const op = this.oplog.get(opId);
     if (!op) throw new NotFoundError(`operation ${opId} not found`, 'operation', String(opId));
     const kind = kindOf(op);
@@ -50,7 +53,17 @@ export class DownloadService {
     }
     const op = this.oplog.get(BigInt(sub.op_id));
     if (!op || kindOf(op) !== sub.type) throw new NotFoundError(`${sub.type} not found`);
-    return { op, kind: sub.type, filePath: sub.file_path };
+    const filePath = snapshotPath('filePath', sub.file_path);
+    if (op.op.case === 'operationRestore') {
+      try {
+        // the restore holds files from a snapshot: a restored symlink must not lead the download elsewhere
+        fileInTarget('filePath', op.op.value.target, filePath);
+      } catch (err) {
+        if (err instanceof ValidationError) throw new InvalidArgumentError(err.message);
+        throw err;
+      }
+    }
+    return { op, kind: sub.type, filePath };
   }
 }
 

@@ -5,7 +5,8 @@ import { LsEntrySchema, type Config, type LsEntry, type Repo, type ResticSnapsho
 import type { Restic } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { instanceTag, planTag, snapshotToProto } from '../tasks/convert.js';
-import { resticPort } from '../tasks/restic-adapter.js';
+import { readOnly, resticPort } from '../tasks/restic-adapter.js';
+import { snapshotPath } from '../tasks/snapshot-path.js';
 
 const MAX_ENTRIES = 100_000;
 
@@ -41,10 +42,9 @@ export class SnapshotService {
 
   async files(repoId: string, snapshotId: string, path: string, signal: AbortSignal): Promise<LsEntry[]> {
     if (!snapshotId) throw new InvalidArgumentError('snapshotId is required');
-    const dir = path || '/';
-    if (!dir.startsWith('/')) throw new InvalidArgumentError(`path must be absolute: ${dir}`);
+    const dir = snapshotPath('path', path);
     const entries: LsEntry[] = [];
-    for await (const n of this.resticFor(this.repoById(repoId)).ls(snapshotId, { path: dir, signal })) {
+    for await (const n of this.reader(this.repoById(repoId)).ls(snapshotId, { path: dir, signal })) {
       if (entries.length >= MAX_ENTRIES) break;
       entries.push(
         create(LsEntrySchema, {
@@ -66,6 +66,10 @@ export class SnapshotService {
 
   /** `restic dump`: raw bytes for a file, an archive for a folder. */
   dump(repo: Repo, snapshotId: string, path: string, archive: 'tar' | 'zip', signal: AbortSignal): Readable {
-    return this.resticFor(repo).dump(snapshotId, path || '/', { archive, signal });
+    return this.reader(repo).dump(snapshotId, snapshotPath('filePath', path), { archive, signal });
+  }
+
+  private reader(repo: Repo): Restic {
+    return readOnly(this.resticFor(repo));
   }
 }

@@ -3,6 +3,7 @@ import { DoRepoTaskRequest_Task } from '@restora/proto';
 import type { Engine, RepoTaskKind } from '../engine.js';
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../errors.js';
 import type { ServerFeatures } from './features.js';
+import { restoreTarget, snapshotPath } from '../tasks/snapshot-path.js';
 
 const REPO_TASKS: Partial<Record<DoRepoTaskRequest_Task, RepoTaskKind>> = {
   [DoRepoTaskRequest_Task.INDEX_SNAPSHOTS]: 'index-snapshots',
@@ -43,7 +44,10 @@ export class TaskService {
   }
 
   restore(a: { repoId: string; planId: string; snapshotId: string; path: string; target: string }): bigint {
-    const h = this.engine.restore(a);
+    // `..` never leaves the snapshot root or the target (an empty target keeps Backrest's default)
+    const path = snapshotPath('path', a.path.trim());
+    const target = a.target.trim() ? restoreTarget('target', a.target.trim()) : '';
+    const h = this.engine.restore({ ...a, path, target });
     return h.op?.id ?? 0n;
   }
 

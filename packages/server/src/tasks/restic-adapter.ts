@@ -9,6 +9,7 @@ import { resolveRepoSecrets } from '../secrets/repo-secrets.js';
 import { prefixArgs, prefixedBinary } from './command-prefix.js';
 import type { PortSnapshot, ResticPort } from './restic-port.js';
 import { shlexSplit } from './shlex.js';
+import { fileInTarget, snapshotPath } from './snapshot-path.js';
 
 export interface AdapterOptions {
   /** restic binary (`--restic-cmd`); default: RESTIC env or `restic` on PATH. */
@@ -50,6 +51,15 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
     extraArgs: flags,
     ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
   });
+}
+
+/**
+ * The one read path (snapshots, ls, dump, stats, cat): `--no-lock`, so browsing never waits for or blocks a
+ * forget/prune, and a crash while reading (no operation record) leaves no lock behind.
+ */
+export function readOnly(restic: Restic): Restic {
+  const args = restic.options.extraArgs ?? [];
+  return args.includes('--no-lock') ? restic : restic.with({ extraArgs: [...args, '--no-lock'] });
 }
 
 const toPort = (s: Snapshot): PortSnapshot => ({
@@ -108,7 +118,7 @@ export function resticPort(restic: Restic): ResticPort {
       return { ...r, incomplete: r.incomplete };
     },
     async snapshots(a) {
-      const list = await restic.snapshots({
+      const list = await readOnly(restic).snapshots({
         ...(a.tags?.length ? { tags: [a.tags] } : {}),
         signal: a.signal,
       });
@@ -145,7 +155,7 @@ export function resticPort(restic: Restic): ResticPort {
       }
     },
     async stats(a) {
-      const s = await restic.stats({ mode: 'raw-data', signal: a.signal });
+      const s = await readOnly(restic).stats({ mode: 'raw-data', signal: a.signal });
       return {
         totalSize: s.totalSize,
         ...(s.totalUncompressedSize !== undefined ? { totalUncompressedSize: s.totalUncompressedSize } : {}),
@@ -155,7 +165,7 @@ export function resticPort(restic: Restic): ResticPort {
       };
     },
     async restore(a) {
-      const path = a.path.trim().replace(/\/+$/, '');
+      const path = snapshotPath('path', a.path.trim());
       let snapshotId = a.snapshotId;
       let include: string | undefined;
       let targetDir = a.target;
@@ -196,6 +206,8 @@ export function resticPort(restic: Restic): ResticPort {
       if (staging) {
         const picked = join(staging, ...path.split('/').filter(Boolean));
         if (!existsSync(picked)) throw new Error(`path "${path}" not found in snapshot ${a.snapshotId}`);
+        // only what restic wrote below the staging dir moves up, never a directory a restored symlink points to
+        fileInTarget('path', staging, posix.dirname(path));
         await rename(picked, join(a.target, posix.basename(path)));
         await rm(staging, { recursive: true, force: true });
       }
@@ -221,13 +233,13 @@ export function resticPort(restic: Restic): ResticPort {
             String((err as Error).message) + String((err as { stderrTail?: string }).stderrTail ?? ''),
           )
         ) {
-          return (await restic.cat.config({ signal: a.signal })).id;
+          return (await readOnly(restic).cat.config({ signal: a.signal })).id;
         }
         throw err;
       }
     },
     async repoId(a) {
-      return (await restic.cat.config({ signal: a.signal })).id;
+      return (await readOnly(restic).cat.config({ signal: a.signal })).id;
     },
     async run(args, o) {
       const r = await restic.run(args, {

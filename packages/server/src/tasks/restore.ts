@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { OperationRestoreSchema, OperationSchema, RestoreProgressEntrySchema } from '@restora/proto';
 import type { Operation, OperationRestore } from '@restora/proto';
+import { restoreTarget, snapshotPath } from './snapshot-path.js';
 import type { RestoreArgs } from './restic-port.js';
 import type { TaskHandler } from './types.js';
 
@@ -35,10 +36,11 @@ export const restoreTask: TaskHandler<'restore'> = {
   kind: 'restore',
   prototype: (task) => restoreOperation(task),
   async run(task, rt) {
+    // normalised again here: a restore queued before an upgrade (adopted at start) was never checked
     await rt.restic().restore({
       snapshotId: task.snapshotId,
-      path: task.path,
-      target: task.target,
+      path: snapshotPath('path', task.path),
+      target: restoreTarget('target', task.target),
       signal: rt.signal,
       onProgress: (p) => rt.update((op) => setRestoreProgress(op, p), { throttle: !p.summary }),
     });

@@ -8,7 +8,7 @@ import type { ConfigStore } from '../../config/types.js';
 import type { Engine } from '../../engine.js';
 import type { OpLog } from '../../oplog/types.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
-import { resticForRepo } from '../../tasks/restic-adapter.js';
+import { readOnly, resticForRepo } from '../../tasks/restic-adapter.js';
 import type { MetaStore } from './meta-store.js';
 import type { WebhookSettings } from './webhook-rules.js';
 
@@ -48,8 +48,7 @@ export const resticOf = (ctx: ZbContext, repo: Repo): Restic => resticForRepo(re
 
 /** Read-only access (snapshots, ls, dump, stats) with `--no-lock`: browsing never waits for, or blocks, a forget/prune. */
 export function readerOf(ctx: ZbContext, repo: Repo): Restic {
-  const r = resticForRepo(repo, ctx.restic);
-  return r.with({ extraArgs: [...(r.options.extraArgs ?? []), '--no-lock'] });
+  return readOnly(resticForRepo(repo, ctx.restic));
 }
 
 export const secretsDir = (ctx: ZbContext) => path.join(ctx.dataDir, 'zerobyte', 'secrets');

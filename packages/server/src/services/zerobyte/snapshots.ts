@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Snapshot } from '@restora/restic';
 import { atLeast } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { restoreTarget, snapshotPath, snapshotPattern } from '../../tasks/snapshot-path.js';
 import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
@@ -96,9 +97,9 @@ export class SnapshotService {
 
   /** One directory level of a snapshot (`restic ls <snap> <dir>`), paginated. */
   async files(ref: string, snapshotId: string, dir: string | undefined, offset: number, limit: number) {
+    const at = snapshotPath('path', dir);
     const snap = await this.find(ref, snapshotId);
     const repo = this.repos.resolve(ref);
-    const at = dir && dir !== '' ? path.posix.normalize(dir.startsWith('/') ? dir : `/${dir}`) : '/';
     const files: Record<string, unknown>[] = [];
     for await (const node of readerOf(this.ctx, repo).ls(snap.id, {
       path: at,
@@ -143,9 +144,9 @@ export class SnapshotService {
     p: string | undefined,
     kind: 'file' | 'dir' | undefined,
   ): Promise<{ stream: Readable; filename: string; contentType: string }> {
+    const target = snapshotPath('path', p);
     const snap = await this.find(ref, snapshotId);
     const repo = this.repos.resolve(ref);
-    const target = p && p !== '' ? path.posix.normalize(p.startsWith('/') ? p : `/${p}`) : '/';
     let k = kind;
     if (!k) {
       if (target === '/') k = 'dir';
@@ -176,17 +177,18 @@ export class SnapshotService {
   /** Restore as a task: to the original location unless targetPath; include/exclude/overwrite. */
   async restore(ref: string, input: RestoreInput): Promise<{ restoreId: string; status: 'started' }> {
     const repo = this.repos.resolve(ref);
-    const snap = await this.find(ref, input.snapshotId);
-    const target = input.targetPath ?? '/';
-    if (!path.isAbsolute(target)) throw new InvalidArgumentError('targetPath must be an absolute path');
-    // never restore into Restora's data or a local repository (that would corrupt it)
+    // never restore into Restora's data or a local repository (that would corrupt it); `..` resolved first
     const repoDirs = this.ctx.config
       .get()
       .repos.map((r) => r.uri.replace(/^local:/, ''))
       .filter((u) => path.isAbsolute(u));
-    const blocked = [this.ctx.dataDir, '/proc', '/sys', '/dev', ...repoDirs];
-    if (input.targetPath && blocked.some((b) => target === b || target.startsWith(`${b}/`)))
-      throw new InvalidArgumentError(`targetPath ${target} is not allowed`);
+    // no targetPath: Zerobyte restores to the original location, the snapshot's own paths under `/`
+    const target = input.targetPath
+      ? restoreTarget('targetPath', input.targetPath, { blocked: [this.ctx.dataDir, ...repoDirs] })
+      : '/';
+    const include = (input.include ?? []).map((p, i) => snapshotPattern(`include[${i}]`, p));
+    const exclude = (input.exclude ?? []).map((p, i) => snapshotPattern(`exclude[${i}]`, p));
+    const snap = await this.find(ref, input.snapshotId);
     const restic = resticOf(this.ctx, repo);
     const version = (await restic.version()).resticVersion;
     if ((input.overwrite && input.overwrite !== 'always') || input.delete) {
@@ -208,15 +210,15 @@ export class SnapshotService {
       input: {
         snapshotId: snap.id,
         targetPath: target,
-        include: input.include ?? [],
-        exclude: input.exclude ?? [],
+        include,
+        exclude,
       },
       run: (rt) =>
         recordRestore(
           this.ctx,
           rt,
           // one included path is what Backrest calls the restored path; otherwise the whole snapshot
-          { repo, snapshotId: snap.id, path: input.include?.length === 1 ? input.include[0]! : '/', target },
+          { repo, snapshotId: snap.id, path: include.length === 1 ? include[0]! : '/', target },
           async (opProgress) => {
             fs.mkdirSync(target, { recursive: true });
             const r = await restic
@@ -224,8 +226,8 @@ export class SnapshotService {
               .restore({
                 snapshotId: snap.id,
                 targetDir: target,
-                ...(input.include?.length ? { include: input.include } : {}),
-                ...(input.exclude?.length ? { exclude: input.exclude } : {}),
+                ...(include.length ? { include } : {}),
+                ...(exclude.length ? { exclude } : {}),
                 signal: rt.signal,
                 onProgress: (m) => {
                   if (m.messageType === 'summary') opProgress({ ...m, percentDone: 1, summary: true });
