@@ -127,3 +127,69 @@ describe('redaction round trip', () => {
     }
   });
 });
+
+describe('secrets inside URIs, hook URLs and command text', () => {
+  function withUrls(): Config {
+    return create(ConfigSchema, {
+      version: 6,
+      instance: 'i',
+      repos: [
+        {
+          id: 'r',
+          uri: 'rest:http://bob:URI-PW@nas:8000/r',
+          password: 'pw',
+          env: ['RESTIC_REST_PASSWORD=rest-pw'],
+          hooks: [
+            { action: { case: 'actionHealthchecks', value: { webhookUrl: 'https://hc-ping.com/hc-uuid' } } },
+            { action: { case: 'actionWebhook', value: { webhookUrl: 'https://h.example/x?token=wh-tok' } } },
+            {
+              action: { case: 'actionGotify', value: { baseUrl: 'https://gotify.example', token: 'go-tok' } },
+            },
+            { action: { case: 'actionShoutrrr', value: { shoutrrrUrl: 'ntfy://u:ntfy-pw@ntfy.sh/t' } } },
+            { action: { case: 'actionCommand', value: { command: 'curl -H "X: cmd-secret"' } } },
+          ],
+        },
+      ],
+    });
+  }
+  const SECRETS = ['URI-PW', 'rest-pw', 'hc-uuid', 'wh-tok', 'go-tok', 'ntfy-pw'];
+
+  it('masks them, keeping what is not secret readable, and round-trips', () => {
+    const s = withUrls();
+    const r = redactConfig(s);
+    const text = JSON.stringify(r);
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(r.repos[0]!.uri).toBe(`rest:http://bob:${REDACTED}@nas:8000/r`);
+    expect(r.repos[0]!.hooks[0]!.action.value).toMatchObject({
+      webhookUrl: `https://hc-ping.com/${REDACTED}`,
+    });
+    expect(text).toContain('cmd-secret');
+    expect(restoreRedacted(r, s)).toEqual(s);
+  });
+
+  it('masks command text only when command hooks are disabled (locked down)', () => {
+    const s = withUrls();
+    const locked = { commandHooks: false };
+    const r = redactConfig(s, locked);
+    expect(JSON.stringify(r)).not.toContain('cmd-secret');
+    expect(restoreRedacted(r, s, locked)).toEqual(s);
+  });
+
+  it('refuses a placeholder whose destination changed, so a secret never follows a new host', () => {
+    const s = withUrls();
+    const edit = redactConfig(s);
+    edit.repos[0]!.uri = `rest:http://bob:${REDACTED}@evil:8000/r`;
+    const gotify = edit.repos[0]!.hooks[2]!.action;
+    if (gotify.case === 'actionGotify') gotify.value.baseUrl = 'https://evil.example';
+    try {
+      restoreRedacted(edit, s);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ValidationError).issues.map((i) => i.path)).toEqual([
+        'repos[0].uri',
+        'repos[0].env[0]',
+        'repos[0].hooks[2].actionGotify.token',
+      ]);
+    }
+  });
+});

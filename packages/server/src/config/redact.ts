@@ -1,25 +1,20 @@
-// Secrets never leave the server: redactConfig replaces them with "********"; restoreRedacted puts the stored
-// values back when a client returns the placeholder (Backrest weakness #4).
+// Secrets never leave the server: redactConfig masks them ("********", or the masked part of a URI/URL);
+// restoreRedacted puts the stored values back when a client returns the masked value (Backrest weakness #4).
 import { clone } from '@bufbuild/protobuf';
 import { ConfigSchema, PrivateKeySchema, type Config, type Hook } from '@restora/proto';
 import { ValidationError, type ValidationIssue } from '../errors.js';
+import type { ServerFeatures } from '../services/features.js';
+import { keepsStored, maskEnv, maskSecret, maskUriPassword, maskUrl } from './redact-values.js';
 import { REDACTED } from './types.js';
 
-/** Env keys whose values are secrets (AWS_SECRET_ACCESS_KEY, B2_ACCOUNT_KEY, RESTIC_PASSWORD, *_TOKEN...). */
-const SECRET_ENV_KEY = /PASS|SECRET|KEY|TOKEN|CREDENTIAL|AUTH|PRIVATE/i;
-/** A value that only references the server's environment (`${VAR}` / `$VAR`) is not itself a secret. */
-const ENV_REFERENCE = /^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
+export { isSecretEnv } from './redact-values.js';
 
-export function isSecretEnv(entry: string): boolean {
-  const eq = entry.indexOf('=');
-  if (eq < 0) return false;
-  const value = entry.slice(eq + 1);
-  return SECRET_ENV_KEY.test(entry.slice(0, eq)) && value !== '' && !ENV_REFERENCE.test(value);
-}
+/** What the redaction needs to know about the server: command text is a secret only when locked down. */
+export type RedactionOptions = Pick<ServerFeatures, 'commandHooks'>;
 
-const mask = (v: string) => (v === '' ? '' : REDACTED);
+const mask = maskSecret;
 
-/** Hook fields holding credentials, as [getter, setter] on the action value. */
+/** Hook fields holding whole-value credentials, as [getter, setter] on the action value (also used by secrets/). */
 export function hookSecret(h: Hook): { get(): string; set(v: string): void; field: string } | undefined {
   const a = h.action;
   switch (a.case) {
@@ -49,100 +44,175 @@ export function hookSecret(h: Hook): { get(): string; set(v: string): void; fiel
   }
 }
 
+/**
+ * One secret-bearing field: `key` identifies it across a redact/restore round trip and includes where the
+ * secret is sent (URI, base URL), so a placeholder never follows a changed destination.
+ */
+interface Slot {
+  path: string;
+  key: string;
+  get(): string;
+  set(v: string): void;
+  mask(v: string): string;
+}
+
+function hookSlots(hooks: Hook[], owner: string, ownerPath: string, o: RedactionOptions, out: Slot[]) {
+  hooks.forEach((h, j) => {
+    const a = h.action;
+    const at = `${ownerPath}.hooks[${j}].${a.case ?? ''}`;
+    const key = `${owner}.hooks[${j}].${a.case ?? ''}`;
+    const slot = (field: string, get: () => string, set: (v: string) => void, m: (v: string) => string) =>
+      out.push({ path: `${at}.${field}`, key: `${key}.${field}`, get, set, mask: m });
+    switch (a.case) {
+      case 'actionCommand':
+        if (!o.commandHooks)
+          slot(
+            'command',
+            () => a.value.command,
+            (v) => (a.value.command = v),
+            mask,
+          );
+        break;
+      case 'actionWebhook':
+      case 'actionDiscord':
+      case 'actionSlack':
+      case 'actionHealthchecks':
+        slot(
+          'webhookUrl',
+          () => a.value.webhookUrl,
+          (v) => (a.value.webhookUrl = v),
+          maskUrl,
+        );
+        break;
+      case 'actionShoutrrr':
+        slot(
+          'shoutrrrUrl',
+          () => a.value.shoutrrrUrl,
+          (v) => (a.value.shoutrrrUrl = v),
+          maskUrl,
+        );
+        break;
+      case 'actionGotify': {
+        const dest = maskUriPassword(a.value.baseUrl);
+        slot(
+          'baseUrl',
+          () => a.value.baseUrl,
+          (v) => (a.value.baseUrl = v),
+          maskUriPassword,
+        );
+        out.push({
+          path: `${at}.token`,
+          key: `${key}.token@${dest}`,
+          get: () => a.value.token,
+          set: (v) => (a.value.token = v),
+          mask,
+        });
+        break;
+      }
+      case 'actionTelegram':
+        slot(
+          'botToken',
+          () => a.value.botToken,
+          (v) => (a.value.botToken = v),
+          mask,
+        );
+        break;
+    }
+  });
+}
+
+/** Every field of `c` a client must not read, as live accessors (multihost secrets are handled apart). */
+function slotsOf(c: Config, o: RedactionOptions): Slot[] {
+  const out: Slot[] = [];
+  c.repos.forEach((repo, i) => {
+    const owner = `repo:${repo.id}`;
+    const path = `repos[${i}]`;
+    const dest = maskUriPassword(repo.uri);
+    out.push({
+      path: `${path}.password`,
+      key: `${owner}.password`,
+      get: () => repo.password,
+      set: (v) => (repo.password = v),
+      mask,
+    });
+    out.push({
+      path: `${path}.uri`,
+      key: `${owner}.uri`,
+      get: () => repo.uri,
+      set: (v) => (repo.uri = v),
+      mask: maskUriPassword,
+    });
+    repo.env.forEach((e, j) => {
+      const eq = e.indexOf('=');
+      if (eq < 0) return;
+      out.push({
+        path: `${path}.env[${j}]`,
+        key: `${owner}@${dest}.env:${e.slice(0, eq)}`,
+        get: () => repo.env[j] ?? '',
+        set: (v) => (repo.env[j] = v),
+        mask: maskEnv,
+      });
+    });
+    hookSlots(repo.hooks, owner, path, o, out);
+  });
+  c.plans.forEach((plan, i) => hookSlots(plan.hooks, `plan:${plan.id}`, `plans[${i}]`, o, out));
+  c.auth?.users.forEach((u, i) => {
+    const p = u.password;
+    if (p.case !== 'passwordBcrypt') return;
+    out.push({
+      path: `auth.users[${i}].passwordBcrypt`,
+      key: `user:${u.name}`,
+      get: () => p.value,
+      set: (v) => (p.value = v),
+      mask,
+    });
+  });
+  return out;
+}
+
+const ALL: RedactionOptions = { commandHooks: true };
+
 /** A copy of the config safe to send to a client. */
-export function redactConfig(config: Config): Config {
+export function redactConfig(config: Config, options: RedactionOptions = ALL): Config {
   const c = clone(ConfigSchema, config);
-  for (const repo of c.repos) {
-    repo.password = mask(repo.password);
-    repo.env = repo.env.map((e) => (isSecretEnv(e) ? `${e.slice(0, e.indexOf('='))}=${REDACTED}` : e));
-    for (const h of repo.hooks) redactHook(h);
-  }
-  for (const plan of c.plans) for (const h of plan.hooks) redactHook(h);
-  for (const u of c.auth?.users ?? []) {
-    if (u.password.case === 'passwordBcrypt') u.password.value = mask(u.password.value);
-  }
+  for (const s of slotsOf(c, options)) s.set(s.mask(s.get()));
   const m = c.multihost;
   if (m) {
     if (m.identity) m.identity.ed25519priv = mask(m.identity.ed25519priv);
     for (const t of m.pairingTokens) t.secret = mask(t.secret);
-    for (const p of [...m.knownHosts, ...m.authorizedClients])
+    for (const p of [...m.knownHosts, ...m.authorizedClients]) {
       p.initialPairingSecret = mask(p.initialPairingSecret);
+      p.instanceUrl = maskUriPassword(p.instanceUrl);
+    }
   }
   return c;
 }
 
-function redactHook(h: Hook): void {
-  const s = hookSecret(h);
-  if (s) s.set(mask(s.get()));
-}
-
 /**
- * A copy of `incoming` where every placeholder is replaced by the stored secret of the same object (repo by id,
- * env by key, hook by owner + position + type, user by name, peer by instance id). A placeholder with no stored
- * counterpart is a ValidationError naming the field.
+ * A copy of `incoming` where every masked value is replaced by the stored secret of the same object (repo by id,
+ * env by key, hook by owner + position + type, user by name, peer by instance id) when the stored value masks to
+ * exactly what came back. Any other value carrying the placeholder is a ValidationError naming the field.
  */
-export function restoreRedacted(incoming: Config, stored: Config): Config {
+export function restoreRedacted(incoming: Config, stored: Config, options: RedactionOptions = ALL): Config {
   const c = clone(ConfigSchema, incoming);
   const issues: ValidationIssue[] = [];
-  const storedRepos = new Map(stored.repos.map((r) => [r.id, r]));
-  c.repos.forEach((repo, i) => {
-    const old = storedRepos.get(repo.id);
-    if (repo.password === REDACTED) {
-      if (old && old.password) repo.password = old.password;
-      else
-        issues.push({
-          path: `repos[${i}].password`,
-          message: 'placeholder sent but no stored password exists',
-        });
-    }
-    repo.env = repo.env.map((e, j) => {
-      const eq = e.indexOf('=');
-      if (eq < 0 || e.slice(eq + 1) !== REDACTED) return e;
-      const key = e.slice(0, eq + 1);
-      const prev = old?.env.find((o) => o.startsWith(key));
-      if (prev) return prev;
-      issues.push({
-        path: `repos[${i}].env[${j}]`,
-        message: `placeholder sent but no stored value for ${key.slice(0, -1)}`,
-      });
-      return e;
-    });
-    restoreHooks(repo.hooks, old?.hooks ?? [], `repos[${i}]`, issues);
-  });
-  const storedPlans = new Map(stored.plans.map((p) => [p.id, p]));
-  c.plans.forEach((plan, i) =>
-    restoreHooks(plan.hooks, storedPlans.get(plan.id)?.hooks ?? [], `plans[${i}]`, issues),
-  );
-  const storedUsers = new Map((stored.auth?.users ?? []).map((u) => [u.name, u]));
-  c.auth?.users.forEach((u, i) => {
-    if (u.password.case !== 'passwordBcrypt' || u.password.value !== REDACTED) return;
-    const old = storedUsers.get(u.name);
-    if (old?.password.case === 'passwordBcrypt' && old.password.value) u.password.value = old.password.value;
-    else
-      issues.push({
-        path: `auth.users[${i}].passwordBcrypt`,
-        message: 'placeholder sent but the user has no stored password',
-      });
-  });
+  const old = new Map(slotsOf(clone(ConfigSchema, stored), options).map((s) => [s.key, s]));
+  for (const s of slotsOf(c, options)) {
+    const v = s.get();
+    if (!v.includes(REDACTED)) continue;
+    const prev = old.get(s.key);
+    if (prev && keepsStored(v, prev.get(), prev.mask)) s.set(prev.get());
+    else issues.push({ path: s.path, message: placeholderMessage(prev) });
+  }
   restoreMultihost(c, stored, issues);
   if (issues.length) throw new ValidationError(issues);
   return c;
 }
 
-function restoreHooks(hooks: Hook[], old: readonly Hook[], owner: string, issues: ValidationIssue[]): void {
-  hooks.forEach((h, j) => {
-    const s = hookSecret(h);
-    if (!s || s.get() !== REDACTED) return;
-    const prev = old[j];
-    const ps = prev && prev.action.case === h.action.case ? hookSecret(prev) : undefined;
-    if (ps && ps.get() !== '') s.set(ps.get());
-    else
-      issues.push({
-        path: `${owner}.hooks[${j}].${s.field}`,
-        message: 'placeholder sent but no stored value exists',
-      });
-  });
-}
+const placeholderMessage = (prev: Slot | undefined) =>
+  prev
+    ? 'placeholder sent but it does not match the stored value (send the secret again after changing its destination)'
+    : 'placeholder sent but no stored value exists';
 
 function restoreMultihost(c: Config, stored: Config, issues: ValidationIssue[]): void {
   const m = c.multihost;
@@ -175,8 +245,13 @@ function restoreMultihost(c: Config, stored: Config, issues: ValidationIssue[]):
     ...m.authorizedClients.map((p, i) => ({ p, path: `sync.authorizedClients[${i}]` })),
   ];
   for (const { p, path } of peers) {
-    if (p.initialPairingSecret !== REDACTED) continue;
     const prev = storedPeers.get(p.instanceId);
+    if (p.instanceUrl.includes(REDACTED)) {
+      if (prev && keepsStored(p.instanceUrl, prev.instanceUrl, maskUriPassword))
+        p.instanceUrl = prev.instanceUrl;
+      else issues.push({ path: `${path}.instanceUrl`, message: placeholderMessage(undefined) });
+    }
+    if (p.initialPairingSecret !== REDACTED) continue;
     if (prev?.initialPairingSecret) p.initialPairingSecret = prev.initialPairingSecret;
     else
       issues.push({

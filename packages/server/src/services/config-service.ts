@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { Multihost_PairingTokenSchema, type Config, type Multihost_Permission } from '@restora/proto';
-import { redactConfig, restoreRedacted } from '../config/redact.js';
+import { redactConfig, restoreRedacted, type RedactionOptions } from '../config/redact.js';
 import type { ConfigStore } from '../config/types.js';
 import { FailedPreconditionError, PermissionDeniedError } from '../errors.js';
 
@@ -17,10 +17,12 @@ export class ConfigService {
   constructor(
     private readonly store: ConfigStore,
     private readonly now: () => number = Date.now,
+    /** Locked-down servers also hide command-hook text. */
+    private readonly redaction: RedactionOptions = { commandHooks: true },
   ) {}
 
   get(): Config {
-    return redactConfig(this.store.get());
+    return redactConfig(this.store.get(), this.redaction);
   }
 
   /** SetConfig. `firstRun`: unauthenticated setup call, allowed only to add the first user(s). */
@@ -28,11 +30,11 @@ export class ConfigService {
     const saved = await this.store.update(
       (stored) => {
         if (options.firstRun) assertFirstUser(stored, incoming);
-        return restoreRedacted(incoming, stored);
+        return restoreRedacted(incoming, stored, this.redaction);
       },
       { expectModno: incoming.modno },
     );
-    return redactConfig(saved);
+    return redactConfig(saved, this.redaction);
   }
 
   async generatePairingToken(req: PairingTokenRequest): Promise<string> {

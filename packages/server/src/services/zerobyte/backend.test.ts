@@ -126,6 +126,15 @@ describe('backend config → restic uri/env/flags', () => {
       ...stored,
       bucket: 'b2',
     });
+    const rest = { backend: 'rest', url: 'http://bob:URL-PW@nas:8000/' };
+    const shown = redactBackend(rest);
+    expect(shown).toEqual({ backend: 'rest', url: 'http://bob:********@nas:8000/' });
+    expect(mergeBackend(rest, shown)).toEqual(rest);
+    expect(() => mergeBackend(rest, { url: 'http://bob:********@evil:8000/' })).toThrow(/config\.url/);
+    expect(redactBackend(deriveBackend(create(RepoSchema, { uri: 'rest:http://u:DERIVED@h/' })))).toEqual({
+      backend: 'rest',
+      url: 'http://u:********@h/',
+    });
     const repo = create(RepoSchema, {
       id: 'x',
       uri: 's3:minio:9000/bkt',

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '@restora/proto';
+import { keepsStored, maskUriPassword } from '../../config/redact-values.js';
 import { REDACTED } from '../../config/types.js';
 import { ValidationError } from '../../errors.js';
 import type { RepositoryConfig } from '../../api/rest/schemas/repositories.js';
@@ -114,10 +115,11 @@ export function writeSecretFiles(files: RepoParts['files']): void {
   }
 }
 
-/** Replaces secrets with REDACTED (a copy). */
+/** Replaces secrets with REDACTED and passwords inside URLs (`url`, `endpoint`) with their masked form (a copy). */
 export function redactBackend(cfg: Record<string, unknown>): Record<string, unknown> {
   const out = { ...cfg };
   const backend = cfg.backend as Backend;
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string') out[k] = maskUriPassword(v);
   for (const k of [...(SECRET_FIELDS[backend] ?? []), ...COMMON_SECRETS])
     if (typeof out[k] === 'string' && out[k] !== '') out[k] = REDACTED;
   return out;
@@ -130,7 +132,14 @@ export function mergeBackend(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...stored };
   for (const [k, v] of Object.entries(patch)) {
+    const old = stored[k];
     if (v === REDACTED) continue;
+    if (typeof v === 'string' && v.includes(REDACTED)) {
+      if (typeof old === 'string' && keepsStored(v, old, maskUriPassword)) continue;
+      throw new ValidationError([
+        { path: `config.${k}`, message: 'placeholder sent but it does not match the stored value' },
+      ]);
+    }
     out[k] = v;
   }
   return out;

@@ -1,6 +1,8 @@
 // Notification destinations (sidecar rows) and their schedule assignments, materialised as hooks on the plans.
 import { create, toJsonString, type MessageInitShape } from '@bufbuild/protobuf';
 import { HookSchema, Hook_Condition, Hook_Webhook_Method, type Hook } from '@restora/proto';
+import { keepsStored, maskSecret, maskUriPassword, maskUrl } from '../../config/redact-values.js';
+import { REDACTED } from '../../config/types.js';
 import { NotFoundError, UnavailableError, ValidationError } from '../../errors.js';
 import { runHookAction } from '../../hooks/handlers/index.js';
 import { makeHookVars } from '../../hooks/vars.js';
@@ -116,8 +118,25 @@ function hookFor(dest: Destination, a: Assignment): Hook | undefined {
   return create(HookSchema, { conditions, action: actionFor(dest.config) });
 }
 
+/** A destination field as a client sees it: whole secrets masked, tokens in URLs masked (config/redact-values). */
+function maskField(k: string, v: unknown): unknown {
+  if (typeof v !== 'string' || v === '') return v;
+  if (SECRET_KEYS.includes(k)) return maskSecret(v);
+  if (k === 'url') return maskUrl(v);
+  return maskUriPassword(v);
+}
+
 const redact = (c: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(c).map(([k, v]) => [k, SECRET_KEYS.includes(k) && v ? '********' : v]));
+  Object.fromEntries(Object.entries(c).map(([k, v]) => [k, maskField(k, v)]));
+
+/** A PATCH value that is the masked form of the stored one keeps the stored secret. */
+function keepsStoredField(k: string, v: unknown, stored: unknown): boolean {
+  if (typeof v !== 'string' || !v.includes(REDACTED)) return false;
+  if (typeof stored === 'string' && keepsStored(v, stored, (x) => maskField(k, x) as string)) return true;
+  throw new ValidationError([
+    { path: `config.${k}`, message: 'placeholder sent but it does not match the stored value' },
+  ]);
+}
 
 export class NotificationService {
   constructor(
@@ -172,7 +191,8 @@ export class NotificationService {
       if (patch.config.type !== undefined && patch.config.type !== d.type)
         throw new ValidationError([{ path: 'config.type', message: 'notification type cannot be changed' }]);
       config = { ...d.config };
-      for (const [k, v] of Object.entries(patch.config)) if (v !== '********') config[k] = v;
+      for (const [k, v] of Object.entries(patch.config))
+        if (!keepsStoredField(k, v, d.config[k])) config[k] = v;
       actionFor(config);
     }
     const next: Destination = {
