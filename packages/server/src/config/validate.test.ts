@@ -287,7 +287,34 @@ describe('validateConfig', () => {
             },
           }).auth),
       );
-      expect(paths).toEqual(['auth.users[1].name', 'auth.users[2].name', 'auth.users[2].passwordBcrypt']);
+      expect(paths).toEqual([
+        'auth.users[0].passwordBcrypt',
+        'auth.users[1].name',
+        'auth.users[1].passwordBcrypt',
+        'auth.users[2].name',
+        'auth.users[2].passwordBcrypt',
+      ]);
+    });
+
+    it('accepts only bcrypt hashes (raw or base64) or the placeholder as passwordBcrypt', () => {
+      const hash = `$2b$12$${'a'.repeat(53)}`;
+      const pathsFor = (value: string) =>
+        issuesOf(
+          (c) =>
+            (c.auth = create(ConfigSchema, {
+              auth: { users: [{ name: 'a', password: { case: 'passwordBcrypt', value } }] },
+            }).auth),
+        );
+      for (const ok of [hash, Buffer.from(hash).toString('base64'), REDACTED, `$2y$04$${'b'.repeat(53)}`])
+        expect(pathsFor(ok)).toEqual([]);
+      for (const bad of [
+        'x',
+        `$2b$03$${'a'.repeat(53)}`,
+        `$2b$32$${'a'.repeat(53)}`,
+        `$2x$10$${'a'.repeat(53)}`,
+        hash.slice(0, -1),
+      ])
+        expect(pathsFor(bad)).toEqual(['auth.users[0].passwordBcrypt']);
     });
 
     it('ignores users when auth is disabled explicitly', () => {
@@ -364,5 +391,41 @@ describe('cronProblem', () => {
     ['CRON_TZ=UTC 0 3 * *', /5 fields/],
   ])('rejects %j', (expr, re) => {
     expect(cronProblem(expr)).toMatch(re);
+  });
+});
+
+describe('size limits', () => {
+  it('names an oversize string, a NUL byte and an out-of-range int64, and nothing else', () => {
+    const c = valid();
+    c.repos[0]!.uri = 'x'.repeat(10 * 1024 * 1024);
+    c.plans[0]!.paths = ['/a\0b'];
+    c.repos[0]!.prunePolicy = create(RepoSchema, { prunePolicy: { maxUnusedBytes: 2n ** 62n } }).prunePolicy;
+    const { issues } = validateConfig(c);
+    expect(issues.map((i) => i.path)).toEqual([
+      'repos[0].uri',
+      'repos[0].prunePolicy.maxUnusedBytes',
+      'plans[0].paths[0]',
+    ]);
+    expect(JSON.stringify(issues).length).toBeLessThan(1000);
+  });
+
+  it('allows 64 KiB for templates and command text, 4 KiB for one-line fields', () => {
+    const c = valid();
+    c.plans[0]!.hooks = [
+      create(HookSchema, {
+        conditions: [1],
+        action: { case: 'actionCommand', value: { command: 'x'.repeat(60_000) } },
+      }),
+    ];
+    c.plans[0]!.paths = ['/'.repeat(4096)];
+    expect(validateConfig(c).issues).toEqual([]);
+    c.plans[0]!.paths = ['/'.repeat(4097)];
+    expect(validateConfig(c).issues.map((i) => i.path)).toEqual(['plans[0].paths[0]']);
+  });
+
+  it('caps the number of entries of a list', () => {
+    const c = valid();
+    c.plans[0]!.excludes = Array.from({ length: 10_001 }, (_, i) => `x${i}`);
+    expect(validateConfig(c).issues.map((i) => i.path)).toEqual(['plans[0].excludes']);
   });
 });

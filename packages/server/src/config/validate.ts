@@ -6,6 +6,7 @@ import {
   type Hook,
   type Repo,
 } from '@restora/proto';
+import { decodeStoredHash } from '../auth/passwords.js';
 import { ValidationError } from '../errors.js';
 import { identityProblem } from './identity.js';
 import { shlexSplit } from './shlex.js';
@@ -13,6 +14,7 @@ import { CURRENT_CONFIG_VERSION, REDACTED } from './types.js';
 import { idProblem, INSTANCE_ID_MAX_LEN, userNameProblem } from './validate-ids.js';
 import { Issues } from './validate-issues.js';
 import { checkRetention, checkSchedule, scheduleEnabled } from './validate-schedule.js';
+import { limitIssues } from './validate-sizes.js';
 
 export interface ValidationResult {
   issues: ValidationError['issues'];
@@ -25,6 +27,9 @@ const CPU_NICE = enumValues(CommandPrefix_CPUNiceLevel);
 const ENV_RE = /^[^=\s]+=/;
 
 export function validateConfig(c: Config): ValidationResult {
+  // oversize values first and alone: later messages quote ids, which must not echo 10 MB back
+  const sizes = limitIssues(c);
+  if (sizes.length) return { issues: sizes, warnings: [] };
   const issues = new Issues();
   if (c.version !== CURRENT_CONFIG_VERSION) issues.add('version', `must be ${CURRENT_CONFIG_VERSION}`);
   if (c.instance === '') {
@@ -180,8 +185,21 @@ function checkAuth(c: Config, issues: Issues): void {
     names.add(u.name);
     if (u.password.case !== 'passwordBcrypt' || u.password.value === '') {
       issues.add(`auth.users[${i}].passwordBcrypt`, 'is required');
+    } else if (u.password.value !== REDACTED && !isBcryptHash(u.password.value)) {
+      issues.add(
+        `auth.users[${i}].passwordBcrypt`,
+        'must be a bcrypt hash ($2a$/$2b$/$2y$, cost 4 to 31), raw or base64 as Backrest stores it',
+      );
     }
   });
+}
+
+const BCRYPT = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
+
+/** A value that could ever match a password: anything else locks every client out. */
+export function isBcryptHash(stored: string): boolean {
+  const hash = decodeStoredHash(stored);
+  return hash !== undefined && BCRYPT.test(hash);
 }
 
 function checkMultihost(c: Config, issues: Issues): void {

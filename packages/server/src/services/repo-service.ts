@@ -3,10 +3,11 @@ import crypto from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, type Config, type Repo } from '@restora/proto';
 import { isResticError } from '@restora/restic';
-import { redactConfig, restoreRedacted } from '../config/redact.js';
+import { redactConfig, restoreRedacted, type RedactionOptions } from '../config/redact.js';
 import type { ConfigStore } from '../config/types.js';
 import type { Engine } from '../engine.js';
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { limitIssues } from '../config/validate-sizes.js';
+import { InvalidArgumentError, NotFoundError, ValidationError } from '../errors.js';
 import type { OpLog } from '../oplog/types.js';
 import type { ResticPort } from '../tasks/restic-port.js';
 
@@ -19,6 +20,8 @@ export interface RepoServiceDeps {
   /** restic for a repo that may not be in the config yet. */
   resticFor: (repo: Repo) => ResticPort;
   log: (msg: string) => void;
+  /** Locked-down servers also hide command-hook text in the returned config. */
+  redaction?: RedactionOptions;
 }
 
 export class RepoService {
@@ -28,9 +31,11 @@ export class RepoService {
   private hydrate(repo: Repo | undefined): Repo {
     if (!repo) throw new InvalidArgumentError('repo is required');
     if (!repo.id) throw new InvalidArgumentError('repo id is required');
+    const issues = limitIssues(repo, 'repo');
+    if (issues.length) throw new ValidationError(issues);
     if (!repo.uri) throw new InvalidArgumentError(`repo "${repo.id}": uri is required`);
     const wrapped = create(ConfigSchema, { repos: [repo] });
-    const restored = restoreRedacted(wrapped, this.d.config.get()).repos[0];
+    const restored = restoreRedacted(wrapped, this.d.config.get(), this.d.redaction).repos[0];
     if (!restored) throw new InvalidArgumentError('repo is required');
     return restored;
   }
@@ -59,7 +64,7 @@ export class RepoService {
     this.d.engine.runRepoTask(repo.id, 'index-snapshots').catch((err: unknown) => {
       this.d.log(`index snapshots of new repo "${repo.id}" not queued: ${String(err)}`);
     });
-    return redactConfig(saved);
+    return redactConfig(saved, this.d.redaction);
   }
 
   async remove(repoId: string): Promise<Config> {
@@ -72,7 +77,7 @@ export class RepoService {
       { bumpModno: false },
     );
     this.d.oplog.deleteWhere({ repoId, instanceId: saved.instance });
-    return redactConfig(saved);
+    return redactConfig(saved, this.d.redaction);
   }
 
   async exists(

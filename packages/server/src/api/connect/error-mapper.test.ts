@@ -1,7 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ResticError } from '@restora/restic';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, InternalError, NotFoundError, ValidationError } from '../../errors.js';
 import { TaskFailedError } from '../../engine.js';
 import { toConnectError } from './error-mapper.js';
 
@@ -21,9 +21,37 @@ describe('toConnectError', () => {
       ],
       [
         new TaskFailedError('restic exited with code 1', {} as never),
-        Code.Unknown,
+        Code.FailedPrecondition,
         'restic exited with code 1',
       ],
+      [new InternalError('safe text'), Code.Unknown, 'safe text'],
+      [
+        new ResticError({
+          code: 'failed',
+          message: 'restic failed (exit 1): Fatal: unable to open repository at /etc/passwd: not a directory',
+        }),
+        Code.FailedPrecondition,
+        'restic failed (exit 1): Fatal: unable to open repository at /etc/passwd: not a directory',
+      ],
+      [
+        new ResticError({
+          code: 'failed',
+          message: 'restic failed (exit 1): Fatal: write: no space left on device',
+        }),
+        Code.Unknown,
+        'restic failed',
+      ],
+      [
+        new ResticError({ code: 'failed', message: 'restic failed (exit 2): panic', exitCode: 2 }),
+        Code.Unknown,
+        'restic failed (exit 2)',
+      ],
+      [
+        new ResticError({ code: 'invalid-argument', message: 'no matching ID found for prefix "ab"' }),
+        Code.NotFound,
+        'no matching ID found for prefix "ab"',
+      ],
+      [new ResticError({ code: 'interrupted', message: 'stop' }), Code.Canceled, 'stop'],
       [
         new ResticError({ code: 'wrong-password', message: 'wrong password' }),
         Code.InvalidArgument,

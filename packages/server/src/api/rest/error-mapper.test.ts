@@ -29,14 +29,17 @@ describe('REST error mapper', () => {
     expect(mapError(err)).toEqual({ status, body });
   });
 
-  it('maps restic failures: unknown snapshot 404, locked 409, others 500 with stderr in details', () => {
+  it('maps restic failures: unknown snapshot 404, locked 409, refused requests 400, others 500 with stderr in details', () => {
     const e = (code: ConstructorParameters<typeof ResticError>[0]['code'], message: string) =>
       new ResticError({ code, message, stderrTail: 'Fatal: detail' });
     expect(mapError(e('invalid-argument', 'no matching ID found for prefix "dead"')).status).toBe(404);
     expect(mapError(e('locked', 'repository is locked')).status).toBe(409);
+    expect(mapError(e('wrong-password', 'wrong password')).status).toBe(400);
     expect(mapError(e('failed', 'restic failed'))).toEqual({
-      status: 500,
+      status: 400,
       body: { message: 'restic failed', details: 'Fatal: detail' },
     });
+    const crash = new ResticError({ code: 'failed', message: 'restic failed', stderrTail: 'panic: x' });
+    expect(mapError(crash)).toEqual({ status: 500, body: { message: 'restic failed' } });
   });
 });

@@ -1,6 +1,9 @@
 // Repository DTOs and backend configs (Zerobyte §4.1/§4.2); `type` is accepted as an alias of `backend` (seed 002).
 import { z } from 'zod';
-import { CompressionMode, Timestamp } from './common.js';
+import { CompressionMode, line, text, Timestamp } from './common.js';
+
+/** Longer URLs than this are not restic REST servers. */
+const MAX_URL = 4096;
 
 const Limit = z.object({
   enabled: z.boolean().default(false),
@@ -10,19 +13,19 @@ const Limit = z.object({
 
 const common = {
   isExistingRepository: z.boolean().optional(),
-  customPassword: z.string().min(1).optional(),
-  cacert: z.string().optional(),
+  customPassword: line().min(1).optional(),
+  cacert: text().optional(),
   insecureTls: z.boolean().optional(),
   uploadLimit: Limit.optional(),
   downloadLimit: Limit.optional(),
 };
 
 const s3Fields = {
-  endpoint: z.string().min(1).default('s3.amazonaws.com'),
-  bucket: z.string().min(1),
-  region: z.string().optional(),
-  accessKeyId: z.string().min(1),
-  secretAccessKey: z.string().min(1),
+  endpoint: line().min(1).default('s3.amazonaws.com'),
+  bucket: line().min(1),
+  region: line().optional(),
+  accessKeyId: line().min(1),
+  secretAccessKey: line().min(1),
 };
 
 export const LocalConfig = z.object({ backend: z.literal('local'), path: z.string().min(1), ...common });
@@ -30,42 +33,42 @@ export const S3Config = z.object({ backend: z.literal('s3'), ...s3Fields, ...com
 export const R2Config = z.object({ backend: z.literal('r2'), ...s3Fields, ...common });
 export const GcsConfig = z.object({
   backend: z.literal('gcs'),
-  bucket: z.string().min(1),
-  projectId: z.string().min(1),
-  credentialsJson: z.string().min(1),
+  bucket: line().min(1),
+  projectId: line().min(1),
+  credentialsJson: text().min(1),
   ...common,
 });
 export const AzureConfig = z.object({
   backend: z.literal('azure'),
-  container: z.string().min(1),
-  accountName: z.string().min(1),
-  accountKey: z.string().min(1),
-  endpointSuffix: z.string().optional(),
+  container: line().min(1),
+  accountName: line().min(1),
+  accountKey: line().min(1),
+  endpointSuffix: line().optional(),
   ...common,
 });
 export const RcloneConfig = z.object({
   backend: z.literal('rclone'),
-  remote: z.string().min(1),
-  path: z.string().default(''),
+  remote: line().min(1),
+  path: line().default(''),
   ...common,
 });
 export const RestConfig = z.object({
   backend: z.literal('rest'),
-  url: z.url(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  path: z.string().optional(),
+  url: z.url().max(MAX_URL),
+  username: line().optional(),
+  password: line().optional(),
+  path: line().optional(),
   ...common,
 });
 export const SftpConfig = z.object({
   backend: z.literal('sftp'),
-  host: z.string().min(1),
+  host: line().min(1),
   port: z.coerce.number().int().min(1).max(65535).default(22),
-  user: z.string().min(1),
-  path: z.string().min(1),
-  privateKey: z.string().min(1),
+  user: line().min(1),
+  path: line().min(1),
+  privateKey: text().min(1),
   skipHostKeyCheck: z.boolean().default(false),
-  knownHosts: z.string().optional(),
+  knownHosts: text().optional(),
   allowLegacySshRsa: z.boolean().default(false),
   ...common,
 });
