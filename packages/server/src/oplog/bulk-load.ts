@@ -1,6 +1,8 @@
 // Bulk loading (history imports, benchmarks): secondary indexes and triggers are dropped, rows inserted, then
-// the indexes rebuilt from sorted data and the trigger-kept counters recomputed. All in one transaction.
+// the indexes rebuilt from sorted data and the trigger-kept counters and day aggregates recomputed. All in one
+// transaction.
 import type { Database } from 'better-sqlite3';
+import { rebuildBackupDays } from './backup-days.js';
 
 export function withIndexesDeferred<T>(db: Database, load: () => T): T {
   return db.transaction(() => {
@@ -16,6 +18,7 @@ export function withIndexesDeferred<T>(db: Database, load: () => T): T {
     db.exec(`DELETE FROM snapshot_counts;
       INSERT INTO snapshot_counts SELECT plan_id, repo_id, instance_id, COUNT(*) FROM operations
       WHERE kind = 101 AND forgot = 0 GROUP BY plan_id, repo_id, instance_id;`);
+    rebuildBackupDays(db);
     return result;
   })();
 }

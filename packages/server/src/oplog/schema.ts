@@ -1,5 +1,6 @@
 // Plain SQL migrations of oplog.sqlite, applied in order; PRAGMA user_version records the last one applied.
 import type { Database } from 'better-sqlite3';
+import { BACKUP_DAYS_SQL } from './backup-days.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: operations as protobuf blobs plus the columns every query filters, sorts or aggregates on.
@@ -65,6 +66,8 @@ const MIGRATIONS: readonly string[] = [
        WHERE NEW.kind = 101 AND NEW.forgot = 0
        ON CONFLICT DO UPDATE SET n = n + 1;
    END;`,
+  // 2: per-day backup aggregates kept by triggers (filled at open: day keys depend on the time zone).
+  BACKUP_DAYS_SQL,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

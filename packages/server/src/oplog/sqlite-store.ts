@@ -6,15 +6,15 @@ import { preparePrivateDatabase } from '../secrets/private-file.js';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { OperationSchema, OperationStatus, type Operation } from '@restora/proto';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { columnsOf, KIND_CODES, kindCode, type OpColumns } from './columns.js';
+import { columnsOf, kindCode, type OpColumns } from './columns.js';
 import { acquireDirLock, type DirLock } from './data-dir-lock.js';
 import { OpEmitter } from './emitter.js';
 import { scrubOps } from './scrub.js';
 import { collectGarbagePaged } from './sqlite-gc.js';
 import { selectorToSql } from './selector.js';
-import { buildSummaries } from './summaries.js';
+import { buildSummaries, localDayStart } from './summaries.js';
 import { sqliteSummarySource } from './sqlite-summaries.js';
-import { DayAggCache } from './day-cache.js';
+import { ensureBackupDays, registerDayFunction } from './backup-days.js';
 import { withIndexesDeferred } from './bulk-load.js';
 import { migrate } from './schema.js';
 import { validateOp } from './validate-op.js';
@@ -62,7 +62,8 @@ export class SqliteOpLog implements OpLog {
   private modno: number;
   private nextId: number;
   private closed = false;
-  private readonly dayCache = new DayAggCache();
+  /** process.env.TZ when backup_days was last checked: a change rebuilds it before the next read or write. */
+  private dayTz: string | undefined;
   // GC runs one at a time: a plan made while another run deletes could over-trim a group.
   private gcTail: Promise<unknown> = Promise.resolve();
   /** While a GC runs: ids other writers deleted, so it spares what depended on them. */
@@ -85,7 +86,10 @@ export class SqliteOpLog implements OpLog {
       // Hot indexes stay in memory on large histories (64 MiB page cache, memory-mapped reads).
       this.db.pragma('cache_size = -65536');
       this.db.pragma('mmap_size = 268435456');
+      registerDayFunction(this.db);
       migrate(this.db);
+      ensureBackupDays(this.db);
+      this.dayTz = process.env.TZ;
       const row = this.db.prepare('SELECT MAX(id) AS id, MAX(modno) AS modno FROM operations').get() as {
         id: number | null;
         modno: number | null;
@@ -103,13 +107,15 @@ export class SqliteOpLog implements OpLog {
     this.emitter.onListenerError = fn;
   }
 
-  /** Every mutation goes through here: invalidates the dashboard days it touched, then notifies listeners. */
-  private changed(make: () => OpEvent[], touched: readonly Operation[] | 'all'): void {
-    if (touched === 'all') this.dayCache.clear();
-    else
-      for (const op of touched)
-        if (op.op.case === 'operationBackup') this.dayCache.touch(Number(op.unixTimeStartMs));
+  private changed(make: () => OpEvent[]): void {
     this.emitter.emit(make);
+  }
+
+  /** Day keys follow the process's zone: a runtime TZ change rebuilds backup_days (exact, from the ops). */
+  private syncDayZone(): void {
+    if (process.env.TZ === this.dayTz) return;
+    ensureBackupDays(this.db);
+    this.dayTz = process.env.TZ;
   }
 
   private stmt(sql: string): Statement {
@@ -139,6 +145,7 @@ export class SqliteOpLog implements OpLog {
   add(...ops: Operation[]): Operation[] {
     if (ops.length === 0) return ops;
     ops.forEach(validateOp);
+    this.syncDayZone();
     const startId = this.nextId;
     const startModno = this.modno;
     try {
@@ -157,7 +164,7 @@ export class SqliteOpLog implements OpLog {
       this.modno = startModno;
       throw e;
     }
-    this.changed(() => [{ type: 'created', operations: OpEmitter.copies(ops) }], ops);
+    this.changed(() => [{ type: 'created', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -169,6 +176,7 @@ export class SqliteOpLog implements OpLog {
     const startId = this.nextId;
     const startModno = this.modno;
     let n = 0;
+    this.syncDayZone();
     try {
       withIndexesDeferred(this.db, () => {
         for (const ops of batches) {
@@ -189,7 +197,6 @@ export class SqliteOpLog implements OpLog {
       this.modno = startModno;
       throw e;
     }
-    this.dayCache.clear();
     return n;
   }
 
@@ -197,13 +204,10 @@ export class SqliteOpLog implements OpLog {
     if (ops.length === 0) return ops;
     const prevModno = ops.map((o) => o.modno);
     const startModno = this.modno;
+    this.syncDayZone();
     try {
       this.db.transaction(() => {
         for (const op of ops) {
-          // The day the op used to start in changes too (e.g. a pending op's planned start becomes its real start).
-          const old = this.stmt('SELECT start_ms, kind FROM operations WHERE id = ?').get(Number(op.id)) as
-            { start_ms: number; kind: number } | undefined;
-          if (old?.kind === KIND_CODES.operationBackup) this.dayCache.touch(old.start_ms);
           op.modno = BigInt(++this.modno);
           const c = columnsOf(op);
           const res = this.stmt(UPDATE_SQL).run({ ...c, data: toBinary(OperationSchema, op) });
@@ -216,7 +220,7 @@ export class SqliteOpLog implements OpLog {
       ops.forEach((o, i) => (o.modno = prevModno[i]!));
       throw e;
     }
-    this.changed(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }], ops);
+    this.changed(() => [{ type: 'updated', operations: OpEmitter.copies(ops) }]);
     return ops;
   }
 
@@ -284,6 +288,7 @@ export class SqliteOpLog implements OpLog {
   delete(...ids: bigint[]): Operation[] {
     if (ids.length === 0) return [];
     const deleted: Operation[] = [];
+    this.syncDayZone();
     this.db.transaction(() => {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const part = ids.slice(i, i + CHUNK).map(Number);
@@ -295,12 +300,13 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(deleted.map((o) => Number(o.id)));
     })();
     if (deleted.length)
-      this.changed(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }], deleted);
+      this.changed(() => [{ type: 'deleted', ids: deleted.map((o) => o.id), operations: deleted }]);
     return deleted;
   }
 
   deleteWhere(selector: OpSelector): bigint[] {
     const where = selectorToSql(selector);
+    this.syncDayZone();
     const ids = this.db.transaction(() => {
       const found = (
         this.stmt(`SELECT id FROM operations WHERE ${where.sql} ORDER BY id`).all(...where.params) as {
@@ -310,7 +316,7 @@ export class SqliteOpLog implements OpLog {
       this.deleteIds(found);
       return found;
     })();
-    if (ids.length) this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }], 'all');
+    if (ids.length) this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }]);
     return ids.map(BigInt);
   }
 
@@ -322,6 +328,7 @@ export class SqliteOpLog implements OpLog {
     const updated: Operation[] = [];
     const deleted: bigint[] = [];
     const startModno = this.modno;
+    this.syncDayZone();
     try {
       this.db.transaction(() => {
         const rows = this.stmt(`SELECT data FROM operations WHERE ${where.sql} ORDER BY id`).all(
@@ -350,7 +357,7 @@ export class SqliteOpLog implements OpLog {
     const events: OpEvent[] = [];
     if (updated.length) events.push({ type: 'updated', operations: OpEmitter.copies(updated) });
     if (deleted.length) events.push({ type: 'deleted', ids: deleted, operations: [] });
-    this.changed(() => events, 'all');
+    this.changed(() => events);
     return { updated: updated.length, deleted: deleted.length };
   }
 
@@ -380,8 +387,11 @@ export class SqliteOpLog implements OpLog {
   }
 
   summaries(options: SummaryOptions): SummaryRow[] {
+    this.syncDayZone();
+    // backup_days holds local days: a caller's own day function reads the window from the ops instead.
+    const dayRows = options.dayStart === undefined || options.dayStart === localDayStart;
     return buildSummaries(
-      sqliteSummarySource((sql) => this.stmt(sql), options, this.dayCache),
+      sqliteSummarySource((sql) => this.stmt(sql), options, dayRows),
       options,
     );
   }
@@ -413,8 +423,9 @@ export class SqliteOpLog implements OpLog {
           deletedByOthers,
           closed: () => this.closed,
           remove: (ids) => {
+            this.syncDayZone();
             this.db.transaction(() => this.removeRows(ids))();
-            this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }], 'all');
+            this.changed(() => [{ type: 'deleted', ids: ids.map(BigInt), operations: [] }]);
           },
         },
         options,

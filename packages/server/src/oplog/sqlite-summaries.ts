@@ -1,7 +1,7 @@
-// SummarySource over SQLite: GROUP BY in C over the covering index of backups; per-group lookups by index.
+// SummarySource over SQLite: day rows from the trigger-kept backup_days table (or, for a custom day function, one
+// GROUP BY over the window's covering index); per-group lookups are ORDER BY ... LIMIT on partial indexes.
 import type { Statement } from 'better-sqlite3';
 import { KIND_CODES } from './columns.js';
-import { DayAggCache } from './day-cache.js';
 import type { DayAgg, SummarySource } from './summaries.js';
 import type { RecentBackup, SummaryOptions } from './types.js';
 
@@ -16,10 +16,11 @@ interface RecentRow {
   bytes_added: number;
 }
 
+/** `dayRows`: backup_days holds local days of the zone in use (else the window is aggregated from the ops). */
 export function sqliteSummarySource(
   prepare: (sql: string) => Statement,
   opts: SummaryOptions,
-  cache: DayAggCache = new DayAggCache(),
+  dayRows: boolean,
 ): SummarySource {
   const col = opts.groupBy === 'plan' ? 'plan_id' : 'repo_id';
   const inst = opts.instanceId !== undefined ? ' AND instance_id = ?' : '';
@@ -27,48 +28,35 @@ export function sqliteSummarySource(
   const ip = opts.instanceId !== undefined ? [opts.instanceId] : [];
   return {
     byDay: (days) => {
-      const missing = days
-        .map((d, i) => [i, ...d] as const)
-        .filter(([, s, e]) => !cache.get(opts.instanceId, s, e));
-      if (missing.length) {
-        const rows = prepare(
-          `WITH days(i, s, e) AS (VALUES ${missing.map(() => '(?, ?, ?)').join(', ')})
+      if (days.length === 0) return [];
+      if (!dayRows) {
+        return prepare(
+          `WITH days(i, s, e) AS (VALUES ${days.map(() => '(?, ?, ?)').join(', ')})
            SELECT d.i AS day, o.plan_id AS plan_id, o.repo_id AS repo_id, o.status AS status, COUNT(*) AS n,
              SUM(o.bytes_added) AS added, SUM(o.bytes_scanned) AS scanned,
              SUM(o.bytes_added > 0 OR o.bytes_scanned > 0) AS withSummary, MAX(o.end_ms) AS lastEnd
            FROM days d JOIN operations o INDEXED BY ops_backup_window
              ON o.kind = ${BACKUP} AND o.dry_run = 0 AND o.start_ms >= d.s AND o.start_ms < d.e
            WHERE 1${instO} GROUP BY d.i, o.plan_id, o.repo_id, o.status`,
-        ).all(...missing.flat(), ...ip) as DayAgg[];
-        for (const [i, s, e] of missing) {
-          cache.set(
-            opts.instanceId,
-            s,
-            e,
-            rows.filter((r) => r.day === i).map(({ day: _day, ...rest }) => rest),
-          );
-        }
+        ).all(...days.map((d, i) => [i, ...d]).flat(), ...ip) as DayAgg[];
       }
-      return days.flatMap(([s, e], day) =>
-        (cache.get(opts.instanceId, s, e) ?? []).map((r) => ({ ...r, day })),
-      );
+      const index = new Map(days.map(([s], i) => [s, i]));
+      const rows = prepare(
+        `SELECT day_ms AS day, plan_id, repo_id, status, n, added, scanned, with_summary AS withSummary,
+           last_end AS lastEnd FROM backup_days WHERE day_ms >= ? AND day_ms < ?${inst}`,
+      ).all(days[0]![0], days.at(-1)![1], ...ip) as DayAgg[];
+      return rows.flatMap((r) => {
+        const day = index.get(r.day);
+        return day === undefined ? [] : [{ ...r, day }];
+      });
     },
-    recent: (gid, limit) => {
-      const cols = 'id, flow_id, start_ms, end_ms, status, bytes_added';
-      const finished = prepare(
-        `SELECT ${cols} FROM operations WHERE kind = ${BACKUP} AND ${col} = ?${inst} AND forgot = 0 AND dry_run = 0
-         ORDER BY end_ms DESC LIMIT ?`,
-      ).all(gid, ...ip, limit) as RecentRow[];
-      const unfinished = prepare(
-        `SELECT ${cols} FROM operations WHERE status IN (0, 1, 2) AND kind = ${BACKUP} AND ${col} = ?${inst} AND dry_run = 0`,
-      ).all(gid, ...ip) as RecentRow[];
-      const seen = new Set<number>();
-      return [...unfinished, ...finished]
-        .filter((r) => !seen.has(r.id) && seen.add(r.id))
-        .sort((a, b) => b.start_ms - a.start_ms || b.id - a.id)
-        .slice(0, limit)
-        .map(toRecent);
-    },
+    recent: (gid, limit) =>
+      (
+        prepare(
+          `SELECT id, flow_id, start_ms, end_ms, status, bytes_added FROM operations
+           WHERE kind = ${BACKUP} AND dry_run = 0 AND ${col} = ?${inst} ORDER BY start_ms DESC, id DESC LIMIT ?`,
+        ).all(gid, ...ip, limit) as RecentRow[]
+      ).map(toRecent),
     totalSnapshots: (gid) =>
       (
         prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM snapshot_counts WHERE ${col} = ?${inst}`).get(
@@ -81,8 +69,8 @@ export function sqliteSummarySource(
     lastSuccessMs: (gid) =>
       (
         prepare(
-          `SELECT end_ms FROM operations WHERE kind = ${BACKUP} AND ${col} = ?${inst} AND forgot = 0
-           AND status IN (3, 7) AND dry_run = 0 ORDER BY end_ms DESC LIMIT 1`,
+          `SELECT end_ms FROM operations WHERE kind = ${BACKUP} AND dry_run = 0 AND status IN (3, 7)
+           AND ${col} = ?${inst} ORDER BY end_ms DESC LIMIT 1`,
         ).get(gid, ...ip) as { end_ms: number } | undefined
       )?.end_ms,
   };
