@@ -159,8 +159,10 @@ describe('auth over HTTP', () => {
     const after = await backrest.getConfig({});
     expect(after.modno).toBe(before.modno + 1);
     expect(after.multihost?.pairingTokens.map((t) => [t.label, t.secret])).toEqual([['laptop', '********']]);
+    // the token's secret is stored, sealed (secrets/): never in plaintext on disk
     const onDisk = readFileSync(ws.configFile, 'utf8');
-    expect(onDisk).toContain(token.slice(token.indexOf(':') + 1, token.indexOf('#')));
+    expect(onDisk).not.toContain(token.slice(token.indexOf(':') + 1, token.indexOf('#')));
+    expect(onDisk).toMatch(/"secret": "sealed:v1:/);
   });
 
   it('rate-limits Login per client', async () => {

@@ -115,8 +115,10 @@ describe('restora serve with real restic', () => {
     expect(saved.plans.map((p) => p.id)).toEqual(['home', 'slow']);
     expect(saved.repos[0]?.password).toBe('********');
     const onDisk = readFileSync(ws.configFile, 'utf8');
-    expect(onDisk).toContain(REPO_PASSWORD);
-    expect(onDisk).toContain('B2_ACCOUNT_KEY=k1');
+    // sealed at rest (secrets/): the stored values are there, but not in plaintext
+    expect(onDisk).not.toContain(REPO_PASSWORD);
+    expect(onDisk).toMatch(/"password": "sealed:v1:/);
+    expect(onDisk).toMatch(/"B2_ACCOUNT_KEY=sealed:v1:/);
     expect(await codeOf(json.backrest.removeRepo({ repoId: 'local' }))).toBe(Code.InvalidArgument);
   });
 
