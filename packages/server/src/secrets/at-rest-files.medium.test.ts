@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateJwtSecret } from '../auth/jwt-secret.js';
 import { FileLogStore } from '../oplog/log-store.js';
 import { SqliteOpLog } from '../oplog/sqlite-store.js';
+import { defaultResticPassword, type ZbContext } from '../services/zerobyte/context.js';
 import { MetaStore, MetaStoreSecretsError } from '../services/zerobyte/meta-store.js';
 import { SecretBox } from './box.js';
 import { parseKeyMaterial } from './key.js';
@@ -88,6 +89,34 @@ describe('Zerobyte sidecar (rest-api.sqlite)', () => {
         `repository "r1": sealed with key ${box.key.id}, which is not the key in use .*/other/secret.key`,
       ),
     );
+  });
+});
+
+describe("Zerobyte's default restic password (zerobyte/restic.pass)", () => {
+  const ctxOf = (meta: MetaStore) => ({ dataDir: dir, meta }) as unknown as ZbContext;
+  const file = () => path.join(dir, 'zerobyte', 'restic.pass');
+
+  it('is created sealed, read back the same, and names another key without a local path', () => {
+    const meta = new MetaStore(':memory:', newBox());
+    const pw = defaultResticPassword(ctxOf(meta));
+    expect(pw).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.readFileSync(file(), 'utf8')).toMatch(/^sealed:v1:/);
+    expect(fs.readFileSync(file(), 'utf8')).not.toContain(pw);
+    expect(modeOf(file())).toBe(0o600);
+    expect(defaultResticPassword(ctxOf(meta))).toBe(pw);
+    const other = new MetaStore(':memory:', newBox('/other/secret.key'));
+    expect(() => defaultResticPassword(ctxOf(other))).toThrow(
+      /^zerobyte\/restic\.pass cannot be opened: sealed with key [0-9a-f]{8}, which is not the key in use$/,
+    );
+  });
+
+  it('seals a plaintext file an older version wrote, keeping the password', () => {
+    fs.mkdirSync(path.dirname(file()), { recursive: true });
+    fs.writeFileSync(file(), 'legacy-password\n', { mode: 0o600 });
+    const meta = new MetaStore(':memory:', newBox());
+    expect(defaultResticPassword(ctxOf(meta))).toBe('legacy-password');
+    expect(fs.readFileSync(file(), 'utf8')).not.toContain('legacy-password');
+    expect(defaultResticPassword(ctxOf(meta))).toBe('legacy-password');
   });
 });
 

@@ -26,6 +26,8 @@ const SECRETS = [
   'https://discord.com/api/webhooks/123/abcdef',
   'NWKjIL0iepS/nxIqIBSk5e2cHuA/bzxBL+fnaeJyYdU=',
   'gotify-token-xyz',
+  'uri-pass-123',
+  'webhook-tok-456',
 ];
 
 let dir: string;
@@ -54,6 +56,16 @@ describe('config.json sealing', () => {
     expect(loaded.repos[0]!.env).toContain('AWS_SECRET_ACCESS_KEY=s3cr3t');
 
     await store.update((c) => {
+      // credentials inside a repo URI and a webhook URL
+      c.repos[1]!.uri = 'rest:https://u:uri-pass-123@rest.example/r';
+      c.plans[0]!.hooks.push(
+        create(HookSchema, {
+          action: {
+            case: 'actionWebhook',
+            value: { webhookUrl: 'https://hooks.example/t/webhook-tok-456', template: 'x' },
+          },
+        }),
+      );
       // a hook field from redact.ts's hookSecret table
       c.plans[0]!.hooks.push(
         create(HookSchema, {
@@ -82,6 +94,11 @@ describe('config.json sealing', () => {
     expect(again.repos[0]!.password).toBe('correct horse battery staple');
     expect(again.repos[0]!.env).toContain('AWS_SECRET_ACCESS_KEY=s3cr3t');
     expect(again.multihost?.identity?.ed25519priv).toBe('NWKjIL0iepS/nxIqIBSk5e2cHuA/bzxBL+fnaeJyYdU=');
+    expect(again.repos[1]!.uri).toBe('rest:https://u:uri-pass-123@rest.example/r');
+    const webhook = again.plans[0]!.hooks.at(-2)!.action;
+    expect(webhook.case === 'actionWebhook' && webhook.value.webhookUrl).toBe(
+      'https://hooks.example/t/webhook-tok-456',
+    );
     const gotify = again.plans[0]!.hooks.at(-1)!.action;
     expect(gotify.case === 'actionGotify' && gotify.value.token).toBe('gotify-token-xyz');
   });

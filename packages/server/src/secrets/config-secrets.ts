@@ -3,6 +3,7 @@
 import { clone } from '@bufbuild/protobuf';
 import { ConfigSchema, type Config, type Hook } from '@restora/proto';
 import { hookSecret, isSecretEnv } from '../config/redact.js';
+import { maskUriPassword, maskUrl } from '../config/redact-values.js';
 import type { ValidationIssue } from '../errors.js';
 import { isSealed, SealedValueError, type SecretBox } from './box.js';
 import { isFileReference } from './references.js';
@@ -14,10 +15,32 @@ interface Slot {
   set(v: string): void;
 }
 
+/** A URL or URI holding a credential (a token in the path or query, `user:pass@`), as the redaction sees it. */
+const urlHasCredential = (v: string) => isSealed(v) || (v !== '' && maskUrl(v) !== v);
+const uriHasPassword = (v: string) => isSealed(v) || maskUriPassword(v) !== v;
+
 function hookSlots(hooks: Hook[], owner: string, slots: Slot[]): void {
   hooks.forEach((h, j) => {
+    const at = `${owner}.hooks[${j}]`;
     const s = hookSecret(h);
-    if (s) slots.push({ path: `${owner}.hooks[${j}].${s.field}`, get: s.get, set: s.set });
+    if (s) slots.push({ path: `${at}.${s.field}`, get: s.get, set: s.set });
+    // URLs whose path or user info is the credential (generic webhooks, Healthchecks, Gotify with user:pass@).
+    const a = h.action;
+    if (
+      (a.case === 'actionWebhook' || a.case === 'actionHealthchecks') &&
+      urlHasCredential(a.value.webhookUrl)
+    )
+      slots.push({
+        path: `${at}.${a.case}.webhookUrl`,
+        get: () => a.value.webhookUrl,
+        set: (v) => (a.value.webhookUrl = v),
+      });
+    if (a.case === 'actionGotify' && uriHasPassword(a.value.baseUrl))
+      slots.push({
+        path: `${at}.actionGotify.baseUrl`,
+        get: () => a.value.baseUrl,
+        set: (v) => (a.value.baseUrl = v),
+      });
   });
 }
 
@@ -31,6 +54,8 @@ function secretSlots(c: Config): Slot[] {
       get: () => repo.password,
       set: (v) => (repo.password = v),
     });
+    if (uriHasPassword(repo.uri))
+      slots.push({ path: `repos[${i}].uri${who}`, get: () => repo.uri, set: (v) => (repo.uri = v) });
     repo.env.forEach((e, j) => {
       const eq = e.indexOf('=');
       if (eq < 0 || !(isSecretEnv(e) || isSealed(e.slice(eq + 1)))) return;

@@ -10,6 +10,9 @@ import type { OpLog } from '../../oplog/types.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
 import { readOnly, resticForRepo } from '../../tasks/restic-adapter.js';
 import type { MetaStore } from './meta-store.js';
+import { writeFileAtomicSync } from '../../config/atomic-write.js';
+import { FailedPreconditionError } from '../../errors.js';
+import { isSealed, SealedValueError } from '../../secrets/box.js';
 import type { WebhookSettings } from './webhook-rules.js';
 
 /** The engine surface these use-cases need (tests pass fakes). */
@@ -53,21 +56,41 @@ export function readerOf(ctx: ZbContext, repo: Repo): Restic {
 
 export const secretsDir = (ctx: ZbContext) => path.join(ctx.dataDir, 'zerobyte', 'secrets');
 
-/** The instance-wide restic password used when a repository has no customPassword (like Zerobyte's org password). */
+/**
+ * The instance-wide restic password used when a repository has no customPassword (like Zerobyte's org password).
+ * Stored sealed when the sidecar has the secret key; a plaintext file of an older version is sealed on first read.
+ */
 export function defaultResticPassword(ctx: ZbContext): string {
   const file = path.join(ctx.dataDir, 'zerobyte', 'restic.pass');
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const pw = randomBytes(32).toString('hex');
-    try {
-      fs.writeFileSync(file, `${pw}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      // another request created it first: use theirs
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
-      throw e;
+  const box = ctx.meta.secrets;
+  const read = (): string => {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (!isSealed(text)) {
+      if (box) writeFileAtomicSync(file, `${box.seal(text)}\n`, { mode: 0o600 });
+      return text;
     }
-    return pw;
+    try {
+      if (!box) throw new SealedValueError('wrong-key', 'sealed, but no secret key is configured');
+      return box.open(text);
+    } catch (e) {
+      if (!(e instanceof SealedValueError)) throw e;
+      // The key's location stays in the server's own startup errors, not in a response.
+      throw new FailedPreconditionError(`zerobyte/restic.pass cannot be opened: ${e.message.split(' (')[0]}`);
+    }
+  };
+  try {
+    return read();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const pw = randomBytes(32).toString('hex');
+  try {
+    fs.writeFileSync(file, `${box ? box.seal(pw) : pw}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    // another request created it first: use theirs
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return read();
+    throw e;
+  }
+  return pw;
 }

@@ -21,7 +21,8 @@ export class MetaStore {
   /** `secrets` seals the secret-bearing rows; without it (tests) they are stored as JSON. */
   constructor(
     file: string,
-    private readonly secrets?: SecretBox,
+    /** Also seals the other Zerobyte secrets kept beside it (zerobyte/restic.pass). */
+    readonly secrets?: SecretBox,
   ) {
     if (file !== ':memory:') {
       fs.mkdirSync(path.dirname(file), { recursive: true });
