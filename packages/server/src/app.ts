@@ -30,6 +30,7 @@ import { ConfigService } from './services/config-service.js';
 import { DashboardService } from './services/dashboard-service.js';
 import { DownloadService } from './services/download-service.js';
 import { ALL_FEATURES, type ServerFeatures } from './services/features.js';
+import { refuseProgramSettings } from './services/locked-down-store.js';
 import { MetricsService } from './services/metrics-service.js';
 import { OperationsService } from './services/operations-service.js';
 import { PathService } from './services/path-service.js';
@@ -96,6 +97,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new SecretBox(loadSecretKey(o.secretKey ?? {}, o.dataDir));
   const config = openConfigStore({ file: o.configFile, secrets });
+  if (features.repoPrograms === false) refuseProgramSettings(config);
   const paths = dataPaths(o.dataDir);
   const oplog = SqliteOpLog.open({ file: paths.oplog });
   const cleanup: (() => unknown)[] = [() => oplog.close()];
@@ -105,6 +107,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const adapter: AdapterOptions = {
       ...(o.resticCommand ? { binaryPath: o.resticCommand } : {}),
       scratchDir: path.join(o.dataDir, 'command-prefix'),
+      ...(features.repoPrograms === false ? { lockedDown: true } : {}),
     };
     const engine = new Engine({
       config,

@@ -12,7 +12,7 @@ describe('parseServeOptions', () => {
       configFile: '/cfg/restora/config.json',
       dataDir: '/data/restora',
       logLevel: 'info',
-      features: { pathAutocomplete: true, runCommand: true, commandHooks: true },
+      features: { pathAutocomplete: true, runCommand: true, commandHooks: true, repoPrograms: true },
     });
     expect(o.resticCommand).toBeUndefined();
   });
@@ -47,11 +47,13 @@ describe('parseServeOptions', () => {
       pathAutocomplete: false,
       runCommand: false,
       commandHooks: false,
+      repoPrograms: false,
     });
     expect(parseServeOptions({}, { ...env, RESTORA_DISABLE_RUN_COMMAND: 'yes' }).features).toEqual({
       pathAutocomplete: true,
       runCommand: false,
       commandHooks: true,
+      repoPrograms: true,
     });
   });
 

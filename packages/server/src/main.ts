@@ -31,7 +31,7 @@ export const serveCommandOptions = [
   {
     flags: '--locked-down',
     env: 'RESTORA_LOCKED_DOWN',
-    description: 'disable PathAutocomplete, RunCommand and command hooks',
+    description: 'disable PathAutocomplete, RunCommand, command hooks and repo settings that run programs',
   },
   {
     flags: '--disable-path-autocomplete',
@@ -204,6 +204,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
       pathAutocomplete: !(v.lockedDown || v.disablePathAutocomplete),
       runCommand: !(v.lockedDown || v.disableRunCommand),
       commandHooks: !(v.lockedDown || v.disableCommandHooks),
+      repoPrograms: !v.lockedDown,
     },
     webhooks: {
       allowedOrigins: v.webhookAllowedOrigins,

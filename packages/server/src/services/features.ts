@@ -6,6 +6,16 @@ export interface ServerFeatures {
   runCommand: boolean;
   /** Command hooks run shell commands. */
   commandHooks: boolean;
+  /**
+   * Repo and plan settings may make restic, ssh or rclone run a program (`--password-command`, `-o sftp.command`,
+   * RESTIC_PASSWORD_COMMAND, ...); off on a locked-down install (tasks/program-policy.ts). Default true.
+   */
+  repoPrograms?: boolean;
 }
 
-export const ALL_FEATURES: ServerFeatures = { pathAutocomplete: true, runCommand: true, commandHooks: true };
+export const ALL_FEATURES: ServerFeatures = {
+  pathAutocomplete: true,
+  runCommand: true,
+  commandHooks: true,
+  repoPrograms: true,
+};

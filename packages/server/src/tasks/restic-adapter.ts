@@ -6,7 +6,9 @@ import type { Repo } from '@restora/proto';
 import { atLeast, Restic } from '@restora/restic';
 import type { BackupMessage, ForgetOptions, Snapshot } from '@restora/restic';
 import { resolveRepoSecrets } from '../secrets/repo-secrets.js';
+import { ValidationError } from '../errors.js';
 import { prefixArgs, prefixedBinary } from './command-prefix.js';
+import { argsProblem, repoProgramIssues } from './program-policy.js';
 import type { PortSnapshot, ResticPort } from './restic-port.js';
 import { shlexSplit } from './shlex.js';
 import { fileInTarget, snapshotPath } from './snapshot-path.js';
@@ -19,7 +21,12 @@ export interface AdapterOptions {
   /** Environment used for `${VAR}` expansion (default process.env). */
   env?: NodeJS.ProcessEnv;
   cancelGraceMs?: number;
+  /** Locked-down install: refuse repo and plan settings that make restic, ssh or rclone run a program. */
+  lockedDown?: boolean;
 }
+
+/** Instances made for a locked-down install: their backups re-check the plan's flags too. */
+const lockedDownInstances = new WeakSet<Restic>();
 
 /** Expands `${VAR}` / `$VAR` like Backrest (os.ExpandEnv). */
 export function expandEnv(s: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -32,16 +39,20 @@ export function expandEnv(s: string, env: NodeJS.ProcessEnv = process.env): stri
 /** restic options for a configured repo: uri, password, env, flags, command prefix (§9). */
 export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
   const env = opts.env ?? process.env;
+  const uri = expandEnv(repo.uri, env);
+  // checked at every start too: a config written before the install was locked down runs no program either
+  const refused = opts.lockedDown ? repoProgramIssues({ ...repo, uri }, 'repo') : [];
+  if (refused.length)
+    throw new ValidationError(refused, `repo "${repo.id}" refused on a locked-down install`);
   // `${VAR}` expanded, `${file:/path}` references read now (secrets/references.ts).
   const { password, env: extraEnv } = resolveRepoSecrets(repo, (v) => expandEnv(v, env));
   const flags = repo.flags.flatMap((f) => shlexSplit(f));
-  const uri = expandEnv(repo.uri, env);
   if (uri.startsWith('sftp:') && !flags.some((f) => f.includes('sftp.args'))) {
     flags.push('-o', 'sftp.args=-oBatchMode=yes');
   }
   const prefix = prefixArgs(repo.commandPrefix);
   const binary = opts.binaryPath ?? env.RESTIC ?? 'restic';
-  return new Restic({
+  const restic = new Restic({
     repository: uri,
     ...(password ? { password } : {}),
     binaryPath: prefix.length
@@ -51,6 +62,8 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
     extraArgs: flags,
     ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
   });
+  if (opts.lockedDown) lockedDownInstances.add(restic);
+  return restic;
 }
 
 /**
@@ -81,6 +94,12 @@ const globEscape = (s: string) => s.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
 export function resticPort(restic: Restic): ResticPort {
   return {
     async backup(a) {
+      const refused = lockedDownInstances.has(restic) ? argsProblem(a.flags) : undefined;
+      if (refused)
+        throw new ValidationError(
+          [{ path: 'plan.backup_flags', message: refused.message }],
+          'backup refused on a locked-down install',
+        );
       const r = await restic.with({ extraArgs: [...(restic.options.extraArgs ?? []), ...a.flags] }).backup({
         paths: a.paths,
         excludePatterns: a.excludes,
