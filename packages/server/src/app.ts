@@ -5,10 +5,12 @@ import { createContextValues } from '@connectrpc/connect';
 import { Authentication, Backrest, type Repo } from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { authOf, installAuthGuard } from './auth/http-guard.js';
 import { Authenticator } from './auth/authenticator.js';
+import { backrestFace } from './auth/backrest-face.js';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
-import { RateLimiter } from './auth/rate-limit.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { identityOf, installRouteGuard } from './auth/route-guard.js';
+import { connectAccess } from './api/connect/access.js';
 import { authHandlers } from './api/connect/auth-handlers.js';
 import { backrestHandlers } from './api/connect/backrest-handlers.js';
 import { kRequest } from './api/connect/context.js';
@@ -18,7 +20,7 @@ import { registerDownloadRoute } from './api/http/download-route.js';
 import { createDualServer } from './api/http/dual-server.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
 import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
-import { registerRestApi } from './api/rest/index.js';
+import { openRestStores, registerRestApi, restFace } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
@@ -55,10 +57,12 @@ export interface ServerOptions {
   logger?: Logger;
   /** GetOperationEvents keep-alive interval (default 60 s). */
   keepAliveMs?: number;
-  /** Login attempts per client IP per minute (default 10). */
+  /** Failed password checks (Login, Basic, REST login) per client address per minute before 429 (default 10). */
   loginAttemptsPerMinute?: number;
-  /** Failed HTTP credentials per client IP per minute before 429 (default 30). */
-  authFailuresPerMinute?: number;
+  /** Failed password checks for one user from addresses it never signed in from, per 15 min (default 50). */
+  loginFailuresPerUser?: number;
+  /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs); default none. */
+  trustedProxies?: string[];
   /** Built web UI served at `/` (default: packages/web/dist when present); false serves no UI. */
   webDir?: string | false;
   /** Length of a minute of a REST schedule's retryDelay (tests shorten it; default 60 s). */
@@ -117,7 +121,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       hooks: { commandHooksEnabled: features.commandHooks },
       log: (msg) => logger.warn({ component: 'engine' }, msg),
     });
-    const authenticator = new Authenticator(() => config.get(), loadOrCreateJwtSecret(o.dataDir));
+    const throttle = new LoginThrottle({
+      ...(o.loginAttemptsPerMinute ? { perAddressPerMinute: o.loginAttemptsPerMinute } : {}),
+      ...(o.loginFailuresPerUser ? { perUserPer15Minutes: o.loginFailuresPerUser } : {}),
+    });
+    const authenticator = new Authenticator(() => config.get(), loadOrCreateJwtSecret(o.dataDir), throttle);
     const shutdown = new AbortController();
     const downloads = new DownloadService(oplog);
     const snapshots = new SnapshotService(
@@ -157,23 +165,19 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return503OnClosing: true,
       routerOptions: { maxParamLength: 4096 },
       serverFactory: (handler) => createDualServer(handler),
+      trustProxy: o.trustedProxies?.length ? o.trustedProxies : false,
     }) as unknown as FastifyInstance;
-    installAuthGuard(app, authenticator, new RateLimiter(o.authFailuresPerMinute ?? 30, 60_000));
+    const restStores = openRestStores(o.dataDir, Date.now, secrets);
+    installRouteGuard(app, { backrest: backrestFace(authenticator), zerobyte: restFace(config, restStores) });
     registerConnect(app, {
+      access: connectAccess,
       routes: (router) => {
         router.service(Backrest, backrestHandlers(services));
-        router.service(
-          Authentication,
-          authHandlers(authenticator, new RateLimiter(o.loginAttemptsPerMinute ?? 10, 60_000)),
-        );
+        router.service(Authentication, authHandlers(authenticator));
       },
       interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
       contextValues: (req) =>
-        createContextValues().set(kRequest, {
-          auth: authOf(req.raw),
-          ip: req.ip,
-          authorization: req.headers.authorization,
-        }),
+        createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),
       log: (msg, err) => logger.error({ err }, msg),
     });
     registerDownloadRoute(app, downloads, snapshots);
@@ -185,6 +189,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       oplog,
       engine,
       dataDir: o.dataDir,
+      stores: restStores,
+      checkPassword: (user, password, address) => authenticator.checkPassword(user, password, address),
       restic: adapter,
       ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
       ...(o.webhooks ? { webhooks: o.webhooks } : {}),

@@ -2,13 +2,14 @@
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Config } from '@restora/proto';
-import { UnauthenticatedError } from '../errors.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 
 /** disabled: config.auth.disabled is true; setup: no users yet (first run); enabled: users required. */
 export type AuthMode = 'disabled' | 'setup' | 'enabled';
 
-export type AuthResult = { ok: true; user: string } | { ok: false; reason: string };
+/** A failed check says why (Backrest's 401 texts) and, when the caller must wait first, for how many seconds. */
+export type AuthResult = { ok: true; user: string } | { ok: false; reason: string; retryAfter?: number };
 
 const TOKEN_TTL = '7d';
 const BASIC_CACHE_MS = 5 * 60_000;
@@ -20,6 +21,7 @@ export class Authenticator {
   constructor(
     private readonly config: () => Config,
     private readonly secret: Uint8Array,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   mode(): AuthMode {
@@ -32,9 +34,8 @@ export class Authenticator {
     return (this.config().auth?.users.length ?? 0) > 0;
   }
 
-  /** Login: a signed token for a valid user/password; any failure is "invalid password" like Backrest. */
-  async login(username: string, password: string): Promise<string> {
-    if (!(await this.checkPassword(username, password))) throw new UnauthenticatedError('invalid password');
+  /** A bearer token (HS256, 7 days) for a user. */
+  issueToken(username: string): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(username)
@@ -44,7 +45,7 @@ export class Authenticator {
   }
 
   /** Checks an Authorization header value; reasons match Backrest's 401 texts. */
-  async authenticate(header: string | undefined): Promise<AuthResult> {
+  async authenticate(header: string | undefined, address: string): Promise<AuthResult> {
     if (!header) return { ok: false, reason: 'Unauthorized (No Authorization Header)' };
     const space = header.indexOf(' ');
     const scheme = header.slice(0, space).toLowerCase();
@@ -53,9 +54,7 @@ export class Authenticator {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return { ok: false, reason: 'Unauthorized (Bad Credentials)' };
-      const user = decoded.slice(0, colon);
-      const ok = await this.checkPassword(user, decoded.slice(colon + 1));
-      return ok ? { ok: true, user } : { ok: false, reason: 'Unauthorized (Bad Credentials)' };
+      return this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), address);
     }
     if (scheme === 'bearer') {
       try {
@@ -73,7 +72,17 @@ export class Authenticator {
     return this.config().auth?.users.find((u) => u.name === name);
   }
 
-  private async checkPassword(username: string, password: string): Promise<boolean> {
+  /** A password check, throttled per address and user (LoginThrottle); tokens never come here. */
+  async checkPassword(username: string, password: string, address: string): Promise<AuthResult> {
+    const wait = this.throttle.wait(username, address);
+    if (wait > 0)
+      return { ok: false, reason: `Too many failed sign-ins, try again in ${wait} s`, retryAfter: wait };
+    const ok = await this.passwordMatches(username, password);
+    this.throttle.record(username, address, ok);
+    return ok ? { ok: true, user: username } : { ok: false, reason: 'Unauthorized (Bad Credentials)' };
+  }
+
+  private async passwordMatches(username: string, password: string): Promise<boolean> {
     const user = this.findUser(username);
     if (!user || user.password.case !== 'passwordBcrypt' || !username) return false;
     const stored = user.password.value;

@@ -2,4 +2,7 @@ export { Authenticator, type AuthMode, type AuthResult } from './authenticator.j
 export { hashPassword, verifyPassword, decodeStoredHash } from './passwords.js';
 export { loadOrCreateJwtSecret } from './jwt-secret.js';
 export { RateLimiter } from './rate-limit.js';
-export { installAuthGuard, type RequestAuth } from './http-guard.js';
+export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+export { installRouteGuard, identityOf, type Identity } from './route-guard.js';
+export { routeAuth, type Access, type Face } from './route-access.js';
+export { backrestFace } from './backrest-face.js';

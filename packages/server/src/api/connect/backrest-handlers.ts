@@ -50,7 +50,7 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
   return {
     getConfig: () => s.config.get(),
     setConfig: (req, ctx) =>
-      s.config.set(create(ConfigSchema, req), { firstRun: requestInfo(ctx).auth?.mode === 'setup' }),
+      s.config.set(create(ConfigSchema, req), { firstRun: requestInfo(ctx).auth?.via === 'setup' }),
     setupSftp: (req) => s.sftp.setup(req.host, req.port),
     checkRepoExists: async (req) => s.repos.exists(req.repo),
     addRepo: (req) => s.repos.add(req.repo),

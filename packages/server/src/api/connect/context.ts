@@ -1,15 +1,15 @@
 // Per-request values handed from Fastify to Connect handlers.
 import { createContextKey, type HandlerContext } from '@connectrpc/connect';
-import type { RequestAuth } from '../../auth/http-guard.js';
+import type { Identity } from '../../auth/route-guard.js';
 
 export interface RequestInfo {
-  auth: RequestAuth | undefined;
+  /** The caller as the route guard decided it (undefined on open RPCs). */
+  auth: Identity | undefined;
   ip: string;
-  authorization: string | undefined;
 }
 
 export const kRequest = createContextKey<RequestInfo>(
-  { auth: undefined, ip: '', authorization: undefined },
+  { auth: undefined, ip: '' },
   { description: 'restora request info' },
 );
 

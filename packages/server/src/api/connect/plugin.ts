@@ -14,11 +14,15 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from '@connectrpc/connect-node';
+import type { DescMethod } from '@bufbuild/protobuf';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routeAuth, type Access } from '../../auth/route-access.js';
 import type { ContextValues } from '@connectrpc/connect';
 
 export interface ConnectPluginOptions {
   routes: (router: ConnectRouter) => void;
+  /** What each RPC's route requires of its caller (the route guard enforces it). */
+  access: (method: DescMethod) => Access;
   interceptors: Interceptor[];
   contextValues: (req: FastifyRequest) => ContextValues;
   log: (msg: string, err?: unknown) => void;
@@ -38,7 +42,8 @@ export function registerConnect(app: FastifyInstance, o: ConnectPluginOptions): 
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_r, _p, d) => d(null, undefined));
     for (const handler of router.handlers) {
-      instance.post(handler.requestPath, async (req, reply) => {
+      const config = routeAuth(o.access(handler.method));
+      instance.post(handler.requestPath, { config }, async (req, reply) => {
         void reply.hijack();
         try {
           const uReq = universalRequestFromNodeRequest(req.raw, reply.raw, undefined, o.contextValues(req));

@@ -5,11 +5,10 @@ import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { isDomainError } from '../../errors.js';
+import { routeAuth } from '../../auth/route-access.js';
+import { classifyError, HTTP_STATUS } from '../error-table.js';
 import type { DownloadService } from '../../services/download-service.js';
 import type { SnapshotService } from '../../services/snapshot-service.js';
-
-const STATUS: Record<string, number> = { permission_denied: 403, not_found: 404, invalid_argument: 400 };
 
 export function registerDownloadRoute(
   app: FastifyInstance,
@@ -18,6 +17,8 @@ export function registerDownloadRoute(
 ): void {
   app.get<{ Params: { token: string }; Querystring: { format?: string } }>(
     '/download/:token/*',
+    // the signed token in the path is the credential (checked by the download service)
+    { config: routeAuth('open') },
     async (req, reply) => {
       try {
         const t = await downloads.resolve(req.params.token);
@@ -32,11 +33,9 @@ export function registerDownloadRoute(
         const stream = snapshots.dump(repo, t.op.snapshotId, t.filePath, archive, abort.signal);
         return await sendDump(reply, stream, t.filePath, archive);
       } catch (err) {
-        if (isDomainError(err))
-          return reply
-            .code(STATUS[err.kind] ?? 500)
-            .type('text/plain')
-            .send(err.message);
+        const known = classifyError(err);
+        if (known && HTTP_STATUS[known.kind] < 500)
+          return reply.code(HTTP_STATUS[known.kind]).type('text/plain').send(known.message);
         req.log.error({ err }, 'download failed');
         return reply.code(500).type('text/plain').send('download failed');
       }

@@ -68,6 +68,14 @@ export function createDualServer(handler: Handler): http.Server {
       },
     });
   }
-  h1.on('clientError', (_e, socket) => socket.destroy());
+  // A request line or header the parser rejects: a plain 400 (as Node does by default), never a silent hang-up.
+  h1.on('clientError', (_e, socket) => {
+    if (socket.writable && !(socket as net.Socket & { _httpMessage?: unknown })._httpMessage)
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 27\r\n\r\n' +
+          'malformed HTTP/1.1 request\n',
+      );
+    else socket.destroy();
+  });
   return dual;
 }

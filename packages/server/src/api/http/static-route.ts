@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { routeAuth } from '../../auth/route-access.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,6 +20,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** The built UI next to this package in the workspace, when present. */
+/** Longer than any file the UI build has; the SPA's own routes are short too. */
+const MAX_URL_PATH = 1024;
+
 export function defaultWebDir(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dir = path.resolve(here, '../../../../web/dist');
@@ -36,13 +40,34 @@ export function registerStaticRoute(app: FastifyInstance, webDir: string): void 
       .header('x-content-type-options', 'nosniff')
       .send(fs.createReadStream(file));
   };
-  app.get('/*', async (req, reply) => {
-    const rel = decodeURIComponent((req.url.split('?', 1)[0] ?? '/').replace(/^\/+/, ''));
+  app.get('/*', { config: routeAuth('open') }, async (req, reply) => {
+    const rel = relativePath(req.url);
+    if (rel === undefined) return reply.code(400).type('text/plain').send('bad path');
     const file = path.resolve(root, rel);
-    if (rel && file.startsWith(root + path.sep) && fs.statSync(file, { throwIfNoEntry: false })?.isFile())
-      return send(reply, file);
+    if (rel && file.startsWith(root + path.sep) && isFile(file)) return send(reply, file);
     if (path.extname(rel) || /^(api|v1|v1sync)[./]/.test(rel))
       return reply.code(404).type('text/plain').send('not found');
     return send(reply, path.join(root, 'index.html'));
   });
+}
+
+/** The decoded path below `/`, or undefined when no file could have that name (bad escape, NUL, too long). */
+function relativePath(url: string): string | undefined {
+  const raw = (url.split('?', 1)[0] ?? '/').replace(/^\/+/, '');
+  if (raw.length > MAX_URL_PATH) return undefined;
+  try {
+    const rel = decodeURIComponent(raw);
+    return rel.includes('\0') ? undefined : rel;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stat error (name too long, not a directory...) means "no such file": never a 500 printing our path. */
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }

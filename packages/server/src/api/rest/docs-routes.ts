@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { routeAuth } from '../../auth/route-access.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { docsHtml } from './openapi.js';
 
@@ -81,7 +82,7 @@ export function registerDocsRoutes(api: FastifyInstance, o: DocsRoutesOptions): 
       return b;
     }));
 
-  api.get('/docs', async (req, reply) => {
+  api.get('/docs', { config: routeAuth('open', 'zerobyte') }, async (req, reply) => {
     const b = await load(req);
     const html = b
       ? docsHtml(specUrl, `${o.prefix}/docs/scalar.js?v=${b.version}`)
@@ -89,7 +90,7 @@ export function registerDocsRoutes(api: FastifyInstance, o: DocsRoutesOptions): 
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
 
-  api.get('/docs/scalar.js', async (req, reply) => {
+  api.get('/docs/scalar.js', { config: routeAuth('open', 'zerobyte') }, async (req, reply) => {
     const b = await load(req);
     if (!b) return reply.code(404).send({ message: 'The API reference bundle is not installed' });
     void reply

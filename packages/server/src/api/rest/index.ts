@@ -5,16 +5,18 @@ import { ApiKeyStore } from '../../auth/api-keys.js';
 import { SessionStore } from '../../auth/sessions.js';
 import type { ConfigStore } from '../../config/types.js';
 import type { OpLog } from '../../oplog/types.js';
+import type { SecretBox } from '../../secrets/box.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
 import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
 import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
-import { configUserVerifier, makeAuthenticate } from './authenticate.js';
+import { zerobyteFace } from './authenticate.js';
+import { routeAuth } from '../../auth/route-access.js';
 import { mapError } from './error-mapper.js';
 import { badRequest } from './http-error.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { mount, type AnyRoute } from './route.js';
-import { authRoutes } from './routes/auth.js';
+import { authRoutes, type AuthRouteDeps } from './routes/auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { repositoryRoutes } from './routes/repositories.js';
@@ -28,8 +30,10 @@ export interface RestApiDeps {
   /** Data dir: `rest-api.sqlite` (sessions, API keys, Zerobyte sidecar rows) and `zerobyte/` live here. */
   dataDir: string;
   restic?: AdapterOptions;
-  /** Login check; default: bcrypt against the config's users (the Connect API's users). */
-  verifyUser?: (username: string, password: string) => Promise<boolean>;
+  /** Sessions, API keys and Zerobyte's sidecar rows (openRestStores); closed with the API. */
+  stores: RestStores;
+  /** The one password check (throttled per address and user), shared with the Connect API. */
+  checkPassword: AuthRouteDeps['checkPassword'];
   now?: () => number;
   /** SSE heartbeat interval (default 5000 ms). */
   heartbeatMs?: number;
@@ -63,11 +67,29 @@ export function restRoutes(
   ];
 }
 
+export interface RestStores {
+  meta: MetaStore;
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+}
+
+/** `rest-api.sqlite` in the data dir: the stores the REST API and its route guard face share. */
+export function openRestStores(
+  dataDir: string,
+  now: () => number = Date.now,
+  secrets?: SecretBox,
+): RestStores {
+  const meta = new MetaStore(path.join(dataDir, 'rest-api.sqlite'), secrets);
+  return { meta, sessions: new SessionStore(meta.db, now), apiKeys: new ApiKeyStore(meta.db, now) };
+}
+
+/** The Zerobyte face of the route guard over the REST stores. */
+export const restFace = (config: ConfigStore, stores: RestStores) =>
+  zerobyteFace({ config, sessions: stores.sessions, apiKeys: stores.apiKeys });
+
 export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
   const now = deps.now ?? Date.now;
-  const meta = new MetaStore(path.join(deps.dataDir, 'rest-api.sqlite'));
-  const sessions = new SessionStore(meta.db, now);
-  const apiKeys = new ApiKeyStore(meta.db, now);
+  const { meta, sessions, apiKeys } = deps.stores;
   const services = createZerobyteServices({
     config: deps.config,
     oplog: deps.oplog,
@@ -83,14 +105,13 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   const authDeps = {
     sessions,
     apiKeys,
-    verifyUser: deps.verifyUser ?? configUserVerifier(deps.config),
+    checkPassword: deps.checkPassword,
     hasUsers: () => (deps.config.get().auth?.users.length ?? 0) > 0,
     secureCookies: deps.secureCookies ?? false,
   };
   const sseStreams = new Set<() => Promise<void>>();
   const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams);
   const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
-  const authenticate = makeAuthenticate({ config: deps.config, sessions, apiKeys });
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
 
   const plugin: FastifyPluginAsync = async (api) => {
@@ -115,10 +136,10 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     ) => reply.code(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
     api.setNotFoundHandler((req, reply) => void notFound(req, reply));
     // beats a root wildcard (the web UI's SPA fallback): unknown API paths stay JSON 404s
-    api.all('/*', (req, reply) => notFound(req, reply));
-    api.get('/openapi.json', () => spec);
+    api.all('/*', { config: routeAuth('open', 'zerobyte') }, (req, reply) => notFound(req, reply));
+    api.get('/openapi.json', { config: routeAuth('open', 'zerobyte') }, () => spec);
     registerDocsRoutes(api, { prefix: REST_PREFIX });
-    for (const r of routes) mount(api, r, authenticate);
+    for (const r of routes) mount(api, r);
     // end SSE responses and let them finish, so the server sees idle connections it can close at once
     api.addHook('preClose', async () => {
       await Promise.all([...sseStreams].map((end) => end()));

@@ -1,7 +1,9 @@
 // One declarative route: zod schemas for params/query/body (validated here, exported to OpenAPI) + a thin handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { badRequest } from './http-error.js';
+import { routeAuth, type Access } from '../../auth/route-access.js';
+import { identityOf, type Identity } from '../../auth/route-guard.js';
+import { badRequest, unauthorized } from './http-error.js';
 
 export type AuthMode = 'none' | 'any' | 'session';
 
@@ -63,16 +65,33 @@ export function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, w
   throw badRequest(`Invalid ${where}: ${details}`, details);
 }
 
-export type Authenticate = (req: FastifyRequest, mode: AuthMode) => AuthInfo | undefined;
+const ACCESS: Record<AuthMode, Access> = { none: 'open', any: 'user', session: 'session' };
 
-/** Registers a route on an instance already prefixed with /api/v1. */
-export function mount(app: FastifyInstance, def: AnyRoute, authenticate: Authenticate): void {
+const SOURCE: Partial<Record<Identity['via'], AuthInfo['source']>> = {
+  session: 'browser-session',
+  'api-key': 'api-key',
+  'auth-disabled': 'auth-disabled',
+};
+
+/** The caller as the route guard decided it; a protected route the guard did not pass is refused (deny by default). */
+function authInfo(req: FastifyRequest, mode: AuthMode): AuthInfo {
+  const id = identityOf(req.raw);
+  const source = id && SOURCE[id.via];
+  if (mode === 'none') return undefined as unknown as AuthInfo;
+  if (!id || !source) throw unauthorized();
+  return { username: id.user, source, ...(id.sessionToken ? { sessionToken: id.sessionToken } : {}) };
+}
+
+/** Registers a route on an instance already prefixed with /api/v1; the route guard authenticates it. */
+export function mount(app: FastifyInstance, def: AnyRoute): void {
   const success = Number(Object.keys(def.responses)[0] ?? 200);
+  const mode = def.auth ?? 'any';
   app.route({
     method: def.method,
     url: def.url,
+    config: routeAuth(ACCESS[mode], 'zerobyte'),
     handler: async (req, reply) => {
-      const auth = authenticate(req, def.auth ?? 'any') as AuthInfo;
+      const auth = authInfo(req, mode);
       const params = parseWith(def.params, req.params, 'path parameters') as unknown;
       const query = parseWith(def.query, req.query, 'query') as unknown;
       const body = parseWith(def.body, req.body, 'body') as unknown;

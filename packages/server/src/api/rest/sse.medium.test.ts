@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
 import { Engine } from '../../engine.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
-import { registerRestApi } from './index.js';
+import { Authenticator } from '../../auth/authenticator.js';
+import { backrestFace } from '../../auth/backrest-face.js';
+import { LoginThrottle } from '../../auth/login-throttle.js';
+import { installRouteGuard } from '../../auth/route-guard.js';
+import type { ConfigStore } from '../../config/types.js';
+import { openRestStores, registerRestApi, restFace } from './index.js';
+
+const authenticator = (config: ConfigStore) =>
+  new Authenticator(() => config.get(), new Uint8Array(32), new LoginThrottle());
 
 describe('task events stream', () => {
   let app: FastifyInstance;
@@ -24,7 +32,20 @@ describe('task events stream', () => {
     const oplog = new MemoryOpLog();
     engine = new Engine({ config, oplog, gcDelayMs: false, log: () => {} });
     app = Fastify();
-    await registerRestApi(app, { config, oplog, engine, dataDir: dir, heartbeatMs: 50 });
+    const stores = openRestStores(dir);
+    installRouteGuard(app, {
+      backrest: backrestFace(authenticator(config)),
+      zerobyte: restFace(config, stores),
+    });
+    await registerRestApi(app, {
+      config,
+      oplog,
+      engine,
+      dataDir: dir,
+      heartbeatMs: 50,
+      stores,
+      checkPassword: async () => ({ ok: false, reason: 'no passwords in this test' }),
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const a = app.server.address();
     url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { ApiKeyStore } from '../../../auth/api-keys.js';
 import { API_KEY_LIMIT } from '../../../auth/api-keys.js';
-import { RateLimiter } from '../../../auth/rate-limit.js';
+import type { FastifyReply } from 'fastify';
+import type { AuthResult } from '../../../auth/authenticator.js';
 import type { SessionStore } from '../../../auth/sessions.js';
 import { HttpError, unauthorized } from '../http-error.js';
 import { route, type AnyRoute } from '../route.js';
@@ -14,12 +15,11 @@ export const SESSION_COOKIE = 'zerobyte.session';
 export interface AuthRouteDeps {
   sessions: SessionStore;
   apiKeys: ApiKeyStore;
-  verifyUser(username: string, password: string): Promise<boolean>;
+  /** The one password check, throttled per address and user (shared with the Connect API's Login). */
+  checkPassword(username: string, password: string, address: string): Promise<AuthResult>;
   hasUsers(): boolean;
   /** `Secure` cookie attribute (HTTPS deployments). */
   secureCookies: boolean;
-  /** Login attempts per client IP per minute (default 10). */
-  loginAttemptsPerMinute?: number;
 }
 
 const ApiKeyDto = z.object({
@@ -32,7 +32,20 @@ const ApiKeyDto = z.object({
 });
 
 export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
-  const limiter = new RateLimiter(d.loginAttemptsPerMinute ?? 10, 60_000);
+  /** A refused password is 401, a throttled one 429 with Retry-After. */
+  const verify = async (
+    reply: FastifyReply,
+    user: string,
+    password: string,
+    address: string,
+    bad: string,
+  ) => {
+    const r = await d.checkPassword(user, password, address);
+    if (r.ok) return;
+    if (!r.retryAfter) throw unauthorized(bad);
+    reply.header('Retry-After', String(r.retryAfter));
+    throw new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`);
+  };
   const cookie = (value: string, maxAgeS: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
   return [
@@ -61,13 +74,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
         },
       },
       handler: async ({ body, reply, req }) => {
-        const wait = limiter.hit(req.ip);
-        if (wait > 0) {
-          reply.header('Retry-After', String(wait));
-          throw new HttpError(429, `Too many login attempts, retry in ${wait} s`);
-        }
-        if (!(await d.verifyUser(body.username, body.password)))
-          throw unauthorized('Invalid username or password');
+        await verify(reply, body.username, body.password, req.ip, 'Invalid username or password');
         const { token, session } = d.sessions.create(body.username);
         reply.header('Set-Cookie', cookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000)));
         return { user: { username: body.username }, expiresAt: session.expiresAt };
@@ -128,8 +135,8 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
         expiresIn: z.number().int().positive().nullable().optional().describe('seconds'),
       }),
       responses: { 201: { description: 'Created', schema: ApiKeyDto.extend({ key: z.string() }) } },
-      handler: async ({ auth, body }) => {
-        if (!(await d.verifyUser(auth.username, body.password))) throw unauthorized('Invalid password');
+      handler: async ({ auth, body, reply, req }) => {
+        await verify(reply, auth.username, body.password, req.ip, 'Invalid password');
         const { key, apiKey } = d.apiKeys.create(auth.username, body.name, body.expiresIn ?? null);
         const { username: _u, ...rest } = apiKey;
         return { ...rest, key };

@@ -1,0 +1,13 @@
+// The Connect half of the route table: every RPC needs a signed-in user unless listed here.
+import type { DescMethod } from '@bufbuild/protobuf';
+import type { Access } from '../../auth/route-access.js';
+
+const NOT_USER: Record<string, Access> = {
+  'v1.Authentication/Login': 'open',
+  // Backrest's first run: the UI hashes the first user's password and saves the config with it.
+  'v1.Authentication/HashPassword': 'setup',
+  'v1.Backrest/GetConfig': 'setup',
+  'v1.Backrest/SetConfig': 'setup',
+};
+
+export const connectAccess = (m: DescMethod): Access => NOT_USER[`${m.parent.typeName}/${m.name}`] ?? 'user';
