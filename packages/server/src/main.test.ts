@@ -96,4 +96,16 @@ describe('parseServeOptions', () => {
     expect(msg).toContain('--locked-down (or RESTORA_LOCKED_DOWN): must be true or false, got "perhaps"');
     expect(msg).toContain('--log-level (or RESTORA_LOG_LEVEL)');
   });
+
+  it('takes trusted proxies as addresses or CIDRs and names a bad one', () => {
+    expect(parseServeOptions({ trustedProxies: '127.0.0.1, 10.0.0.0/8,::1' }, env).trustedProxies).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(parseServeOptions({}, env).trustedProxies).toBeUndefined();
+    expect(() => parseServeOptions({}, { ...env, RESTORA_TRUSTED_PROXIES: '10.0.0.0/33,proxy' })).toThrow(
+      /--trusted-proxies \(or RESTORA_TRUSTED_PROXIES\): not an IP address or CIDR: "10.0.0.0\/33", "proxy"/,
+    );
+  });
 });

@@ -1,4 +1,5 @@
 // `restora serve` options: flags and RESTORA_* env parsed once, from one schema, naming every bad value.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { resolvePaths } from './config/paths.js';
@@ -56,6 +57,12 @@ export const serveCommandOptions = [
     description: 'built web UI to serve at / (default: the bundled one when present)',
   },
   {
+    flags: '--trusted-proxies <list>',
+    env: 'RESTORA_TRUSTED_PROXIES',
+    description:
+      'comma list of reverse proxy addresses or CIDRs whose X-Forwarded-For names the client (default: none)',
+  },
+  {
     flags: '--log-level <level>',
     env: 'RESTORA_LOG_LEVEL',
     description: 'fatal, error, warn, info, debug or trace (default info)',
@@ -87,6 +94,7 @@ export interface ServeFlags {
   webhookAllowedOrigins?: string;
   webhookTimeout?: string;
   secretKeyFile?: string;
+  trustedProxies?: string;
 }
 
 export class ServeOptionsError extends Error {}
@@ -140,6 +148,30 @@ const seconds = z
     return z.NEVER;
   });
 
+/** IPv4/IPv6 addresses or CIDRs (what Fastify's trustProxy takes); anything else is named. */
+const proxies = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const list = (v ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const bad = list.filter((p) => {
+      const [addr = '', bits, extra] = p.split('/');
+      const max = net.isIPv4(addr) ? 32 : net.isIPv6(addr) ? 128 : -1;
+      return (
+        max < 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))
+      );
+    });
+    if (bad.length === 0) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an IP address or CIDR: ${bad.map((b) => `"${b}"`).join(', ')}`,
+    });
+    return z.NEVER;
+  });
+
 const schema = z.object({
   bindAddress: bind,
   configFile: nonEmpty,
@@ -154,6 +186,7 @@ const schema = z.object({
   webhookAllowedOrigins: origins,
   webhookTimeout: seconds,
   secretKeyFile: nonEmpty,
+  trustedProxies: proxies,
 });
 
 const ENV: Record<keyof z.input<typeof schema>, string> = {
@@ -170,6 +203,7 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   webhookAllowedOrigins: 'WEBHOOK_ALLOWED_ORIGINS',
   webhookTimeout: 'WEBHOOK_TIMEOUT',
   secretKeyFile: 'RESTORA_SECRET_KEY_FILE',
+  trustedProxies: 'RESTORA_TRUSTED_PROXIES',
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -211,6 +245,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
       timeoutMs: Math.round(v.webhookTimeout * 1000),
     },
     // RESTORA_SECRET_KEY is taken out of `env` here so restic and hooks never inherit it.
+    ...(v.trustedProxies.length ? { trustedProxies: v.trustedProxies } : {}),
     secretKey: takeKeySource(env, v.secretKeyFile && path.resolve(v.secretKeyFile)),
   };
 }
