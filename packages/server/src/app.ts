@@ -189,7 +189,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       oplog,
       engine,
       dataDir: o.dataDir,
-      secrets,
       stores: restStores,
       checkPassword: (user, password, address) => authenticator.checkPassword(user, password, address),
       restic: adapter,

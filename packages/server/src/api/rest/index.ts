@@ -1,0 +1,155 @@
+// Zerobyte-compatible REST API under /api/v1: registerRestApi(app, deps) is the one hook-in point for app.ts.
+import path from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { ApiKeyStore } from '../../auth/api-keys.js';
+import { SessionStore } from '../../auth/sessions.js';
+import type { ConfigStore } from '../../config/types.js';
+import type { OpLog } from '../../oplog/types.js';
+import type { SecretBox } from '../../secrets/box.js';
+import type { AdapterOptions } from '../../tasks/restic-adapter.js';
+import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
+import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
+import { zerobyteFace } from './authenticate.js';
+import { routeAuth } from '../../auth/route-access.js';
+import { mapError } from './error-mapper.js';
+import { badRequest } from './http-error.js';
+import { registerDocsRoutes } from './docs-routes.js';
+import { buildOpenApi } from './openapi.js';
+import { mount, type AnyRoute } from './route.js';
+import { authRoutes, type AuthRouteDeps } from './routes/auth.js';
+import { backupRoutes } from './routes/backups.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { repositoryRoutes } from './routes/repositories.js';
+import { snapshotRoutes } from './routes/snapshots.js';
+import { taskRoutes } from './routes/tasks.js';
+
+export interface RestApiDeps {
+  config: ConfigStore;
+  oplog: OpLog;
+  engine: EnginePort;
+  /** Data dir: `rest-api.sqlite` (sessions, API keys, Zerobyte sidecar rows) and `zerobyte/` live here. */
+  dataDir: string;
+  restic?: AdapterOptions;
+  /** Sessions, API keys and Zerobyte's sidecar rows (openRestStores); closed with the API. */
+  stores: RestStores;
+  /** The one password check (throttled per address and user), shared with the Connect API. */
+  checkPassword: AuthRouteDeps['checkPassword'];
+  now?: () => number;
+  /** SSE heartbeat interval (default 5000 ms). */
+  heartbeatMs?: number;
+  /** Largest accepted JSON body (default 10 MiB → 413 beyond). */
+  bodyLimit?: number;
+  secureCookies?: boolean;
+  rclone?: { binary?: string; configFile?: string };
+  version?: string;
+  /** Length of a minute of a schedule's retryDelay (tests shorten it). */
+  minuteMs?: number;
+  /** Backup webhooks' allow-list and timeout; default: every origin refused, 60 s. */
+  webhooks?: WebhookSettings;
+}
+
+export const REST_PREFIX = '/api/v1';
+
+/** Every route of the API (also the source of the OpenAPI document). */
+export function restRoutes(
+  deps: Parameters<typeof authRoutes>[0],
+  services: ReturnType<typeof createZerobyteServices>,
+  heartbeatMs: number,
+  sseStreams: Set<() => Promise<void>> = new Set(),
+): AnyRoute[] {
+  return [
+    ...authRoutes(deps),
+    ...repositoryRoutes(services),
+    ...snapshotRoutes(services),
+    ...backupRoutes(services),
+    ...notificationRoutes(services),
+    ...taskRoutes(services, heartbeatMs, sseStreams),
+  ];
+}
+
+export interface RestStores {
+  meta: MetaStore;
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+}
+
+/** `rest-api.sqlite` in the data dir: the stores the REST API and its route guard face share. */
+export function openRestStores(
+  dataDir: string,
+  now: () => number = Date.now,
+  secrets?: SecretBox,
+): RestStores {
+  const meta = new MetaStore(path.join(dataDir, 'rest-api.sqlite'), secrets);
+  return { meta, sessions: new SessionStore(meta.db, now), apiKeys: new ApiKeyStore(meta.db, now) };
+}
+
+/** The Zerobyte face of the route guard over the REST stores. */
+export const restFace = (config: ConfigStore, stores: RestStores) =>
+  zerobyteFace({ config, sessions: stores.sessions, apiKeys: stores.apiKeys });
+
+export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
+  const now = deps.now ?? Date.now;
+  const { meta, sessions, apiKeys } = deps.stores;
+  const services = createZerobyteServices({
+    config: deps.config,
+    oplog: deps.oplog,
+    engine: deps.engine,
+    meta,
+    dataDir: deps.dataDir,
+    restic: deps.restic ?? {},
+    now,
+    ...(deps.rclone ? { rclone: deps.rclone } : {}),
+    ...(deps.minuteMs ? { minuteMs: deps.minuteMs } : {}),
+    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
+  });
+  const authDeps = {
+    sessions,
+    apiKeys,
+    checkPassword: deps.checkPassword,
+    hasUsers: () => (deps.config.get().auth?.users.length ?? 0) > 0,
+    secureCookies: deps.secureCookies ?? false,
+  };
+  const sseStreams = new Set<() => Promise<void>>();
+  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams);
+  const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
+  const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
+
+  const plugin: FastifyPluginAsync = async (api) => {
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text) as unknown);
+      } catch (e) {
+        done(badRequest(`Malformed JSON body: ${(e as Error).message}`), undefined);
+      }
+    });
+    api.setErrorHandler((err, req, reply) => {
+      const { status, body } = mapError(err);
+      if (status >= 500) req.log.error({ err }, 'REST API request failed');
+      void reply.code(status).send(body);
+    });
+    const notFound = (
+      req: { method: string; url: string },
+      reply: { code(c: number): { send(b: unknown): unknown } },
+    ) => reply.code(404).send({ message: `Route ${req.method} ${req.url.split('?')[0]} not found` });
+    api.setNotFoundHandler((req, reply) => void notFound(req, reply));
+    // beats a root wildcard (the web UI's SPA fallback): unknown API paths stay JSON 404s
+    api.all('/*', { config: routeAuth('open', 'zerobyte') }, (req, reply) => notFound(req, reply));
+    api.get('/openapi.json', { config: routeAuth('open', 'zerobyte') }, () => spec);
+    registerDocsRoutes(api, { prefix: REST_PREFIX });
+    for (const r of routes) mount(api, r);
+    // end SSE responses and let them finish, so the server sees idle connections it can close at once
+    api.addHook('preClose', async () => {
+      await Promise.all([...sseStreams].map((end) => end()));
+    });
+    api.addHook('onClose', () => {
+      services.close();
+      meta.close();
+    });
+  };
+  await app.register(plugin, { prefix: REST_PREFIX });
+}
+
+export { buildOpenApi } from './openapi.js';
