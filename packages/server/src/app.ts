@@ -135,13 +135,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const metrics = new MetricsService(oplog, () => engine.queueState());
     cleanup.unshift(() => metrics.close());
     const services = {
-      config: new ConfigService(config),
+      config: new ConfigService(config, Date.now, features),
       repos: new RepoService({
         config,
         oplog,
         engine,
         resticFor: (repo) => resticPort(resticForRepo(repo, adapter)),
         log: (msg) => logger.warn(msg),
+        redaction: features,
       }),
       operations: new OperationsService(oplog, logs),
       snapshots,
