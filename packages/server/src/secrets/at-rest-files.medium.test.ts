@@ -36,16 +36,19 @@ const rawDb = (file: string) =>
 describe('Zerobyte sidecar (rest-api.sqlite)', () => {
   const backend = { backend: 's3', bucket: 'b', accessKeyId: 'AKIA', secretAccessKey: S3_SECRET };
 
-  it('seals repository and destination rows; other rows stay plain JSON', () => {
+  it('seals repository, destination and schedule rows; other rows stay plain JSON', () => {
     const file = path.join(dir, 'rest-api.sqlite');
     const box = newBox();
     const meta = new MetaStore(file, box);
     meta.put('repository', 'r1', { name: 'r1', backend });
     meta.put('destination', '1', { id: 1, type: 'slack', config: { webhookUrl: TOKEN } });
-    meta.put('schedule', 'p1', { cron: '0 * * * *' });
+    meta.put('schedule', 'p1', {
+      backupWebhooks: { pre: { url: 'https://h/x', headers: [`Authorization: ${TOKEN}`] } },
+    });
+    meta.put('retry', 'p1', { retries: 1 });
     const rows = meta.db.prepare('SELECT kind, json FROM zb_meta').all() as { kind: string; json: string }[];
     for (const r of rows) {
-      if (r.kind === 'schedule') expect(r.json).toBe('{"cron":"0 * * * *"}');
+      if (r.kind === 'retry') expect(r.json).toBe('{"retries":1}');
       else expect(r.json).toMatch(/^sealed:v1:/);
     }
     expect(meta.get<{ backend: typeof backend }>('repository', 'r1')?.backend.secretAccessKey).toBe(

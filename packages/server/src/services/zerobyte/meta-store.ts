@@ -10,8 +10,8 @@ import { preparePrivateDatabase } from '../../secrets/private-file.js';
 export type MetaKind =
   'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task' | 'retry';
 
-/** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs). */
-const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination']);
+/** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs, backup webhook headers). */
+const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination', 'schedule']);
 
 export class MetaStoreSecretsError extends Error {}
 
@@ -31,6 +31,8 @@ export class MetaStore {
     }
     this.db = new Database(file);
     if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
+    // Overwritten rows (e.g. plaintext replaced by its sealed form) are zeroed, not left in free pages.
+    this.db.pragma('secure_delete = ON');
     this.db
       .exec(`CREATE TABLE IF NOT EXISTS zb_meta (kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
       PRIMARY KEY (kind, key));
