@@ -41,6 +41,7 @@ import { SftpService } from './services/sftp-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
 import { resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
+import { ResticJournal } from './tasks/restic-journal.js';
 import type { WebhookSettings } from './services/zerobyte/webhook-rules.js';
 
 export interface ServerOptions {
@@ -112,6 +113,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ...(o.resticCommand ? { binaryPath: o.resticCommand } : {}),
       scratchDir: path.join(o.dataDir, 'command-prefix'),
       ...(features.repoPrograms === false ? { lockedDown: true } : {}),
+      journal: new ResticJournal(path.join(o.dataDir, 'restic-running.json')),
     };
     const engine = new Engine({
       config,

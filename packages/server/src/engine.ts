@@ -133,6 +133,7 @@ export class Engine {
       clock: this.clock,
       resticFor: this.resticFactory,
       lifecycle: this.lifecycle,
+      ...(this.opts.restic?.journal ? { journal: this.opts.restic.journal } : {}),
     });
     for (const p of report.problems) this.log(p);
     this.unsubscribe = this.opts.config.subscribe((next) => this.planner.sync(next));

@@ -2,6 +2,7 @@ import { OperationStatus } from '@restora/proto';
 import type { Repo } from '@restora/proto';
 import type { ConfigStore } from '../config/types.js';
 import type { OpLog } from '../oplog/types.js';
+import type { ResticJournal } from '../tasks/restic-journal.js';
 import type { ResticPort } from '../tasks/restic-port.js';
 import type { Task } from '../tasks/types.js';
 import type { Clock } from './clock.js';
@@ -24,12 +25,14 @@ export interface RecoveryDeps {
   clock: Clock;
   resticFor: (repo: Repo) => ResticPort;
   lifecycle: OpLifecycle;
+  /** Repos restic was running on when the previous process died (ops or not): unlocked too. */
+  journal?: Pick<ResticJournal, 'leftOver' | 'settle'>;
 }
 
 /**
  * Startup recovery: ops left INPROGRESS by a crash become ERROR (the oplog's scrub), `restic unlock` (stale
- * locks only: never a live lock of another process) runs on the repos they touched, waiting one-off work is
- * re-queued, and auto-initialize repos are created.
+ * locks only: never a live lock of another process) runs on the repos they touched and on those the journal
+ * lists (restic running without an op), waiting one-off work is re-queued, and auto-initialize repos are created.
  */
 export async function recoverOnStartup(deps: RecoveryDeps): Promise<StartupReport> {
   const report: StartupReport = {
@@ -41,22 +44,29 @@ export async function recoverOnStartup(deps: RecoveryDeps): Promise<StartupRepor
     problems: [],
   };
   const config = deps.config.get();
+  const crashed = new Set(deps.journal?.leftOver() ?? []);
   if (config.instance) {
     const scrub = deps.oplog.scrub(config.instance, { nowMs: deps.clock.now(), keepPending: true });
     report.failedOps = scrub.failed.length;
     report.deletedOps = scrub.deletedIds.length;
-    for (const { repoId } of scrub.affectedRepos) {
-      const repo = config.repos.find((r) => r.id === repoId);
-      if (!repo) continue;
-      try {
-        await deps.resticFor(repo).unlock({ signal: AbortSignal.timeout(60_000) });
-        report.unlockedRepos.push(repoId);
-      } catch (err) {
-        report.problems.push(`unlock of repo "${repoId}" failed: ${(err as Error).message}`);
-      }
-    }
-    report.adoptedOps = adoptPending(deps, config.instance);
+    for (const { repoId } of scrub.affectedRepos) crashed.add(repoId);
   }
+  // every repo restic ran on at the crash, with an op or not (the index step, Zerobyte tag/delete jobs)
+  for (const repoId of crashed) {
+    const repo = config.repos.find((r) => r.id === repoId);
+    if (!repo) {
+      deps.journal?.settle(repoId);
+      continue;
+    }
+    try {
+      await deps.resticFor(repo).unlock({ signal: AbortSignal.timeout(60_000) });
+      report.unlockedRepos.push(repoId);
+      deps.journal?.settle(repoId);
+    } catch (err) {
+      report.problems.push(`unlock of repo "${repoId}" failed: ${(err as Error).message}`);
+    }
+  }
+  if (config.instance) report.adoptedOps = adoptPending(deps, config.instance);
   for (const repo of config.repos.filter((r) => r.autoInitialize && !r.guid)) {
     try {
       const guid = await deps.resticFor(repo).init({ signal: AbortSignal.timeout(60_000) });

@@ -9,6 +9,7 @@ import { resolveRepoSecrets } from '../secrets/repo-secrets.js';
 import { ValidationError } from '../errors.js';
 import { prefixArgs, prefixedBinary } from './command-prefix.js';
 import { argsProblem, repoProgramIssues } from './program-policy.js';
+import type { ResticJournal } from './restic-journal.js';
 import type { PortSnapshot, ResticPort } from './restic-port.js';
 import { shlexSplit } from './shlex.js';
 import { fileInTarget, snapshotPath } from './snapshot-path.js';
@@ -23,6 +24,8 @@ export interface AdapterOptions {
   cancelGraceMs?: number;
   /** Locked-down install: refuse repo and plan settings that make restic, ssh or rclone run a program. */
   lockedDown?: boolean;
+  /** Records which repos have restic running, so a start after a crash unlocks them (scheduler/recovery.ts). */
+  journal?: ResticJournal;
 }
 
 /** Instances made for a locked-down install: their backups re-check the plan's flags too. */
@@ -62,8 +65,9 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
     extraArgs: flags,
     ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
   });
-  if (opts.lockedDown) lockedDownInstances.add(restic);
-  return restic;
+  const tracked = opts.journal ? opts.journal.track(repo.id, restic) : restic;
+  if (opts.lockedDown) lockedDownInstances.add(tracked);
+  return tracked;
 }
 
 /**
