@@ -11,7 +11,7 @@ import { migrateConfig } from './migrations.js';
 import { assertValidConfig } from './validate.js';
 import type { ConfigListener, ConfigMutator, ConfigStore, ConfigUpdateOptions } from './types.js';
 import type { SecretBox } from '../secrets/box.js';
-import { hasPlaintextSecrets, openConfig, sealConfig } from '../secrets/config-secrets.js';
+import { hasPlaintextSecrets, openConfig, sealConfig, type SealMemo } from '../secrets/config-secrets.js';
 
 export interface OpenConfigStoreOptions {
   /** config.json path (see resolvePaths). */
@@ -112,6 +112,7 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
   const box = options.secrets;
   const sealBackup: BackupTransform | undefined = box && ((content) => sealedBackup(content, box));
   let backupsSealed = false;
+  const memo: SealMemo = new Map();
   const persistence: Persistence = {
     path: file,
     write: (next) => {
@@ -119,7 +120,7 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
       if (sealBackup && !backupsSealed) rewriteBackups(file, sealBackup);
       backupsSealed = true;
       backupAndRotate(file, now(), keep, sealBackup);
-      const stored = box ? sealConfig(next, box) : next;
+      const stored = box ? sealConfig(next, box, { memo }) : next;
       writeFileAtomicSync(file, serializeConfig(stored), { mode: 0o600, ...options.writeOptions });
     },
   };
@@ -134,7 +135,7 @@ export function openConfigStore(options: OpenConfigStoreOptions): ConfigStoreImp
     return new ConfigStoreImpl(config, persistence, assertValidConfig(config));
   }
   const config = parseConfigJson(text, file);
-  const unopened = openConfig(config, box);
+  const unopened = openConfig(config, box, memo);
   if (unopened.length)
     throw new ValidationError(unopened, `config file ${file} holds secrets that cannot be opened`);
   const changed = migrateConfig(config, { env: options.env ?? process.env });
@@ -157,7 +158,9 @@ function sealedBackup(content: Buffer, box: SecretBox): string | undefined {
   } catch {
     return undefined; // not a config we can read: leave it for the operator
   }
-  return hasPlaintextSecrets(config) ? serializeConfig(sealConfig(config, box, true)) : undefined;
+  return hasPlaintextSecrets(config)
+    ? serializeConfig(sealConfig(config, box, { keepSealed: true }))
+    : undefined;
 }
 
 /** A ConfigStore without a file (tests, ephemeral runs); same validation and modno rules. */

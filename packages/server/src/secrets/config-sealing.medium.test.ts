@@ -125,6 +125,24 @@ describe('config.json sealing', () => {
     expect(again.repos[1]!.password).toBe('${file:/run/credentials/restora/local}');
   });
 
+  it('keeps the ciphertext of an unchanged secret across saves and restarts, so config.json only changes where the config did', async () => {
+    const sealedPasswords = () =>
+      (JSON.parse(fs.readFileSync(file, 'utf8')) as { repos: { password: string }[] }).repos.map(
+        (r) => r.password,
+      );
+    let store = openConfigStore({ file, secrets: boxIn(data) });
+    await store.update((c) => void (c.instance = 'one'));
+    const first = sealedPasswords();
+    await store.update((c) => void (c.instance = 'two'));
+    expect(sealedPasswords()).toEqual(first);
+    store = openConfigStore({ file, secrets: boxIn(data) });
+    await store.update((c) => void (c.repos[1]!.password = 'changed'));
+    const third = sealedPasswords();
+    expect(third[0]).toBe(first[0]);
+    expect(third[1]).not.toBe(first[1]);
+    expect(openConfigStore({ file, secrets: boxIn(data) }).get().repos[1]!.password).toBe('changed');
+  });
+
   it('fails at start naming every field when the key is not the one that sealed them', async () => {
     const store = openConfigStore({ file, secrets: boxIn(data) });
     await store.update((c) => void (c.instance = 'sealed-now'));

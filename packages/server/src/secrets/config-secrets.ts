@@ -100,15 +100,35 @@ function secretSlots(c: Config): Slot[] {
 }
 
 /**
+ * Sealed form last written or read per field (path → plaintext and sealed value): an unchanged secret keeps its
+ * ciphertext from one save to the next, so config.json only changes where the config did.
+ */
+export type SealMemo = Map<string, { plain: string; sealed: string }>;
+
+/**
  * A copy of `config` with every secret sealed; empty values and `${file:...}` references stay as they are.
  * An in-memory value that merely looks sealed is sealed again (so it loads back unchanged), unless
  * `keepSealed` (re-sealing a file that is already partly sealed, e.g. an old backup).
  */
-export function sealConfig(config: Config, box: SecretBox, keepSealed = false): Config {
+export function sealConfig(
+  config: Config,
+  box: SecretBox,
+  options: { keepSealed?: boolean; memo?: SealMemo } = {},
+): Config {
   const c = clone(ConfigSchema, config);
+  const { keepSealed = false, memo } = options;
+  const next: SealMemo = new Map();
   for (const s of secretSlots(c)) {
     const v = s.get();
-    if (v !== '' && !isFileReference(v) && !(keepSealed && isSealed(v))) s.set(box.seal(v));
+    if (v === '' || isFileReference(v) || (keepSealed && isSealed(v))) continue;
+    const known = memo?.get(s.path);
+    const sealed = known && known.plain === v ? known.sealed : box.seal(v);
+    next.set(s.path, { plain: v, sealed });
+    s.set(sealed);
+  }
+  if (memo) {
+    memo.clear();
+    for (const [k, v] of next) memo.set(k, v);
   }
   return c;
 }
@@ -125,7 +145,7 @@ export function hasPlaintextSecrets(config: Config): boolean {
  * Opens, in place, every sealed secret of a loaded config; plaintext (legacy) values are kept. Returns one issue per
  * value that cannot be opened (wrong key, altered, or no key at all), naming the field.
  */
-export function openConfig(config: Config, box: SecretBox | undefined): ValidationIssue[] {
+export function openConfig(config: Config, box: SecretBox | undefined, memo?: SealMemo): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const s of secretSlots(config)) {
     const v = s.get();
@@ -135,7 +155,9 @@ export function openConfig(config: Config, box: SecretBox | undefined): Validati
       continue;
     }
     try {
-      s.set(box.open(v));
+      const plain = box.open(v);
+      memo?.set(s.path, { plain, sealed: v });
+      s.set(plain);
     } catch (e) {
       if (!(e instanceof SealedValueError)) throw e;
       issues.push({ path: s.path, message: e.message });
