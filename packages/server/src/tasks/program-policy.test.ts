@@ -60,6 +60,9 @@ describe('envKeyProblem allow-lists backend credentials', () => {
   it.each([
     'RESTIC_PASSWORD_COMMAND',
     'RESTIC_FROM_PASSWORD_COMMAND',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_CONFIG_FILE',
+    'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES',
     'LD_PRELOAD',
     'LD_LIBRARY_PATH',
     'PATH',

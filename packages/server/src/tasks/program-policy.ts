@@ -63,8 +63,17 @@ const ENV_KEYS = new Set([
   'SSL_CERT_FILE',
   'SSL_CERT_DIR',
 ]);
-/** RESTIC_* keys that name a command. */
-const ENV_DENIED = new Set(['RESTIC_PASSWORD_COMMAND', 'RESTIC_FROM_PASSWORD_COMMAND']);
+/**
+ * Allowed-prefix keys that run a program: restic's password commands, AWS config files (`credential_process`)
+ * and Google's executable-sourced credentials.
+ */
+const ENV_DENIED = new Set([
+  'RESTIC_PASSWORD_COMMAND',
+  'RESTIC_FROM_PASSWORD_COMMAND',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES',
+]);
 
 const REFUSED = 'runs a program, which a locked-down install refuses';
 
