@@ -317,6 +317,14 @@ describe('security fuzz', () => {
     withHash.auth.users[0]!.passwordBcrypt = 'x';
     const a = await rpc('SetConfig', withHash);
     expect([a.status, a.text]).toEqual([400, expect.stringMatching(/auth\.users\[0\]\.passwordBcrypt/)]);
+    // a restic failure the request caused (a plan path that does not exist): a 4xx with restic's reason
+    const cfg = clone(ConfigSchema, await api.backrest.getConfig({}));
+    const manual = create(ScheduleSchema, { schedule: { case: 'disabled', value: true } });
+    const gone = path.join(h.dir, 'no-such-dir');
+    cfg.plans.push(create(PlanSchema, { id: 'gone', repo: 'fz', paths: [gone], schedule: manual }));
+    await api.backrest.setConfig(cfg);
+    const backup = await rpc('Backup', { value: 'gone' });
+    expect([backup.status, backup.text]).toEqual([400, expect.stringMatching(/no-such-dir|do not exist/)]);
     for (const p of ['/index.html%00', `/${'a'.repeat(10_000)}`, '/%E0%A4%A']) {
       const r = await fetch(`${h.url}${p}`);
       const text = await r.text();
