@@ -164,7 +164,7 @@ describe('route-based authentication (security sweep)', () => {
     let reachedVariants = 0;
     const leaks: string[] = [];
     for (const r of protectedRoutes) {
-      const creds =
+      const creds: Record<string, string> =
         r.auth?.face === 'backrest'
           ? { authorization: basicHeader(USER, PASS) }
           : r.auth?.access === 'session'
