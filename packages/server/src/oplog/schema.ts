@@ -1,6 +1,7 @@
 // Plain SQL migrations of oplog.sqlite, applied in order; PRAGMA user_version records the last one applied.
 import type { Database } from 'better-sqlite3';
 import { BACKUP_DAYS_SQL } from './backup-days.js';
+import { SUMMARY_GEN_SQL } from './summary-cache.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: operations as protobuf blobs plus the columns every query filters, sorts or aggregates on.
@@ -68,6 +69,8 @@ const MIGRATIONS: readonly string[] = [
    END;`,
   // 2: per-day backup aggregates kept by triggers (filled at open: day keys depend on the time zone).
   BACKUP_DAYS_SQL,
+  // 3: per-group generations bumped by triggers: the dashboard's cached pieces know when their group changed.
+  SUMMARY_GEN_SQL,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -15,6 +15,7 @@ import { selectorToSql } from './selector.js';
 import { buildSummaries, localDayStart } from './summaries.js';
 import { sqliteSummarySource } from './sqlite-summaries.js';
 import { ensureBackupDays, registerDayFunction } from './backup-days.js';
+import { SummaryCache } from './summary-cache.js';
 import { withIndexesDeferred } from './bulk-load.js';
 import { migrate } from './schema.js';
 import { validateOp } from './validate-op.js';
@@ -64,6 +65,7 @@ export class SqliteOpLog implements OpLog {
   private closed = false;
   /** process.env.TZ when backup_days was last checked: a change rebuilds it before the next read or write. */
   private dayTz: string | undefined;
+  private readonly summaryCache = new SummaryCache();
   // GC runs one at a time: a plan made while another run deletes could over-trim a group.
   private gcTail: Promise<unknown> = Promise.resolve();
   /** While a GC runs: ids other writers deleted, so it spares what depended on them. */
@@ -116,6 +118,7 @@ export class SqliteOpLog implements OpLog {
     if (process.env.TZ === this.dayTz) return;
     ensureBackupDays(this.db);
     this.dayTz = process.env.TZ;
+    this.summaryCache.clear();
   }
 
   private stmt(sql: string): Statement {
@@ -197,6 +200,7 @@ export class SqliteOpLog implements OpLog {
       this.modno = startModno;
       throw e;
     }
+    this.summaryCache.clear();
     return n;
   }
 
@@ -391,7 +395,7 @@ export class SqliteOpLog implements OpLog {
     // backup_days holds local days: a caller's own day function reads the window from the ops instead.
     const dayRows = options.dayStart === undefined || options.dayStart === localDayStart;
     return buildSummaries(
-      sqliteSummarySource((sql) => this.stmt(sql), options, dayRows),
+      sqliteSummarySource((sql) => this.stmt(sql), options, dayRows, this.summaryCache),
       options,
     );
   }

@@ -1,8 +1,10 @@
 // SummarySource over SQLite: day rows from the trigger-kept backup_days table (or, for a custom day function, one
-// GROUP BY over the window's covering index); per-group lookups are ORDER BY ... LIMIT on partial indexes.
+// GROUP BY over the window's covering index); per-group lookups are ORDER BY ... LIMIT on partial indexes. Each
+// piece is cached until a write changes its group (summary-cache.ts).
 import type { Statement } from 'better-sqlite3';
 import { KIND_CODES } from './columns.js';
 import type { DayAgg, SummarySource } from './summaries.js';
+import type { SummaryCache } from './summary-cache.js';
 import type { RecentBackup, SummaryOptions } from './types.js';
 
 const BACKUP = KIND_CODES.operationBackup;
@@ -16,16 +18,23 @@ interface RecentRow {
   bytes_added: number;
 }
 
+type DayRow = [number, string, string, number, number, number, number, number, number];
+
 /** `dayRows`: backup_days holds local days of the zone in use (else the window is aggregated from the ops). */
 export function sqliteSummarySource(
   prepare: (sql: string) => Statement,
   opts: SummaryOptions,
   dayRows: boolean,
+  cache: SummaryCache,
 ): SummarySource {
   const col = opts.groupBy === 'plan' ? 'plan_id' : 'repo_id';
   const inst = opts.instanceId !== undefined ? ' AND instance_id = ?' : '';
   const instO = opts.instanceId !== undefined ? ' AND o.instance_id = ?' : '';
   const ip = opts.instanceId !== undefined ? [opts.instanceId] : [];
+  const gen = cache.gens(prepare);
+  const grp = (gid: string) => `${opts.groupBy === 'plan' ? 'p' : 'r'}:${gid}`;
+  const cached = <T>(what: string, gid: string, load: () => T): T =>
+    cache.get(`${what}\0${grp(gid)}\0${opts.instanceId ?? '\0'}`, gen(grp(gid)), load);
   return {
     byDay: (days) => {
       if (days.length === 0) return [];
@@ -40,39 +49,59 @@ export function sqliteSummarySource(
            WHERE 1${instO} GROUP BY d.i, o.plan_id, o.repo_id, o.status`,
         ).all(...days.map((d, i) => [i, ...d]).flat(), ...ip) as DayAgg[];
       }
-      const index = new Map(days.map(([s], i) => [s, i]));
-      const rows = prepare(
-        `SELECT day_ms AS day, plan_id, repo_id, status, n, added, scanned, with_summary AS withSummary,
-           last_end AS lastEnd FROM backup_days WHERE day_ms >= ? AND day_ms < ?${inst}`,
-      ).all(days[0]![0], days.at(-1)![1], ...ip) as DayAgg[];
-      return rows.flatMap((r) => {
-        const day = index.get(r.day);
-        return day === undefined ? [] : [{ ...r, day }];
+      // The plan and the repo summaries share one read of the window's rows.
+      const key = `days\0${days.map((d) => d[0]).join()}\0${opts.instanceId ?? '\0'}`;
+      return cache.get(key, gen('*'), () => {
+        const index = new Map(days.map(([s], i) => [s, i]));
+        const rows = prepare(
+          `SELECT day_ms, plan_id, repo_id, status, n, added, scanned, with_summary, last_end
+           FROM backup_days WHERE day_ms >= ? AND day_ms < ?${inst}`,
+        )
+          .raw()
+          .all(days[0]![0], days.at(-1)![1], ...ip) as DayRow[];
+        const out: DayAgg[] = [];
+        for (const [d, plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd] of rows) {
+          const day = index.get(d);
+          if (day !== undefined)
+            out.push({ day, plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd });
+        }
+        return out;
       });
     },
+    // Copies: the rows returned to the caller are theirs to change.
     recent: (gid, limit) =>
-      (
-        prepare(
-          `SELECT id, flow_id, start_ms, end_ms, status, bytes_added FROM operations
-           WHERE kind = ${BACKUP} AND dry_run = 0 AND ${col} = ?${inst} ORDER BY start_ms DESC, id DESC LIMIT ?`,
-        ).all(gid, ...ip, limit) as RecentRow[]
-      ).map(toRecent),
+      cached(`recent${limit}`, gid, () =>
+        (
+          prepare(
+            `SELECT id, flow_id, start_ms, end_ms, status, bytes_added FROM operations
+             WHERE kind = ${BACKUP} AND dry_run = 0 AND ${col} = ?${inst} ORDER BY start_ms DESC, id DESC LIMIT ?`,
+          ).all(gid, ...ip, limit) as RecentRow[]
+        ).map(toRecent),
+      ).map((r) => ({ ...r })),
     totalSnapshots: (gid) =>
-      (
-        prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM snapshot_counts WHERE ${col} = ?${inst}`).get(
-          gid,
-          ...ip,
-        ) as {
-          n: number;
-        }
-      ).n,
+      cached(
+        'snapshots',
+        gid,
+        () =>
+          (
+            prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM snapshot_counts WHERE ${col} = ?${inst}`).get(
+              gid,
+              ...ip,
+            ) as { n: number }
+          ).n,
+      ),
     lastSuccessMs: (gid) =>
-      (
-        prepare(
-          `SELECT end_ms FROM operations WHERE kind = ${BACKUP} AND dry_run = 0 AND status IN (3, 7)
-           AND ${col} = ?${inst} ORDER BY end_ms DESC LIMIT 1`,
-        ).get(gid, ...ip) as { end_ms: number } | undefined
-      )?.end_ms,
+      cached(
+        'lastSuccess',
+        gid,
+        () =>
+          (
+            prepare(
+              `SELECT end_ms FROM operations WHERE kind = ${BACKUP} AND dry_run = 0 AND status IN (3, 7)
+               AND ${col} = ?${inst} ORDER BY end_ms DESC LIMIT 1`,
+            ).get(gid, ...ip) as { end_ms: number } | undefined
+          )?.end_ms,
+      ),
   };
 }
 

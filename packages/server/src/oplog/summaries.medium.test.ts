@@ -263,6 +263,19 @@ describe('summaries equal a brute-force computation over the same random history
     60_000,
   );
 
+  it('after every single write: cached pieces follow each change of their group', () => {
+    process.env.TZ = 'Europe/Berlin';
+    const mem = new MemoryOpLog();
+    const sql = SqliteOpLog.open({ file });
+    const h = new History([mem, sql], 7);
+    h.add(200);
+    for (let i = 0; i < 250; i++) {
+      h.mutate();
+      expectSame([sql], h, `write ${i}`);
+    }
+    sql.close();
+  }, 60_000);
+
   it('rebuilds the day aggregates when the zone changes, at open and at run time', () => {
     process.env.TZ = 'UTC';
     const mem = new MemoryOpLog();

@@ -80,7 +80,8 @@ export function buildSummaries(src: SummarySource, opts: SummaryOptions): Summar
       bytesScanned: 0n,
       statusCounts: [],
     }));
-    const dayCounts = days.map(() => new Map<number, number>());
+    // Per day with backups: counts by status.
+    const dayCounts: (Map<number, number> | undefined)[] = [];
     for (const r of list) {
       added += BigInt(r.added);
       scanned += BigInt(r.scanned);
@@ -96,12 +97,14 @@ export function buildSummaries(src: SummarySource, opts: SummaryOptions): Summar
       const b = buckets[r.day]!;
       b.bytesAdded += BigInt(r.added);
       b.bytesScanned += BigInt(r.scanned);
-      dayCounts[r.day]!.set(r.status, (dayCounts[r.day]!.get(r.status) ?? 0) + r.n);
+      const c = (dayCounts[r.day] ??= new Map());
+      c.set(r.status, (c.get(r.status) ?? 0) + r.n);
     }
-    buckets.forEach((b, i) => {
-      b.statusCounts = [...dayCounts[i]!.entries()]
-        .sort((x, y) => x[0] - y[0])
-        .map(([status, count]) => ({ status, count }));
+    dayCounts.forEach((c, i) => {
+      if (c)
+        buckets[i]!.statusCounts = [...c.entries()]
+          .sort((x, y) => x[0] - y[0])
+          .map(([status, count]) => ({ status, count }));
     });
     rows.push({
       id,

@@ -30,10 +30,13 @@ function overdueDays(row: SummaryRow, periodMs: number | undefined, now: number)
   if (!periodMs) return undefined;
   const good = row.recent.filter((r) => GOOD.has(r.status)).map((r) => r.startMs + r.durationMs);
   if (row.lastSuccessMs !== undefined) good.push(row.lastSuccessMs);
+  good.sort((a, b) => a - b);
+  // Days are oldest first, so one pass finds each day's last good backup.
+  let j = 0;
   return row.days.map((d) => {
     const at = Math.min(d.startMs + DAY, now);
-    const last = Math.max(-Infinity, ...good.filter((t) => t <= at));
-    return Number.isFinite(last) && at - last > 1.25 * periodMs;
+    while (j < good.length && good[j]! <= at) j++;
+    return j > 0 && at - good[j - 1]! > 1.25 * periodMs;
   });
 }
 
@@ -43,10 +46,11 @@ export class DashboardService {
   summary(): SummaryDashboardResponse {
     const config = this.d.config();
     const next = new Map(this.d.upcoming().map((u) => [u.key, u.runAt]));
-    const common = { instanceId: config.instance };
+    const now = this.d.now?.() ?? Date.now();
+    // One clock for the window and the overdue flags.
+    const common = { instanceId: config.instance, nowMs: now };
     const plans = this.d.oplog.summaries({ groupBy: 'plan', ids: config.plans.map((p) => p.id), ...common });
     const repos = this.d.oplog.summaries({ groupBy: 'repo', ids: config.repos.map((r) => r.id), ...common });
-    const now = this.d.now?.() ?? Date.now();
     const periods = new Map(config.plans.map((p) => [p.id, nominalPeriodMs(p.schedule, now) ?? undefined]));
     return create(SummaryDashboardResponseSchema, {
       planSummaries: plans.map((row) =>
