@@ -11,7 +11,7 @@ import type { OperationBackup } from '@restora/proto';
 import { Condition } from '../hooks/conditions.js';
 import { isScheduleEnabled } from '../scheduler/schedule.js';
 import { errorMessage, instanceTag, planTag, retentionToFlags, summaryToProto } from './convert.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../config/shlex.js';
 import type { TaskHandler, TaskResult } from './types.js';
 
 const MAX_ERRORS = 20;

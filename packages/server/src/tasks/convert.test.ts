@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { prefixArgs, prefixedBinary } from './command-prefix.js';
 import { forgetFlagArgs, retentionToFlags, snapshotToProto } from './convert.js';
 import { expandEnv, resticForRepo } from './restic-adapter.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../config/shlex.js';
 
 describe('retention', () => {
   it('maps Backrest policies to keep flags, omitting zeros; keep-all means no forget', () => {

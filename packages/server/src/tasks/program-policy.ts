@@ -3,7 +3,7 @@
 // allow-listed; config writes refuse new problems (a 400 naming the field) and every restic start re-checks.
 import type { Config, Plan, Repo } from '@restora/proto';
 import type { ValidationIssue } from '../errors.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../config/shlex.js';
 
 /** restic flags whose value is a command restic runs. */
 const COMMAND_FLAGS = new Set(['--password-command', '--from-password-command', '--stdin-from-command']);

@@ -11,7 +11,7 @@ import { prefixArgs, prefixedBinary } from './command-prefix.js';
 import { argsProblem, repoProgramIssues } from './program-policy.js';
 import type { ResticJournal } from './restic-journal.js';
 import type { PortSnapshot, ResticPort } from './restic-port.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../config/shlex.js';
 import { fileInTarget, snapshotPath } from './snapshot-path.js';
 
 export interface AdapterOptions {

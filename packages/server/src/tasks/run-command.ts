@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { OperationRunCommandSchema, OperationSchema, OperationStatus } from '@restora/proto';
 import type { OperationRunCommand } from '@restora/proto';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../config/shlex.js';
 import type { TaskHandler } from './types.js';
 
 export const RUN_COMMAND_OUTPUT_CAP = 2 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { shlexSplit } from '../../tasks/shlex.js';
+import { shlexSplit } from '../../config/shlex.js';
 
 export interface CommandHookContext {
   signal: AbortSignal;
