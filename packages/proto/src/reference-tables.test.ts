@@ -69,6 +69,24 @@ function describeField(field: DescField): RefField {
   };
 }
 
+/** Fields Restora adds past Backrest's numbers (unknown to Backrest's clients, which skip them). */
+const RESTORA_EXTENSIONS: Record<string, Record<number, string>> = {
+  'v1.Operation': { 1000: 'zerobyte_task' },
+};
+
+describe('Restora extensions', () => {
+  it('use field numbers of 1000 and up, outside any oneof', () => {
+    for (const [typeName, fields] of Object.entries(RESTORA_EXTENSIONS)) {
+      for (const [n, name] of Object.entries(fields)) {
+        const field = registry.getMessage(typeName)?.fields.find((f) => f.number === Number(n));
+        expect(field?.name).toBe(name);
+        expect(Number(n)).toBeGreaterThanOrEqual(1000);
+        expect(field?.oneof).toBeUndefined();
+      }
+    }
+  });
+});
+
 describe('reference tables (backrest-api.md §4, §11)', () => {
   it('parses a plausible number of messages and enums from the copied reference', () => {
     expect(reference.messages.size).toBeGreaterThan(100);
@@ -86,8 +104,9 @@ describe('reference tables (backrest-api.md §4, §11)', () => {
   describe.each([...reference.messages.values()])('$typeName', (ref) => {
     const desc = registry.getMessage(ref.typeName);
 
-    it('has exactly the reference field numbers', () => {
-      expect(desc?.fields.map((f) => f.number).sort((a, b) => a - b)).toEqual(
+    it('has exactly the reference field numbers (plus Restora extensions)', () => {
+      const own = desc?.fields.filter((f) => RESTORA_EXTENSIONS[ref.typeName]?.[f.number] !== f.name);
+      expect(own?.map((f) => f.number).sort((a, b) => a - b)).toEqual(
         ref.fields.map((f) => f.number).sort((a, b) => a - b),
       );
     });
