@@ -1,5 +1,5 @@
 import { resolveBinary } from './binary.js';
-import { classify, describe, invalidArgument, ResticError } from './errors.js';
+import { describe, invalidArgument, ResticError } from './errors.js';
 import type { CallOptions, ResticOptions } from './options.js';
 import { readLines } from './process/lines.js';
 import { spawnRestic, type ExitInfo, type ResticProcess } from './process/spawn.js';
@@ -232,7 +232,7 @@ export class ResticContext {
       });
     }
     if (exit.exitCode !== null && ok.includes(exit.exitCode)) return undefined;
-    const code = exit.exitCode === null ? 'interrupted' : classify(exit.exitCode, exit.stderrTail);
+    const code = exit.exitCode === null ? 'interrupted' : exit.classified;
     const message =
       exit.exitCode === null
         ? `restic was terminated by ${exit.signal ?? 'a signal'}`

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { readLines } from './lines.js';
+import { classify, type ResticErrorCode } from '../errors.js';
 import { formatCommand, redact } from './redact.js';
 import { TailBuffer } from './tail.js';
 
@@ -29,6 +30,8 @@ export interface ExitInfo {
   killed: boolean;
   /** Redacted tail of stderr. */
   stderrTail: string;
+  /** What the exit means, read from the raw stderr: redaction could mangle restic's words ("wrong password"). */
+  classified: ResticErrorCode;
   /** Spawn failure (e.g. ENOENT). */
   spawnError?: NodeJS.ErrnoException;
 }
@@ -106,6 +109,7 @@ export function spawnRestic(spec: SpawnSpec): ResticProcess {
       cancelled,
       killed,
       stderrTail: redact(tail.toString(), spec.secrets),
+      classified: classify(code, tail.toString()),
       ...(spawnError ? { spawnError } : {}),
     };
   })();

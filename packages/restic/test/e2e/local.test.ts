@@ -266,6 +266,13 @@ describe('restic 0.14 on a local repository', () => {
     expect(((await viaThird.snapshots().catch((e: unknown) => e)) as ResticError).code).toBe(
       'wrong-password',
     );
+    // a password made of restic's own words is masked in the message, yet the error is still recognised
+    const wrong = (await restic
+      .with({ password: 'wrong' })
+      .snapshots()
+      .catch((e: unknown) => e)) as ResticError;
+    expect(wrong.code).toBe('wrong-password');
+    expect(wrong.stderrTail).not.toMatch(/\bwrong\b/);
   });
 
   it('copy into a second repository', async () => {
