@@ -31,7 +31,7 @@ import { SqliteOpLog } from './oplog/sqlite-store.js';
 import { ConfigService } from './services/config-service.js';
 import { DashboardService } from './services/dashboard-service.js';
 import { DownloadService } from './services/download-service.js';
-import { ALL_FEATURES, type ServerFeatures } from './services/features.js';
+import { ALL_FEATURES, type ServerFeatures } from './config/features.js';
 import { refuseProgramSettings } from './services/locked-down-store.js';
 import { MetricsService } from './services/metrics-service.js';
 import { OperationsService } from './services/operations-service.js';

@@ -1,5 +1,8 @@
 // bcrypt password hashes in Backrest's stored form: standard base64 of the bcrypt string ("$2a$10$...").
 import bcrypt from 'bcryptjs';
+import { decodeStoredHash } from '../config/password-hash.js';
+
+export { decodeStoredHash };
 
 const COST = 10;
 
@@ -7,13 +10,6 @@ const COST = 10;
 export async function hashPassword(password: string): Promise<string> {
   const hash = await bcrypt.hash(password, COST);
   return Buffer.from(hash, 'utf8').toString('base64');
-}
-
-/** The bcrypt string of a stored value: Backrest's base64 form, or a raw "$2..." hash. */
-export function decodeStoredHash(stored: string): string | undefined {
-  if (stored.startsWith('$2')) return stored;
-  const decoded = Buffer.from(stored, 'base64').toString('utf8');
-  return decoded.startsWith('$2') ? decoded : undefined;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 import { clone } from '@bufbuild/protobuf';
 import { ConfigSchema, PrivateKeySchema, type Config, type Hook } from '@restora/proto';
 import { ValidationError, type ValidationIssue } from '../errors.js';
-import type { ServerFeatures } from '../services/features.js';
+import type { ServerFeatures } from './features.js';
 import { keepsStored, maskEnv, maskSecret, maskUriPassword, maskUrl } from './redact-values.js';
 import { REDACTED } from './types.js';
 

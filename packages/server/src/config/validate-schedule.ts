@@ -1,5 +1,5 @@
 // Schedule and retention rules (Backrest validate.go + stricter checks where Backrest would misbehave).
-import { isValidTimeZone, parseCron } from '../scheduler/schedule.js';
+import { isValidTimeZone, parseCron } from './cron.js';
 import { Schedule_Clock, type RetentionPolicy, type Schedule } from '@restora/proto';
 import type { Issues } from './validate-issues.js';
 

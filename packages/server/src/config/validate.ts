@@ -6,9 +6,9 @@ import {
   type Hook,
   type Repo,
 } from '@restora/proto';
-import { decodeStoredHash } from '../auth/passwords.js';
 import { ValidationError } from '../errors.js';
 import { identityProblem } from './identity.js';
+import { decodeStoredHash } from './password-hash.js';
 import { shlexSplit } from './shlex.js';
 import { CURRENT_CONFIG_VERSION, REDACTED } from './types.js';
 import { idProblem, INSTANCE_ID_MAX_LEN, userNameProblem } from './validate-ids.js';

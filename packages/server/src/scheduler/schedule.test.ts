@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextRunTime, nominalPeriodMs, parseCron, ScheduleClock, upcomingRuns } from './schedule.js';
+import { parseCron } from '../config/cron.js';
+import { nextRunTime, nominalPeriodMs, ScheduleClock, upcomingRuns } from './schedule.js';
 import type { ScheduleSpec } from './schedule.js';
 
 const H = 3_600_000;

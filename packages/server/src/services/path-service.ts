@@ -1,7 +1,7 @@
 // PathAutocomplete: entry names of a server directory (disabled on locked-down installs).
 import fs from 'node:fs/promises';
 import { PermissionDeniedError } from '../errors.js';
-import type { ServerFeatures } from './features.js';
+import type { ServerFeatures } from '../config/features.js';
 
 export class PathService {
   constructor(private readonly features: ServerFeatures) {}

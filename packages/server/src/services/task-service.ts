@@ -2,7 +2,7 @@
 import { DoRepoTaskRequest_Task } from '@restora/proto';
 import type { Engine, RepoTaskKind } from '../engine.js';
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from '../errors.js';
-import type { ServerFeatures } from './features.js';
+import type { ServerFeatures } from '../config/features.js';
 import { restoreTarget, snapshotPath } from '../tasks/snapshot-path.js';
 
 const REPO_TASKS: Partial<Record<DoRepoTaskRequest_Task, RepoTaskKind>> = {

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Layer checker for packages/server/src: prints every import that runs up a layer and every import
+// cycle between files, with counts, and exits 1 when there is any. No dependency: a regex over
+// `import ... from '...'` / `export ... from '...'` / `import('...')`, relative paths resolved.
+//
+// Layers, top to bottom (a file may import its own layer or any lower one, never a higher one):
+//   7 composition  app.ts, main.ts, index.ts (package entry): the only place that wires everything
+//   6 api          api/** (Connect handlers, REST routes, HTTP plumbing, the error table)
+//   5 services     services/** (use-cases of both APIs), sync/** (multihost, a use-case over engine),
+//                  auth/** (the identity model: users, sessions, API keys; the route guard's policy is
+//                  data that api/ reads, so auth never imports api/)
+//   4 engine       engine.ts
+//   3 runtime      scheduler/**, tasks/**, hooks/**, index/** (the snapshot index is a task's product)
+//   2 state        oplog/**, config/**, secrets/** (sealing at rest is part of how state is stored:
+//                  config-store seals and opens through secrets/, whose config-secrets.ts reads config's
+//                  redaction rules, and oplog opens its database with secrets/private-file.ts; sideways
+//                  imports inside a layer are allowed, file cycles are not)
+//   0 shared       errors.ts (domain errors every layer throws), and packages outside src (restic, proto)
+// Tests (*.test.ts) and test helpers (testing/, test-*.ts, fake-*.ts) compose real parts on purpose
+// and are not checked.
+//
+// Usage: node scripts/layers.mjs [--quiet]   (npm run layers)
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../packages/server/src');
+
+const LAYERS = [
+  ['composition', 7, /^(app|main|index)\.ts$/],
+  ['api', 6, /^api\//],
+  ['services', 5, /^(services|sync|auth)\//],
+  ['engine', 4, /^engine(-[\w-]+)?\.ts$/],
+  ['runtime', 3, /^(scheduler|tasks|hooks|index)\//],
+  ['state', 2, /^(oplog|config|secrets)\//],
+  ['shared', 0, /^errors\.ts$/],
+];
+
+const isTest = (f) => /\.test\.ts$|(^|\/)testing\/|(^|\/)(test|fake)-[\w-]+\.ts$/.test(f);
+
+function layerOf(file) {
+  for (const [name, rank, re] of LAYERS) if (re.test(file)) return { name, rank };
+  return undefined;
+}
+
+function walk(dir, out = []) {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) out.push(relative(ROOT, p));
+  }
+  return out;
+}
+
+const IMPORT_RE =
+  /(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file) {
+  // strip comments so a `from '...'` inside a doc comment is not read as an import
+  const src = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/.*$/gm, '$1');
+  const specs = [];
+  for (const m of src.matchAll(IMPORT_RE)) specs.push(m[1] ?? m[2]);
+  return specs;
+}
+
+function resolveSpec(from, spec) {
+  if (!spec.startsWith('.')) return undefined;
+  const base = join(dirname(from), spec);
+  const candidates = [base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')];
+  return candidates.find((c) => existsSync(join(ROOT, c)));
+}
+
+const files = walk(ROOT)
+  .filter((f) => !isTest(f))
+  .sort();
+const graph = new Map();
+const unmapped = [];
+for (const f of files) {
+  if (!layerOf(f)) unmapped.push(f);
+  graph.set(
+    f,
+    [...new Set(importsOf(f).map((s) => resolveSpec(f, s)))].filter((t) => t && !isTest(t)),
+  );
+}
+
+const upward = [];
+for (const [from, tos] of graph) {
+  const lf = layerOf(from);
+  for (const to of tos) {
+    const lt = layerOf(to);
+    if (lf && lt && lt.rank > lf.rank) upward.push({ from, to, lf, lt });
+  }
+}
+
+// Cycles: strongly connected components (Tarjan), then one shortest cycle through each component's
+// first file, so every component with more than one file (or a self-import) is reported once.
+function components() {
+  let index = 0;
+  const idx = new Map();
+  const low = new Map();
+  const stack = [];
+  const on = new Set();
+  const out = [];
+  const visit = (v) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp = [];
+      let w;
+      do {
+        w = stack.pop();
+        on.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(comp.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!idx.has(v)) visit(v);
+  return out;
+}
+
+function shortestCycle(start, members) {
+  const prev = new Map([[start, undefined]]);
+  const queue = [start];
+  while (queue.length) {
+    const v = queue.shift();
+    for (const w of graph.get(v) ?? []) {
+      if (!members.has(w)) continue;
+      if (w === start) {
+        const path = [v];
+        while (prev.get(path[0]) !== undefined) path.unshift(prev.get(path[0]));
+        return [...path, start];
+      }
+      if (!prev.has(w)) {
+        prev.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start];
+}
+
+const cycles = components().map((c) => ({ files: c, example: shortestCycle(c[0], new Set(c)) }));
+
+const quiet = process.argv.includes('--quiet');
+if (!quiet) {
+  if (unmapped.length) console.log(`files in no layer (add them to LAYERS):\n  ${unmapped.join('\n  ')}\n`);
+  if (upward.length) {
+    console.log('upward imports (file -> imported file):');
+    for (const u of upward) console.log(`  ${u.from} [${u.lf.name}] -> ${u.to} [${u.lt.name}]`);
+    console.log('');
+  }
+  if (cycles.length) {
+    console.log('import cycles (each: the files involved, then one cycle through them):');
+    for (const c of cycles) console.log(`  ${c.files.length} files: ${c.example.join(' -> ')}`);
+    console.log('');
+  }
+}
+const edges = [...graph.values()].reduce((n, t) => n + t.length, 0);
+console.log(
+  `layers: ${files.length} files, ${edges} imports; ${upward.length} upward imports, ` +
+    `${cycles.length} import cycles (${cycles.reduce((n, c) => n + c.files.length, 0)} files in cycles), ` +
+    `${unmapped.length} files in no layer`,
+);
+process.exit(upward.length || cycles.length || unmapped.length ? 1 : 0);
