@@ -22,7 +22,8 @@ export function zoneSignature(): string {
 
 /** Registers restora_day_start(ms) on this connection: the triggers and the rebuild call it. */
 export function registerDayFunction(db: Database): void {
-  db.function('restora_day_start', { deterministic: true }, (ms) => localDayStart(Number(ms)));
+  // A BigInt comes back as an SQL INTEGER (a number would be a REAL, and '1.7e12' as text in a key).
+  db.function('restora_day_start', { deterministic: true }, (ms) => BigInt(localDayStart(Number(ms))));
 }
 
 /** Recomputes backup_days from the operations table (inside the caller's transaction, if any). */

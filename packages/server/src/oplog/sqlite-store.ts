@@ -92,7 +92,12 @@ export class SqliteOpLog implements OpLog {
       migrate(this.db);
       ensureBackupDays(this.db);
       this.dayTz = process.env.TZ;
-      const row = this.db.prepare('SELECT MAX(id) AS id, MAX(modno) AS modno FROM operations').get() as {
+      // Two subqueries: each MAX is one index probe (one query with both scans the whole table).
+      const row = this.db
+        .prepare(
+          'SELECT (SELECT MAX(id) FROM operations) AS id, (SELECT MAX(modno) FROM operations) AS modno',
+        )
+        .get() as {
         id: number | null;
         modno: number | null;
       };

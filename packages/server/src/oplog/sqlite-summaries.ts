@@ -18,7 +18,7 @@ interface RecentRow {
   bytes_added: number;
 }
 
-type DayRow = [number, string, string, number, number, number, number, number, number];
+type DayRow = [string, string, number, number, number, number, number, number];
 
 /** `dayRows`: backup_days holds local days of the zone in use (else the window is aggregated from the ops). */
 export function sqliteSummarySource(
@@ -49,24 +49,23 @@ export function sqliteSummarySource(
            WHERE 1${instO} GROUP BY d.i, o.plan_id, o.repo_id, o.status`,
         ).all(...days.map((d, i) => [i, ...d]).flat(), ...ip) as DayAgg[];
       }
-      // The plan and the repo summaries share one read of the window's rows.
-      const key = `days\0${days.map((d) => d[0]).join()}\0${opts.instanceId ?? '\0'}`;
-      return cache.get(key, gen('*'), () => {
-        const index = new Map(days.map(([s], i) => [s, i]));
-        const rows = prepare(
-          `SELECT day_ms, plan_id, repo_id, status, n, added, scanned, with_summary, last_end
-           FROM backup_days WHERE day_ms >= ? AND day_ms < ?${inst}`,
-        )
-          .raw()
-          .all(days[0]![0], days.at(-1)![1], ...ip) as DayRow[];
-        const out: DayAgg[] = [];
-        for (const [d, plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd] of rows) {
-          const day = index.get(d);
-          if (day !== undefined)
-            out.push({ day, plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd });
-        }
-        return out;
+      // Each day's rows are read once and kept until a backup of that day changes (the plan and repo calls share
+      // them, and a backup today leaves the 29 days before alone).
+      const read = prepare(
+        `SELECT plan_id, repo_id, status, n, added, scanned, with_summary, last_end
+         FROM backup_days WHERE day_ms = ?${inst}`,
+      ).raw();
+      const out: DayAgg[] = [];
+      days.forEach(([s], day) => {
+        const rows = cache.get(
+          `day\0${s}\0${opts.instanceId ?? '\0'}`,
+          gen(`d:${s}`),
+          () => read.all(s, ...ip) as DayRow[],
+        );
+        for (const [plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd] of rows)
+          out.push({ day, plan_id, repo_id, status, n, added, scanned, withSummary, lastEnd });
       });
+      return out;
     },
     // Copies: the rows returned to the caller are theirs to change.
     recent: (gid, limit) =>

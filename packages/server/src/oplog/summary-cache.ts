@@ -1,6 +1,7 @@
-// Dashboard pieces kept in memory until a write changes their group: triggers bump summary_gen ('p:<plan>',
-// 'r:<repo>', '*' for any) in the op write's transaction, so a progress write or another group's backup leaves a
-// group's newest backups, snapshot total and last success cached, and the window's day rows until any change.
+// Dashboard pieces kept in memory until a write changes them: triggers bump summary_gen ('p:<plan>', 'r:<repo>',
+// 'd:<local day start>') in the op write's transaction, so a progress write or another group's backup leaves a
+// group's newest backups, snapshot total and last success cached, and a day's rows until a backup of that day
+// changes.
 import type { Statement } from 'better-sqlite3';
 
 export class SummaryCache {
@@ -29,7 +30,7 @@ export class SummaryCache {
     return value;
   }
 
-  /** After writes the triggers did not see (bulk load, a rebuild in another time zone). */
+  /** After writes the triggers did not see (bulk load) or a new time zone (day keys). */
   clear(): void {
     this.entries.clear();
   }
@@ -55,6 +56,7 @@ export const SUMMARY_GEN_SQL = `
   END;`;
 
 function bump(r: 'OLD' | 'NEW'): string {
-  return `INSERT INTO summary_gen VALUES ('p:' || ${r}.plan_id, 1), ('r:' || ${r}.repo_id, 1), ('*', 1)
+  return `INSERT INTO summary_gen VALUES ('p:' || ${r}.plan_id, 1), ('r:' || ${r}.repo_id, 1),
+      ('d:' || restora_day_start(${r}.start_ms), 1)
     ON CONFLICT DO UPDATE SET gen = gen + 1;`;
 }
