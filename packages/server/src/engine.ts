@@ -26,7 +26,7 @@ import type { BackupHooks } from './tasks/backup-hooks.js';
 import type { AdapterOptions } from './tasks/restic-adapter.js';
 import { resticForRepo, resticPort } from './tasks/restic-adapter.js';
 import type { ForgetFlags, ResticPort } from './tasks/restic-port.js';
-import type { Task } from './tasks/types.js';
+import type { Job, Task } from './tasks/types.js';
 
 export interface EngineOptions {
   config: ConfigStore;
@@ -77,8 +77,6 @@ export class Engine {
   private readonly resticFactory: (repo: Repo) => ResticPort;
   private unsubscribe: (() => void) | undefined;
   private started = false;
-  /** Op id → scheduler job id of jobs that record their own op (see linkOperation). */
-  private readonly linkedJobs = new Map<bigint, string>();
   private backupHooks: BackupHooks | undefined;
 
   constructor(private readonly opts: EngineOptions) {
@@ -248,18 +246,18 @@ export class Engine {
    * running → SIGINT to restic, ends USER_CANCELLED. Unknown or finished ops: 'unknown' (no error).
    */
   cancel(opId: bigint): 'queued' | 'running' | 'unknown' {
-    const jobId = this.lifecycle.jobIdOf(opId) ?? this.linkedJobs.get(opId);
+    const jobId = this.lifecycle.jobIdOf(opId);
     if (!jobId) return 'unknown';
     return this.scheduler.cancel(jobId, 'user');
   }
 
   /**
-   * Lets Cancel(opId) reach a job scheduled outside the task lifecycle that records its own op (a REST
-   * restore); returns the unlink function to call when the job ends.
+   * Queues a front-end's job (Zerobyte doctor, tag, delete, mirror copy, restore) on a repo as one op of the
+   * lifecycle: cancelled by Cancel(opId), listed by GetOperations, interrupted by shutdown like any task.
    */
-  linkOperation(opId: bigint, jobId: string): () => void {
-    this.linkedJobs.set(opId, jobId);
-    return () => this.linkedJobs.delete(opId);
+  runJob(repoId: string, job: Job): RunHandle {
+    this.repoOrThrow(repoId);
+    return this.submit({ kind: 'job', repoId, job }, Priority.interactive, job.flowId);
   }
 
   /**

@@ -88,6 +88,9 @@ export async function recoverOnStartup(deps: RecoveryDeps): Promise<StartupRepor
   return report;
 }
 
+/** Message of a queued front-end job found after a restart. */
+export const JOB_INTERRUPTED = 'Restora was restarted before this task started';
+
 /**
  * Backrest drops every PENDING op on restart (#823). Restora re-queues one-off work a user asked for
  * (restores, commands); scheduled ops are deleted because the planner recreates them from the config.
@@ -97,6 +100,14 @@ function adoptPending(deps: RecoveryDeps, instanceId: string): number {
   let adopted = 0;
   for (const op of pending) {
     let task: Task | undefined;
+    if (op.zerobyteTask) {
+      // a front-end job's work does not outlive its process: interrupted (Zerobyte's `stale`), never re-run
+      op.status = OperationStatus.STATUS_SYSTEM_CANCELLED;
+      op.unixTimeEndMs = BigInt(deps.clock.now());
+      op.displayMessage = JOB_INTERRUPTED;
+      deps.oplog.update(op);
+      continue;
+    }
     if (op.op.case === 'operationRestore') {
       const { path, target } = op.op.value;
       task = {

@@ -14,6 +14,7 @@ export const DEFAULT_PRIORITY: Record<Task['kind'], number> = {
   unlock: Priority.interactive,
   'run-command': Priority.interactive,
   'collect-garbage': Priority.default,
+  job: Priority.interactive,
 };
 
 const TASK_NAMES: Record<Task['kind'], (t: Task) => string> = {
@@ -27,6 +28,7 @@ const TASK_NAMES: Record<Task['kind'], (t: Task) => string> = {
   unlock: (t) => `unlock repo "${(t as TaskOf<'unlock'>).repoId}"`,
   'run-command': (t) => `run command in repo "${(t as TaskOf<'run-command'>).repoId}"`,
   'collect-garbage': () => 'collect garbage',
+  job: (t) => `${(t as TaskOf<'job'>).job.view.kind} for repo "${(t as TaskOf<'job'>).repoId}"`,
 };
 
 export function taskName(task: Task): string {

@@ -3,6 +3,7 @@ import { checkTask } from './check.js';
 import { collectGarbageTask } from './collect-garbage.js';
 import { forgetTask } from './forget.js';
 import { indexSnapshotsTask } from './index-snapshots.js';
+import { jobTask } from './job.js';
 import { pruneTask } from './prune.js';
 import { restoreTask } from './restore.js';
 import { runCommandTask } from './run-command.js';
@@ -21,6 +22,7 @@ const handlers: { [K in TaskKind]: TaskHandler<K> } = {
   unlock: unlockTask,
   'run-command': runCommandTask,
   'collect-garbage': collectGarbageTask,
+  job: jobTask,
 };
 
 export function handlerFor<K extends TaskKind>(kind: K): TaskHandler<K> {

@@ -22,6 +22,8 @@ export type Task =
   | { kind: 'restore'; repoId: string; planId: string; snapshotId: string; path: string; target: string }
   | { kind: 'unlock'; repoId: string }
   | { kind: 'run-command'; repoId: string; command: string }
+  /** A front-end's job (Zerobyte doctor, tag, delete, mirror copy, restore): its work, run as one op. */
+  | { kind: 'job'; repoId: string; job: Job }
   | { kind: 'collect-garbage' };
 
 export type TaskKind = Task['kind'];
@@ -72,4 +74,37 @@ export interface TaskHandler<K extends TaskKind = TaskKind> {
     ctx: { config: Config; repo: Repo | undefined; plan: Plan | undefined },
   ): Operation | null;
   run(task: TaskOf<K>, rt: TaskRuntime): Promise<TaskResult | void>;
+}
+
+/** Zerobyte's view of a job, stored in the op's `zerobyte_task` field (Restora's proto extension). */
+export interface JobView {
+  kind: string;
+  resourceType: 'backup_schedule' | 'repository';
+  resourceId: string;
+  input: Record<string, unknown>;
+  progress?: Record<string, unknown> | null;
+  result?: Record<string, unknown> | null;
+}
+
+export interface JobOutcome {
+  result?: Record<string, unknown>;
+  /** Default SUCCESS; WARNING is Zerobyte's `warning` outcome. */
+  status?: OperationStatus;
+}
+
+export interface JobRuntime {
+  readonly signal: AbortSignal;
+  readonly rt: TaskRuntime;
+  /** The job's live progress (stored with the lifecycle's progress throttle). */
+  progress(p: Record<string, unknown>): void;
+}
+
+export interface Job {
+  view: JobView;
+  /** The op's kind-specific part (Backrest's op type); default `operationRunCommand` with `command`. */
+  prototype?: Operation;
+  /** The equivalent restic command line Backrest clients show (never a secret in it). */
+  command: string;
+  flowId?: bigint;
+  run(j: JobRuntime): Promise<JobOutcome | void>;
 }

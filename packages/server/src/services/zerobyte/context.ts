@@ -25,7 +25,7 @@ export type EnginePort = Pick<
   | 'runRepoTask'
   | 'scheduler'
   | 'upcoming'
-  | 'linkOperation'
+  | 'runJob'
   | 'useBackupHooks'
 >;
 

@@ -37,6 +37,7 @@ export class DoctorService {
       resourceId: shortId,
       repoId: repo.id,
       input: {},
+      command: 'restic unlock && restic check (then restic repair index when check asks for it)',
       run: async (rt) => {
         this.repos.patchMeta(repo.id, { status: 'doctor' });
         const step = async (name: string, fn: () => Promise<string>) => {

@@ -60,6 +60,8 @@ export class MirrorService {
         mirrorRepositoryId: mirrorUuid,
         snapshotIds: snapshotIds ?? [],
       },
+      // repo ids stand in for the URIs, which may hold credentials
+      command: `restic copy --from-repo ${source.id} ${snapshotIds?.length ? snapshotIds.join(' ') : `--tag ${planTag(plan.id)}`}`,
       run: async (rt) => {
         const env: Record<string, string> = {};
         for (const e of source.env) {

@@ -5,11 +5,11 @@ import type { Readable } from 'node:stream';
 import type { Snapshot } from '@restora/restic';
 import { atLeast } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { restoreOperation, setRestoreProgress } from '../../tasks/restore.js';
 import { restoreTarget, snapshotPath, snapshotPattern } from '../../tasks/snapshot-path.js';
 import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
-import { recordRestore } from './restore-op.js';
 import type { TaskCenter } from './tasks.js';
 
 export interface SnapshotDto {
@@ -202,6 +202,15 @@ export class SnapshotService {
       ...(input.delete ? ['--delete'] : []),
       ...(input.excludeXattr ?? []).flatMap((x) => ['--exclude-xattr', x]),
     ];
+    // the snapshot's backup flow (its index op's when the backup op is gone), so Backrest groups the restore there
+    const known = this.ctx.oplog.query({
+      repoId: repo.id,
+      snapshotId: snap.id,
+      kinds: ['operationBackup', 'operationIndexSnapshot'],
+    });
+    const origin = known.find((o) => o.op.case === 'operationBackup') ?? known[0];
+    // one included path is what Backrest calls the restored path; otherwise the whole snapshot
+    const restoredPath = include.length === 1 ? include[0]! : '/';
     const t = this.tasks.submit({
       kind: 'restore',
       resourceType: 'repository',
@@ -213,44 +222,32 @@ export class SnapshotService {
         include,
         exclude,
       },
-      run: (rt) =>
-        recordRestore(
-          this.ctx,
-          rt,
-          // one included path is what Backrest calls the restored path; otherwise the whole snapshot
-          { repo, snapshotId: snap.id, path: include.length === 1 ? include[0]! : '/', target },
-          async (opProgress) => {
-            fs.mkdirSync(target, { recursive: true });
-            const r = await restic
-              .with({ extraArgs: [...(restic.options.extraArgs ?? []), ...extra] })
-              .restore({
-                snapshotId: snap.id,
-                targetDir: target,
-                ...(include.length ? { include } : {}),
-                ...(exclude.length ? { exclude } : {}),
-                signal: rt.signal,
-                onProgress: (m) => {
-                  if (m.messageType === 'summary') opProgress({ ...m, percentDone: 1, summary: true });
-                  if (m.messageType !== 'status') return;
-                  opProgress({ ...m, summary: false });
-                  rt.progress({
-                    seconds_elapsed: m.secondsElapsed ?? 0,
-                    percent_done: m.percentDone,
-                    total_files: m.totalFiles ?? 0,
-                    files_restored: m.filesRestored ?? 0,
-                    total_bytes: m.totalBytes ?? 0,
-                    bytes_restored: m.bytesRestored ?? 0,
-                  });
-                },
-              });
-            rt.progress({
-              percent_done: 1,
-              total_bytes: r.totalBytes ?? 0,
-              bytes_restored: r.bytesRestored ?? 0,
-            });
-            return { ...r, targetPath: target };
+      command: `restic restore ${snap.id} --target ${target}`,
+      prototype: restoreOperation({
+        planId: origin?.planId ?? '',
+        snapshotId: snap.id,
+        path: restoredPath,
+        target,
+      }),
+      ...(origin?.flowId ? { flowId: origin.flowId } : {}),
+      run: async ({ rt, signal }) => {
+        fs.mkdirSync(target, { recursive: true });
+        const r = await restic.with({ extraArgs: [...(restic.options.extraArgs ?? []), ...extra] }).restore({
+          snapshotId: snap.id,
+          targetDir: target,
+          ...(include.length ? { include } : {}),
+          ...(exclude.length ? { exclude } : {}),
+          signal,
+          // the op's lastStatus is the task's progress too (task-dto.ts); the summary is stored at once
+          onProgress: (m) => {
+            if (m.messageType === 'summary')
+              rt.update((op) => setRestoreProgress(op, { ...m, percentDone: 1, summary: true }));
+            else if (m.messageType === 'status')
+              rt.update((op) => setRestoreProgress(op, { ...m, summary: false }), { throttle: true });
           },
-        ),
+        });
+        return { ...r, targetPath: target };
+      },
     });
     return { restoreId: t.id, status: 'started' };
   }
@@ -264,6 +261,7 @@ export class SnapshotService {
       resourceId: shortIdOf('repo', repo.id),
       repoId: repo.id,
       input: { snapshotIds },
+      command: `restic forget ${snapshotIds.join(' ')}`,
       run: async (rt) => {
         const r = await resticOf(this.ctx, repo).forget({ snapshotIds, signal: rt.signal });
         return { removed: r.removed };
@@ -285,6 +283,13 @@ export class SnapshotService {
       resourceId: shortIdOf('repo', repo.id),
       repoId: repo.id,
       input: body,
+      command: [
+        'restic tag',
+        ...(body.set !== undefined ? body.set.map((t) => `--set ${t}`) : []),
+        ...(body.add ?? []).map((t) => `--add ${t}`),
+        ...(body.remove ?? []).map((t) => `--remove ${t}`),
+        ...body.snapshotIds,
+      ].join(' '),
       run: async (rt) => {
         const r = await resticOf(this.ctx, repo).tag({
           snapshotIds: body.snapshotIds,

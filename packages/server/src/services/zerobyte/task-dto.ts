@@ -2,6 +2,7 @@
 import type { Operation } from '@restora/proto';
 import { OperationStatus } from '@restora/proto';
 import { SCRUB_MESSAGE } from '../../oplog/emitter.js';
+import { jobViewOf } from '../../tasks/job.js';
 import { shortIdOf } from './ids.js';
 
 export type TaskStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'succeeded' | 'failed' | 'stale';
@@ -151,31 +152,41 @@ function resultOf(op: Operation): Record<string, unknown> | null {
   return null;
 }
 
+/** The one projection of an op onto Zerobyte's task: a job's own view (kind, resource, input, result) when it has one. */
 export function opToTask(op: Operation): TaskDto {
-  const kind = KIND[op.op.case ?? ''] ?? 'operation';
+  const job = jobViewOf(op);
+  const kind = job?.kind ?? KIND[op.op.case ?? ''] ?? 'operation';
   const status = statusOf(op);
-  const isSchedule = kind === 'backup' && op.planId !== '' && !op.planId.startsWith('_');
+  const isSchedule = !job && kind === 'backup' && op.planId !== '' && !op.planId.startsWith('_');
   const start = n(op.unixTimeStartMs);
   const end = n(op.unixTimeEndMs);
   const finished = !ACTIVE.includes(status);
+  const resourceType = job?.resourceType ?? (isSchedule ? 'backup_schedule' : 'repository');
+  const resourceId =
+    job?.resourceId ?? (isSchedule ? shortIdOf('plan', op.planId) : shortIdOf('repo', op.repoId));
   return {
     id: String(op.id),
     kind,
     status,
-    resourceType: isSchedule ? 'backup_schedule' : 'repository',
-    resourceId: isSchedule ? shortIdOf('plan', op.planId) : shortIdOf('repo', op.repoId),
-    operationKey: `${kind}:${isSchedule ? op.planId : op.repoId}`,
+    resourceType,
+    resourceId,
+    operationKey: job ? `${kind}:${resourceId}` : `${kind}:${isSchedule ? op.planId : op.repoId}`,
     targetAgentId: null,
-    input: { repoId: op.repoId, planId: op.planId, ...(op.snapshotId ? { snapshotId: op.snapshotId } : {}) },
-    progress: progressOf(op),
-    result: finished ? resultOf(op) : null,
+    input: job?.input ?? {
+      repoId: op.repoId,
+      planId: op.planId,
+      ...(op.snapshotId ? { snapshotId: op.snapshotId } : {}),
+    },
+    progress: job?.progress ?? progressOf(op),
+    result: finished ? (job?.result ?? resultOf(op)) : null,
     error:
       status === 'failed'
         ? op.displayMessage || 'failed'
         : status === 'stale'
           ? op.displayMessage || INTERRUPTED_MESSAGE
           : null,
-    cancellationRequested: false,
+    // a cancelled task was asked to stop (through either API)
+    cancellationRequested: status === 'cancelled',
     createdAt: start,
     startedAt: status === 'queued' ? null : start,
     updatedAt: end || start,

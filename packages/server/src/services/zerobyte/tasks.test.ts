@@ -1,43 +1,58 @@
-import { OperationStatus } from '@restora/proto';
-import { describe, expect, it, vi } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { ConfigSchema, OperationStatus, RepoSchema } from '@restora/proto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
+import { Engine } from '../../engine.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
-import { Scheduler } from '../../scheduler/scheduler.js';
-import { restoreOperation } from '../../tasks/restore.js';
+import { FakeRestic } from '../../tasks/testing/fake-restic.js';
 import type { ZbContext } from './context.js';
+import { shortIdOf } from './ids.js';
 import { MetaStore } from './meta-store.js';
 import { TaskCenter } from './tasks.js';
 
-function setup(meta = new MetaStore(':memory:'), oplog = new MemoryOpLog()) {
-  const scheduler = new Scheduler({ concurrency: 2 });
-  scheduler.start();
-  const ctx = {
-    config: createMemoryConfigStore(),
+const repos = ['repo0', 'repo1'].map((id) =>
+  create(RepoSchema, { id, uri: `/srv/${id}`, guid: id.at(-1)!.repeat(64), password: 'pw' }),
+);
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+/** A server's Zerobyte task feed over a real engine; pass the stores of a previous one to "restart". */
+async function setup(meta = new MetaStore(':memory:'), oplog = new MemoryOpLog()) {
+  const config = createMemoryConfigStore(create(ConfigSchema, { version: 6, instance: 'host', repos }));
+  const engine = new Engine({
+    config,
     oplog,
-    meta,
-    engine: {
-      scheduler,
-      cancel: () => 'unknown',
-      linkOperation: () => () => undefined,
-    } as unknown as ZbContext['engine'],
-    dataDir: '/nonexistent',
-    restic: {},
-    now: Date.now,
-  } satisfies ZbContext;
-  return { center: new TaskCenter(ctx), scheduler, meta, oplog };
+    resticFor: () => new FakeRestic(),
+    gcDelayMs: false,
+    log: () => {},
+  });
+  await engine.start();
+  const ctx = { config, oplog, meta, engine, dataDir: '/nonexistent', restic: {}, now: Date.now };
+  const center = new TaskCenter(ctx satisfies ZbContext);
+  const stop = async () => {
+    center.close();
+    await engine.stop();
+  };
+  stops.push(stop);
+  return { center, engine, meta, oplog, stop };
 }
 
 const job = (kind: string, run: (signal: AbortSignal) => Promise<Record<string, unknown> | void>) => ({
   kind,
   resourceType: 'repository' as const,
-  resourceId: 'r1',
+  resourceId: shortIdOf('repo', 'repo1'),
   repoId: 'repo1',
-  input: {},
+  input: { snapshotIds: ['abc'] },
+  command: `restic ${kind}`,
   run: (rt: { signal: AbortSignal }) => run(rt.signal),
 });
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((_r, reject) => signal.addEventListener('abort', () => reject(new Error('x'))));
 
 const settled = async (center: TaskCenter, id: string) => {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const t = center.get(id);
     if (!['queued', 'running', 'cancelling'].includes(t.status)) return t;
     await new Promise((r) => setTimeout(r, 5));
@@ -45,115 +60,94 @@ const settled = async (center: TaskCenter, id: string) => {
   throw new Error('task did not finish');
 };
 
-describe('TaskCenter', () => {
-  it('runs jobs, reports changes, refuses a second job of the same kind on a resource (409)', async () => {
-    const { center, scheduler } = setup();
+describe('TaskCenter: Zerobyte tasks as a projection of oplog operations', () => {
+  it('runs a job as one run-command op, reports its changes, refuses a second one on the resource (409)', async () => {
+    const { center, oplog } = await setup();
     const seen: string[] = [];
     center.onChange((t) => seen.push(t.status));
     let release!: () => void;
-    const t = center.submit(job('doctor', () => new Promise<void>((r) => (release = r))));
+    const t = center.submit(
+      job('doctor', () => new Promise<void>((r) => (release = r)).then(() => ({ ok: 1 }))),
+    );
     expect(() => center.submit(job('doctor', async () => {}))).toThrow(/already in progress/);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(center.get(t.id).status).toBe('running'));
     expect(center.active().map((x) => x.id)).toEqual([t.id]);
     release();
-    expect((await settled(center, t.id)).status).toBe('succeeded');
-    expect(seen).toEqual(['queued', 'running', 'succeeded']);
-    await scheduler.stop();
+    expect(await settled(center, t.id)).toMatchObject({
+      kind: 'doctor',
+      status: 'succeeded',
+      resourceId: shortIdOf('repo', 'repo1'),
+      operationKey: `doctor:${shortIdOf('repo', 'repo1')}`,
+      input: { snapshotIds: ['abc'] },
+      result: { ok: 1 },
+    });
+    expect(seen.filter((s, i) => s !== seen[i - 1])).toEqual(['queued', 'running', 'succeeded']);
+    const op = oplog.get(BigInt(t.id))!;
+    expect(op).toMatchObject({ repoId: 'repo1', planId: '_system_', displayMessage: 'zerobyte doctor' });
+    expect(op.op.case === 'operationRunCommand' && op.op.value.command).toBe('restic doctor');
   });
 
-  it('cancels a running job through its AbortSignal, and 409s on a finished one', async () => {
-    const { center, scheduler } = setup();
-    const t = center.submit(
-      job(
-        'restore',
-        (signal) =>
-          new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('x')))),
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 20));
+  it('cancels a running job (cancelling, then cancelled), 409s on a finished one, 404s an unknown id', async () => {
+    const { center } = await setup();
+    const t = center.submit(job('tagSnapshots', untilAborted));
+    await vi.waitFor(() => expect(center.get(t.id).status).toBe('running'));
+    const changes: string[] = [];
+    center.onChange((x) => changes.push(x.status));
     expect(center.cancel(t.id)).toEqual({ status: 'cancelling' });
-    const done = await settled(center, t.id);
-    expect(done).toMatchObject({ status: 'cancelled', cancellationRequested: true });
+    expect(await settled(center, t.id)).toMatchObject({ status: 'cancelled', cancellationRequested: true });
+    expect(changes[0]).toBe('cancelling');
     expect(() => center.cancel(t.id)).toThrow(/not cancellable/);
     expect(() => center.get('missing')).toThrow(/Task not found/);
-    await scheduler.stop();
+    expect(() => center.get('0b1a2c3d-0000-4000-8000-000000000000')).toThrow(/Task not found/);
   });
 
-  it('keeps finished jobs across restarts (history and get)', async () => {
-    const meta = new MetaStore(':memory:');
-    const a = setup(meta);
+  it("is one model: Backrest's Cancel stops a job, the oplog lists it, an engine op is a task, no task rows", async () => {
+    const { center, engine, oplog, meta } = await setup();
+    const t = center.submit(job('deleteSnapshots', untilAborted));
+    await vi.waitFor(() => expect(center.get(t.id).status).toBe('running'));
+    expect(engine.cancel(BigInt(t.id))).toBe('running');
+    expect(await settled(center, t.id)).toMatchObject({ status: 'cancelled' });
+    expect(oplog.get(BigInt(t.id))?.status).toBe(OperationStatus.STATUS_USER_CANCELLED);
+
+    const opId = await engine.runRepoTask('repo0', 'check');
+    expect(await settled(center, String(opId))).toMatchObject({ kind: 'check', status: 'succeeded' });
+    const kinds = center.history({}, 1, 10).items.map((i) => i.kind);
+    expect(kinds.sort()).toEqual(['check', 'deleteSnapshots']);
+    expect(meta.list('task')).toEqual([]);
+  });
+
+  it('keeps finished jobs across restarts (history and get): the oplog is their only store', async () => {
+    const a = await setup();
     const t = a.center.submit(job('tagSnapshots', () => Promise.reject(new Error('boom'))));
     expect(await settled(a.center, t.id)).toMatchObject({ status: 'failed', error: 'boom' });
-    await a.scheduler.stop();
-    const b = setup(meta);
-    expect(b.center.get(t.id)).toMatchObject({ status: 'failed' });
-    const h = b.center.history({}, 1, 10);
-    expect(h.items).toEqual([
+    await a.stop();
+    const b = await setup(a.meta, a.oplog);
+    expect(b.center.get(t.id)).toMatchObject({ status: 'failed', kind: 'tagSnapshots' });
+    expect(b.center.history({}, 1, 10).items).toEqual([
       expect.objectContaining({ id: t.id, kind: 'tagSnapshots', outcome: 'error', message: 'boom' }),
     ]);
     expect(b.center.history({ outcome: 'success' }, 1, 10).totalItems).toBe(0);
-    await b.scheduler.stop();
-  });
-
-  it('shows a job that records an oplog op once: in changes, active, history and by the op id, across restarts', async () => {
-    const meta = new MetaStore(':memory:');
-    const a = setup(meta);
-    const seen = new Set<string>();
-    a.center.onChange((t) => seen.add(t.id));
-    let opId = '';
-    let release!: () => void;
-    const t = a.center.submit({
-      ...job('restore', async () => {}),
-      run: async (rt) => {
-        const draft = restoreOperation({ planId: 'p', snapshotId: 's1', path: '/', target: '/t' });
-        const op = rt.record(Object.assign(draft, { repoId: 'repo1', instanceId: 'i1' }));
-        opId = String(op.id);
-        await new Promise<void>((r) => (release = r));
-        a.oplog.update(Object.assign(op, { status: OperationStatus.STATUS_SUCCESS }));
-      },
-    });
-    await vi.waitFor(() => expect(opId).not.toBe(''));
-    expect(a.center.active().map((x) => x.id)).toEqual([t.id]);
-    expect(a.center.get(opId).id).toBe(t.id);
-    release();
-    await settled(a.center, t.id);
-    expect([...seen]).toEqual([t.id]);
-    expect(a.center.history({}, 1, 10).items.map((i) => i.id)).toEqual([t.id]);
-    await a.scheduler.stop();
-    const b = setup(meta, a.oplog);
-    expect(b.center.history({}, 1, 10).items.map((i) => i.id)).toEqual([t.id]);
-    await b.scheduler.stop();
   });
 
   it('reports jobs interrupted by a shutdown or a crash as stale (Zerobyte), a user cancel as cancelled', async () => {
-    const meta = new MetaStore(':memory:');
-    const untilAborted = (signal: AbortSignal) =>
-      new Promise<void>((_r, reject) => signal.addEventListener('abort', () => reject(new Error('x'))));
-    const a = setup(meta);
+    const a = await setup();
     const cancelled = a.center.submit({ ...job('doctor', untilAborted), resourceId: 'r0', repoId: 'repo0' });
     await vi.waitFor(() => expect(a.center.get(cancelled.id).status).toBe('running'));
     a.center.cancel(cancelled.id);
-    expect(await settled(a.center, cancelled.id)).toMatchObject({ status: 'cancelled', error: 'cancelled' });
+    expect(await settled(a.center, cancelled.id)).toMatchObject({ status: 'cancelled' });
     const running = a.center.submit(job('doctor', untilAborted));
     const queued = a.center.submit(job('tagSnapshots', untilAborted)); // waits for the repo lock
     await vi.waitFor(() => expect(a.center.get(running.id).status).toBe('running'));
     expect(a.center.get(queued.id).status).toBe('queued');
-    await a.scheduler.stop(); // a shutdown: the running job's signal aborts, the queued one never runs
-    expect(a.center.get(running.id)).toMatchObject({
-      status: 'stale',
-      error: 'task was interrupted by shutdown',
-    });
+    await a.stop(); // a shutdown: the running job's signal aborts, the queued one never runs
+    expect(a.center.get(running.id)).toMatchObject({ status: 'stale', error: expect.any(String) });
 
-    const b = setup(meta); // the restart: the job still queued at shutdown is stale too
-    expect(b.center.get(queued.id)).toMatchObject({
-      status: 'stale',
-      error: 'Restora was restarted before this task completed',
-      finishedAt: expect.any(Number),
-    });
+    const b = await setup(a.meta, a.oplog); // the restart: the job still queued at shutdown is stale too
+    expect(b.center.get(queued.id)).toMatchObject({ status: 'stale', finishedAt: expect.any(Number) });
     const crashed = b.center.submit(job('restore', untilAborted));
     await vi.waitFor(() => expect(b.center.get(crashed.id).status).toBe('running'));
 
-    const c = setup(meta); // a crash of b: its running job was never finished
+    const c = await setup(a.meta, a.oplog); // a crash of b: its running job was never finished
     expect(c.center.get(crashed.id)).toMatchObject({ status: 'stale' });
     const outcomes = Object.fromEntries(c.center.history({}, 1, 10).items.map((i) => [i.id, i.outcome]));
     expect(outcomes).toEqual({
@@ -163,7 +157,44 @@ describe('TaskCenter', () => {
       [crashed.id]: 'stale',
     });
     expect(c.center.active()).toEqual([]);
-    await b.scheduler.stop();
-    await c.scheduler.stop();
+  });
+
+  it('moves the job rows of older versions from rest-api.sqlite into the oplog once', async () => {
+    const meta = new MetaStore(':memory:');
+    const dto = (id: string, status: string, resourceId: string) => ({
+      id,
+      kind: 'tagSnapshots',
+      status,
+      resourceType: 'repository',
+      resourceId,
+      operationKey: `tagSnapshots:${resourceId}`,
+      targetAgentId: null,
+      input: { snapshotIds: ['abc'] },
+      progress: null,
+      result: status === 'succeeded' ? { changedSnapshots: 1 } : null,
+      error: status === 'failed' ? 'boom' : null,
+      cancellationRequested: false,
+      createdAt: 1000,
+      startedAt: 1000,
+      updatedAt: 2000,
+      finishedAt: status === 'running' ? null : 2000,
+    });
+    const r1 = shortIdOf('repo', 'repo1');
+    meta.put('task', 'a', { dto: dto('a', 'succeeded', r1), warning: true });
+    meta.put('task', 'b', { dto: dto('b', 'failed', r1) });
+    meta.put('task', 'c', { dto: dto('c', 'running', r1) });
+    meta.put('task', 'd', { dto: dto('d', 'succeeded', 'gone1234') }); // its repository was removed
+    meta.put('task', 'e', { dto: dto('e', 'succeeded', r1), opId: '99' }); // a restore: its op exists
+    const { center, oplog } = await setup(meta);
+    expect(meta.list('task')).toEqual([]);
+    expect(oplog.query({}).length).toBe(3);
+    const byOutcome = center.history({}, 1, 10).items.map((i) => [i.kind, i.outcome, i.message]);
+    expect(byOutcome.sort()).toEqual([
+      ['tagSnapshots', 'error', 'boom'],
+      ['tagSnapshots', 'stale', expect.any(String)],
+      ['tagSnapshots', 'warning', null],
+    ]);
+    const ok = center.history({ outcome: 'warning' }, 1, 1).items[0]!;
+    expect(center.get(ok.id)).toMatchObject({ result: { changedSnapshots: 1 }, resourceId: r1 });
   });
 });
