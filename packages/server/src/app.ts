@@ -181,7 +181,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
       contextValues: (req) =>
         createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),
-      log: (msg, err) => logger.error({ err }, msg),
     });
     registerDownloadRoute(app, downloads, snapshots);
     registerMiscRoutes(app, metrics);

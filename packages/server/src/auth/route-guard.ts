@@ -1,7 +1,7 @@
 // The one authentication guard: every request's route (as the router dispatched it, however its path was spelled)
 // says what it requires (route-access.ts); a route that says nothing is closed. Each face checks its credentials.
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Access, Face, RouteAuth } from './route-access.js';
 
 /** Who is calling, as the guard decided. `user` is 'anonymous' when auth is disabled, '' during first-run setup. */
@@ -39,21 +39,21 @@ export interface RouteEntry {
   auth: RouteAuth | undefined;
 }
 
-const tables = new WeakMap<FastifyInstance, RouteEntry[]>();
+const tables = new WeakMap<FastifyInstance, RouteOptions[]>();
 
 /** Every route registered after the guard, with what it requires (undefined: closed). */
 export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
-  return tables.get(app) ?? [];
+  return (tables.get(app) ?? []).flatMap((r) =>
+    [r.method].flat().map((method) => ({ method, url: r.url, auth: r.config?.auth })),
+  );
 }
 
 /** Installs the guard on the root instance, before any route: its hook then runs for every route of every plugin. */
 export function installRouteGuard(app: FastifyInstance, faces: Record<Face, FaceGuard>): void {
-  const table: RouteEntry[] = [];
+  const table: RouteOptions[] = [];
   tables.set(app, table);
-  app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat())
-      table.push({ method, url: r.url, auth: (r.config as { auth?: RouteAuth } | undefined)?.auth });
-  });
+  // read when asked: a scope's own onRoute hook (api/connect/plugin.ts) runs after this one and may set the config
+  app.addHook('onRoute', (r) => void table.push(r));
   app.addHook('onRequest', async (request, reply) => {
     // No route matched: only the 404 handler runs, and it serves nothing.
     if (request.is404) return;
