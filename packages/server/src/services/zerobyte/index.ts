@@ -34,15 +34,18 @@ export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
   const retries = new RetryService(ctx, schedules);
   const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
   const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
+  const notifications = new NotificationService(ctx, schedules);
   return {
     repositories,
     snapshots: new SnapshotService(ctx, repositories, tasks),
     doctor: new DoctorService(ctx, repositories, tasks),
     schedules,
     mirrors,
-    notifications: new NotificationService(ctx, schedules),
+    notifications,
     tasks,
     close: () => {
+      notifications.close();
+      schedules.close();
       mirrors.close();
       retries.close();
       removeWebhooks();

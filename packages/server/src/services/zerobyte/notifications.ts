@@ -1,13 +1,26 @@
 // Notification destinations (sidecar rows) and their schedule assignments, materialised as hooks on the plans.
+// An assignment that fires lives in config.json only (its hook, with a marker); the sidecar row per plan adds
+// the ones that cannot fire (destination disabled, no event), staged so it commits with the hooks' config write.
 import { create, toJsonString, type MessageInitShape } from '@bufbuild/protobuf';
-import { HookSchema, Hook_Condition, Hook_Webhook_Method, type Hook } from '@restora/proto';
+import {
+  HookSchema,
+  Hook_Condition,
+  Hook_Webhook_Method,
+  type Config,
+  type Hook,
+  type Plan,
+} from '@restora/proto';
 import { keepsStored, maskSecret, maskUriPassword, maskUrl } from '../../config/redact-values.js';
 import { REDACTED } from '../../config/types.js';
 import { NotFoundError, UnavailableError, ValidationError } from '../../errors.js';
 import { runHookAction } from '../../hooks/handlers/index.js';
 import { makeHookVars } from '../../hooks/vars.js';
 import type { ZbContext } from './context.js';
-import type { ScheduleService } from './schedules.js';
+import { isGenerated, markerOf, parseMarker, type Assignment } from './hook-marker.js';
+import { renamedPlans, type ScheduleService } from './schedules.js';
+import { asStaged, fingerprint, resolveStaged, type Staged } from './staged-rows.js';
+
+export type { Assignment } from './hook-marker.js';
 
 export interface Destination {
   id: number;
@@ -20,15 +33,6 @@ export interface Destination {
   config: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
-}
-
-export interface Assignment {
-  destinationId: number;
-  notifyOnStart: boolean;
-  notifyOnSuccess: boolean;
-  notifyOnWarning: boolean;
-  notifyOnFailure: boolean;
-  createdAt?: number;
 }
 
 const TEMPLATE =
@@ -108,15 +112,44 @@ export function actionFor(config: Record<string, unknown>): MessageInitShape<typ
   }
 }
 
-function hookFor(dest: Destination, a: Assignment): Hook | undefined {
-  const conditions: Hook_Condition[] = [];
-  if (a.notifyOnStart) conditions.push(Hook_Condition.SNAPSHOT_START);
-  if (a.notifyOnSuccess) conditions.push(Hook_Condition.SNAPSHOT_SUCCESS);
-  if (a.notifyOnWarning) conditions.push(Hook_Condition.SNAPSHOT_WARNING);
-  if (a.notifyOnFailure) conditions.push(Hook_Condition.SNAPSHOT_ERROR);
-  if (!dest.enabled || conditions.length === 0) return undefined;
-  return create(HookSchema, { conditions, action: actionFor(dest.config) });
+const CONDITIONS = [
+  [Hook_Condition.SNAPSHOT_START, 'notifyOnStart'],
+  [Hook_Condition.SNAPSHOT_SUCCESS, 'notifyOnSuccess'],
+  [Hook_Condition.SNAPSHOT_WARNING, 'notifyOnWarning'],
+  [Hook_Condition.SNAPSHOT_ERROR, 'notifyOnFailure'],
+] as const;
+
+/** Whether an assignment has a hook: its destination is enabled and it names an event. */
+const fires = (dest: Destination | undefined, a: Assignment) =>
+  !!dest?.enabled && CONDITIONS.some(([, k]) => a[k]);
+
+/** The hook of an assignment, its template starting with the marker that names it. */
+function hookFor(dest: Destination, a: Assignment): Hook {
+  const action = actionFor(dest.config)!;
+  const value = action.value as { template?: string };
+  value.template = `${markerOf(a)}${value.template ?? ''}`;
+  return create(HookSchema, { conditions: CONDITIONS.filter(([, k]) => a[k]).map(([c]) => c), action });
 }
+
+/** The assignments a plan's generated hooks stand for (events as the hook's conditions say, Backrest edits included). */
+function hookedOf(plan: Plan): Assignment[] {
+  return plan.hooks.flatMap((h) => {
+    const m = parseMarker(h);
+    if (!m) return [];
+    const on = new Set(h.conditions);
+    for (const [c, k] of CONDITIONS) m[k] = on.has(c);
+    return [m];
+  });
+}
+
+const assignmentsFp = (list: readonly Assignment[]) =>
+  fingerprint(
+    JSON.stringify(
+      [...list]
+        .sort((a, b) => a.destinationId - b.destinationId)
+        .map((a) => [a.destinationId, ...CONDITIONS.map(([, k]) => a[k]), a.createdAt ?? 0]),
+    ),
+  );
 
 /** A destination field as a client sees it: whole secrets masked, tokens in URLs masked (config/redact-values). */
 function maskField(k: string, v: unknown): unknown {
@@ -139,13 +172,34 @@ function keepsStoredField(k: string, v: unknown, stored: unknown): boolean {
 }
 
 export class NotificationService {
+  /** Plans whose assignment row is staged and whose hooks are still on their way to config.json. */
+  private readonly inFlight = new Set<string>();
+  private readonly unsubscribe: () => void;
+  /** Settles once the start-up reconcile (legacy rows, hooks of edits a crash cut short) is written. */
+  readonly ready: Promise<void>;
+
   constructor(
     private readonly ctx: ZbContext,
     private readonly schedules: ScheduleService,
-  ) {}
+  ) {
+    this.ready = this.migrateLegacy()
+      .then(() => this.reconcile(ctx.config.get()))
+      .catch(() => undefined); // retried at the next config change or start
+    this.unsubscribe = ctx.config.subscribe((next, prev) => {
+      void this.reconcile(next, prev).catch(() => undefined);
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private destination(id: number): Destination | undefined {
+    return this.ctx.meta.get<Destination>('destination', String(id));
+  }
 
   private raw(id: number): Destination {
-    const d = this.ctx.meta.get<Destination>('destination', String(id));
+    const d = this.destination(id);
     if (!d) throw new NotFoundError('Notification destination not found', 'destination', String(id));
     return d;
   }
@@ -165,6 +219,7 @@ export class NotificationService {
     return this.dto(this.raw(id));
   }
 
+  /** One sidecar write: a new destination has no hook yet. */
   create(input: { name: string; config: Record<string, unknown> }): Destination {
     actionFor(input.config);
     const now = this.ctx.now();
@@ -184,6 +239,7 @@ export class NotificationService {
     return this.dto(d);
   }
 
+  /** The destination row commits the edit; its hooks follow (and are rebuilt at start after a crash). */
   async update(id: number, patch: { name?: string; enabled?: boolean; config?: Record<string, unknown> }) {
     const d = this.raw(id);
     let config = d.config;
@@ -203,20 +259,16 @@ export class NotificationService {
       updatedAt: this.ctx.now(),
     };
     this.ctx.meta.put('destination', String(id), next);
-    await this.syncAllHooks();
+    await this.syncHooks();
     return this.dto(next);
   }
 
+  /** Deleting the row commits; hooks naming a missing destination are dropped (here, or at the next start). */
   async delete(id: number): Promise<void> {
     this.raw(id);
     this.ctx.meta.delete('destination', String(id));
-    for (const r of this.ctx.meta.list<Assignment[]>('assignment'))
-      this.ctx.meta.put(
-        'assignment',
-        r.key,
-        r.value.filter((a) => a.destinationId !== id),
-      );
-    await this.syncAllHooks();
+    await this.syncHooks();
+    this.reconcileRows(this.ctx.config.get());
   }
 
   /** Sends a test message through the destination's hook action. */
@@ -257,56 +309,156 @@ export class NotificationService {
     }
   }
 
+  private rowOf(planId: string): Staged<Assignment[]> | undefined {
+    const row = this.ctx.meta.get<unknown>('assignment', planId);
+    return row === undefined || Array.isArray(row) ? undefined : asStaged<Assignment[]>(row);
+  }
+
+  /**
+   * A plan's assignments as the config shows them: the staged row when the plan's hooks match it (or the value it
+   * replaced), else the hooks themselves plus the row's assignments that have no hook.
+   */
+  private truth(plan: Plan): Assignment[] {
+    const hooked = hookedOf(plan);
+    const row = this.rowOf(plan.id);
+    let list = hooked;
+    if (row) {
+      const r = resolveStaged(row, assignmentsFp(hooked));
+      if (r.state !== 'foreign') list = r.value;
+      else {
+        const have = new Set(hooked.map((a) => a.destinationId));
+        const silent = r.value.filter(
+          (a) => !have.has(a.destinationId) && !fires(this.destination(a.destinationId), a),
+        );
+        list = [...hooked, ...silent];
+      }
+    }
+    return list.filter((a) => this.destination(a.destinationId) !== undefined);
+  }
+
   assignments(scheduleRef: string) {
     const plan = this.schedules.resolve(scheduleRef);
     const scheduleId = this.schedules.toDto(plan, false).id;
-    return (this.ctx.meta.get<Assignment[]>('assignment', plan.id) ?? []).flatMap((a) => {
-      const d = this.ctx.meta.get<Destination>('destination', String(a.destinationId));
-      return d ? [{ scheduleId, ...a, createdAt: a.createdAt ?? 0, destination: this.dto(d) }] : [];
-    });
+    return this.truth(plan).map((a) => ({
+      scheduleId,
+      ...a,
+      createdAt: a.createdAt ?? 0,
+      destination: this.dto(this.destination(a.destinationId)!),
+    }));
   }
 
+  /**
+   * The row is staged (new list, and the one it replaces with the hooks that go with it), then the hooks are
+   * written: the config write commits both.
+   */
   async setAssignments(scheduleRef: string, list: Assignment[]) {
     const plan = this.schedules.resolve(scheduleRef);
     list.forEach((a, i) => {
-      if (!this.ctx.meta.get('destination', String(a.destinationId)))
+      if (!this.destination(a.destinationId))
         throw new NotFoundError(
           `assignments[${i}].destinationId: notification destination ${a.destinationId} not found`,
         );
     });
     const now = this.ctx.now();
-    this.ctx.meta.put(
-      'assignment',
-      plan.id,
-      list.map((a) => ({ ...a, createdAt: now })),
-    );
-    await this.syncAllHooks();
+    const next = list.map((a) => ({ ...a, createdAt: now }));
+    const firing = next.filter((a) => fires(this.destination(a.destinationId), a));
+    const fp = assignmentsFp(firing);
+    const before = this.truth(plan);
+    this.inFlight.add(plan.id);
+    try {
+      this.ctx.meta.put('assignment', plan.id, {
+        value: next,
+        fp,
+        prev: { value: before, fp: assignmentsFp(hookedOf(plan)) },
+      } satisfies Staged<Assignment[]>);
+      await this.syncHooks(new Map([[plan.id, next]]));
+    } catch (e) {
+      this.ctx.meta.put('assignment', plan.id, { value: before, fp: assignmentsFp(hookedOf(plan)) });
+      throw e;
+    } finally {
+      this.inFlight.delete(plan.id);
+    }
+    this.ctx.meta.put('assignment', plan.id, { value: next, fp } satisfies Staged<Assignment[]>);
     return this.assignments(scheduleRef);
   }
 
-  /** Rewrites the generated hooks of every plan; hooks added by other means are left alone. */
-  private async syncAllHooks(): Promise<void> {
-    const generated = new Map<string, Hook[]>();
-    for (const plan of this.ctx.config.get().plans) {
-      const hooks = (this.ctx.meta.get<Assignment[]>('assignment', plan.id) ?? []).flatMap((a) => {
-        const d = this.ctx.meta.get<Destination>('destination', String(a.destinationId));
-        const h = d ? hookFor(d, a) : undefined;
-        return h ? [h] : [];
-      });
-      generated.set(plan.id, hooks);
-    }
+  /** A plan's hooks with the generated ones rebuilt from its assignments; undefined when nothing changes. */
+  private rebuilt(plan: Plan, list: Assignment[] | undefined, strip?: Set<string>): Hook[] | undefined {
+    if (list === undefined && this.inFlight.has(plan.id)) return undefined; // its own write is on its way
+    const own = plan.hooks.filter((h) => !isGenerated(h) && !strip?.has(toJsonString(HookSchema, h)));
+    const mine = (list ?? this.truth(plan)).flatMap((a) => {
+      const d = this.destination(a.destinationId);
+      return d && fires(d, a) ? [hookFor(d, a)] : [];
+    });
+    const hooks = [...own, ...mine];
+    const same = (hs: Hook[]) => JSON.stringify(hs.map((h) => toJsonString(HookSchema, h)));
+    return same(hooks) === same(plan.hooks) ? undefined : hooks;
+  }
+
+  /** Rewrites the generated hooks of every plan (one config write, skipped when none changes); others stay. */
+  private async syncHooks(
+    lists: Map<string, Assignment[]> = new Map(),
+    strip: Map<string, Set<string>> = new Map(),
+  ): Promise<void> {
+    const dirty = (c: Config) =>
+      c.plans.some((p) => this.rebuilt(p, lists.get(p.id), strip.get(p.id)) !== undefined);
+    if (!dirty(this.ctx.config.get())) return;
     await this.ctx.config.update((draft) => {
       for (const plan of draft.plans) {
-        const previous = new Set(this.ctx.meta.get<string[]>('plan-hooks', plan.id) ?? []);
-        const mine = generated.get(plan.id) ?? [];
-        plan.hooks = [...plan.hooks.filter((h) => !previous.has(toJsonString(HookSchema, h))), ...mine];
+        const hooks = this.rebuilt(plan, lists.get(plan.id), strip.get(plan.id));
+        if (hooks) plan.hooks = hooks;
       }
     });
-    for (const [planId, hooks] of generated)
-      this.ctx.meta.put(
-        'plan-hooks',
-        planId,
-        hooks.map((h) => toJsonString(HookSchema, h)),
-      );
+  }
+
+  /** Rows of deleted plans go; settled rows are rewritten to what the config shows (drops `prev`). */
+  private reconcileRows(config: Config, prev?: Config): void {
+    const plans = new Map(config.plans.map((p) => [p.id, p]));
+    if (prev)
+      for (const [from, to] of renamedPlans(config, prev)) {
+        const row = this.ctx.meta.get<unknown>('assignment', from);
+        if (row === undefined || this.inFlight.has(from)) continue;
+        this.ctx.meta.put('assignment', to, row);
+        this.ctx.meta.delete('assignment', from);
+      }
+    for (const { key, value } of this.ctx.meta.list<unknown>('assignment')) {
+      if (this.inFlight.has(key) || Array.isArray(value)) continue;
+      const plan = plans.get(key);
+      if (!plan) {
+        this.ctx.meta.delete('assignment', key);
+        continue;
+      }
+      const row = asStaged<Assignment[]>(value);
+      const settled: Staged<Assignment[]> = { value: this.truth(plan), fp: assignmentsFp(hookedOf(plan)) };
+      if (JSON.stringify(settled) !== JSON.stringify(row)) this.ctx.meta.put('assignment', key, settled);
+    }
+  }
+
+  /** At start and after every config change (SetConfig included): rows follow the config, hooks follow the rows. */
+  private async reconcile(config: Config, prev?: Config): Promise<void> {
+    this.reconcileRows(config, prev);
+    await this.syncHooks();
+  }
+
+  /**
+   * Older versions kept a plan's assignments as a bare list and recognised their hooks by exact JSON text
+   * (`plan-hooks` rows): those hooks are replaced by marked ones once, then the old rows go.
+   */
+  private async migrateLegacy(): Promise<void> {
+    const lists = new Map<string, Assignment[]>();
+    for (const { key, value } of this.ctx.meta.list<unknown>('assignment'))
+      if (Array.isArray(value)) lists.set(key, value as Assignment[]);
+    const strip = new Map(
+      this.ctx.meta.list<string[]>('plan-hooks').map((r) => [r.key, new Set(r.value)] as const),
+    );
+    if (lists.size === 0 && strip.size === 0) return;
+    await this.syncHooks(lists, strip);
+    const config = this.ctx.config.get();
+    for (const [planId, list] of lists) {
+      const plan = config.plans.find((p) => p.id === planId);
+      if (!plan) this.ctx.meta.delete('assignment', planId);
+      else this.ctx.meta.put('assignment', planId, { value: list, fp: assignmentsFp(hookedOf(plan)) });
+    }
+    for (const planId of strip.keys()) this.ctx.meta.delete('plan-hooks', planId);
   }
 }

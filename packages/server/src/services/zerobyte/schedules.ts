@@ -1,6 +1,13 @@
 // Backup schedules = config plans (+ a sidecar row for Zerobyte-only fields); run, forget and mirrors.
-import { create } from '@bufbuild/protobuf';
-import { OperationStatus, PlanSchema, ScheduleSchema, Schedule_Clock, type Plan } from '@restora/proto';
+import { clone, create, toJsonString } from '@bufbuild/protobuf';
+import {
+  OperationStatus,
+  PlanSchema,
+  ScheduleSchema,
+  Schedule_Clock,
+  type Config,
+  type Plan,
+} from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForgetFlags } from '../../tasks/restic-port.js';
 import { cronProblem } from '../../config/validate-schedule.js';
@@ -10,6 +17,7 @@ import type { RepositoryService } from './repositories.js';
 import { fromRetention, toRetention, type Retention } from './retention.js';
 import { isWarningOp, opToTask, outcomeOf, type TaskOutcome } from './task-dto.js';
 import { backupWebhooksIssues, DEFAULT_WEBHOOK_SETTINGS, type BackupWebhooks } from './webhook-rules.js';
+import { asStaged, fingerprint, resolveStaged, stage, type Staged } from './staged-rows.js';
 
 export type { Retention } from './retention.js';
 
@@ -66,10 +74,26 @@ export class ScheduleService {
   constructor(
     private readonly ctx: ZbContext,
     private readonly repos: RepositoryService,
-  ) {}
+  ) {
+    this.reconcile(ctx.config.get());
+    this.unsubscribe = ctx.config.subscribe((next, prev) => this.reconcile(next, prev));
+  }
 
-  private metaOf(planId: string): ScheduleMeta | undefined {
-    return this.ctx.meta.get<ScheduleMeta>('schedule', planId);
+  /** Plans whose row is written and whose config change is still on its way (reconcile leaves them alone). */
+  private readonly inFlight = new Set<string>();
+  private readonly unsubscribe: () => void;
+
+  private rowOf(planId: string): Staged<ScheduleMeta> | undefined {
+    const row = this.ctx.meta.get<unknown>('schedule', planId);
+    return row === undefined ? undefined : asStaged<ScheduleMeta>(row);
+  }
+
+  /** The row's value the config shows to be committed (the plan's current fingerprint picks it). */
+  private metaOf(planId: string, plan?: Plan): ScheduleMeta | undefined {
+    const row = this.rowOf(planId);
+    if (!row) return undefined;
+    const p = plan ?? this.ctx.config.get().plans.find((x) => x.id === planId);
+    return p ? resolveStaged(row, planFingerprint(p)).value : row.value;
   }
 
   /**
@@ -89,13 +113,59 @@ export class ScheduleService {
   }
 
   /** Sidecar row, created on first sight for plans made elsewhere (stable numeric id). */
-  private ensureMeta(planId: string): ScheduleMeta {
-    const m = this.metaOf(planId);
+  private ensureMeta(plan: Plan): ScheduleMeta {
+    const m = this.metaOf(plan.id, plan);
     if (m) return m;
     const now = this.ctx.now();
     const fresh: ScheduleMeta = { id: this.ctx.meta.nextId('schedule'), createdAt: now, updatedAt: now };
-    this.ctx.meta.put('schedule', planId, fresh);
+    this.ctx.meta.put('schedule', plan.id, { value: fresh, fp: planFingerprint(plan) });
     return fresh;
+  }
+
+  /** Edits a row's value (and the value it may be about to replace) without a config change. */
+  private patchMeta(planId: string, edit: (m: ScheduleMeta) => ScheduleMeta): void {
+    const row = this.rowOf(planId);
+    if (!row) return;
+    this.ctx.meta.put('schedule', planId, {
+      ...row,
+      value: edit(row.value),
+      ...(row.prev ? { prev: { ...row.prev, value: edit(row.prev.value) } } : {}),
+    } satisfies Staged<ScheduleMeta>);
+  }
+
+  /**
+   * Brings the rows in line with the config (at start and after every config change, SetConfig included):
+   * rows of deleted plans go, a renamed plan keeps its row, a staged row whose config change never committed
+   * falls back to the value it replaced.
+   */
+  reconcile(next: Config, prev?: Config): void {
+    const plans = new Map(next.plans.map((p) => [p.id, p]));
+    if (prev)
+      for (const [from, to] of renamedPlans(next, prev)) {
+        const row = this.rowOf(from);
+        if (!row || this.rowOf(to) || this.inFlight.has(from)) continue;
+        const value = resolveStaged(row, planFingerprint(prev.plans.find((p) => p.id === from)!)).value;
+        // a name that was the old id follows the plan; a Zerobyte name is kept
+        const renamed = value.name === from ? { ...value, name: to } : value;
+        this.ctx.meta.put('schedule', to, { value: renamed, fp: planFingerprint(plans.get(to)!) });
+        this.ctx.meta.delete('schedule', from);
+      }
+    for (const { key, value } of this.ctx.meta.list<unknown>('schedule')) {
+      if (this.inFlight.has(key)) continue;
+      const plan = plans.get(key);
+      if (!plan) {
+        this.ctx.meta.delete('schedule', key);
+        continue;
+      }
+      const row = asStaged<ScheduleMeta>(value);
+      const fp = planFingerprint(plan);
+      if (row.prev || row.fp !== fp)
+        this.ctx.meta.put('schedule', key, { value: resolveStaged(row, fp).value, fp });
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
   }
 
   /** Running, or queued to run now (a PENDING op planned for a later cron slot does not count). */
@@ -115,15 +185,17 @@ export class ScheduleService {
       (p) =>
         shortIdOf('plan', p.id) === ref ||
         p.id === ref ||
-        (/^\d+$/.test(ref) && this.metaOf(p.id)?.id === Number(ref)),
+        (/^\d+$/.test(ref) && this.metaOf(p.id, p)?.id === Number(ref)),
     );
     if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', ref);
     return plan;
   }
 
   toDto(plan: Plan, embed: boolean) {
-    const m = this.ensureMeta(plan.id);
+    const m = this.ensureMeta(plan);
     const repo = this.ctx.config.get().repos.find((r) => r.id === plan.repo);
+    const flags = flagsOf(plan.backupFlags);
+    const patterns = plan.paths.filter((p) => m.includePatterns?.includes(p));
     const sched = plan.schedule?.schedule;
     const cron = sched?.case === 'cron' ? sched.value : (m.cronExpression ?? '');
     const running = this.busy(plan.id, 'operationBackup');
@@ -151,12 +223,13 @@ export class ScheduleService {
       cronExpression: cron,
       retentionPolicy: retention,
       excludePatterns: plan.excludes,
-      excludeIfPresent: m.excludeIfPresent ?? null,
-      includePaths: m.includePaths ?? plan.paths,
-      includePatterns: m.includePatterns ?? null,
-      customResticParams: m.customResticParams ?? null,
-      oneFileSystem: m.oneFileSystem ?? false,
-      compressionMode: m.compressionMode ?? null,
+      // what the config holds comes from the plan: an edit through Backrest's API shows here at once
+      excludeIfPresent: flags.excludeIfPresent.length ? flags.excludeIfPresent : (m.excludeIfPresent ?? null),
+      includePaths: plan.paths.filter((p) => !patterns.includes(p)),
+      includePatterns: m.includePatterns ? patterns : null,
+      customResticParams: flags.custom.length ? flags.custom : (m.customResticParams ?? null),
+      oneFileSystem: flags.oneFileSystem,
+      compressionMode: flags.compression,
       backupWebhooks: m.backupWebhooks ?? null,
       maxRetries: m.maxRetries ?? 2,
       retryDelay: m.retryDelay ?? 15,
@@ -232,34 +305,50 @@ export class ScheduleService {
 
   private assertNameFree(name: string, exceptPlanId?: string): void {
     for (const p of this.ctx.config.get().plans)
-      if (p.id !== exceptPlanId && (this.metaOf(p.id)?.name ?? p.id).toLowerCase() === name.toLowerCase())
+      if (p.id !== exceptPlanId && (this.metaOf(p.id, p)?.name ?? p.id).toLowerCase() === name.toLowerCase())
         throw new ConflictError(`A backup schedule named "${name}" already exists`);
   }
 
+  /** The sidecar row first (staged), then the plan: the config write commits both; a crash before it leaves an orphan row reconcile removes. */
   async create(input: ScheduleInput) {
     this.assertNameFree(input.name);
     const repo = this.repos.resolve(input.repositoryId);
     const taken = new Set(this.ctx.config.get().plans.map((p) => p.id));
-    const planId = slugId(input.name, (id) => taken.has(id));
+    const planId = slugId(input.name, (id) => taken.has(id) || this.inFlight.has(id));
     const plan = this.buildPlan(planId, input, repo.id);
-    await this.ctx.config.update((draft) => {
-      draft.plans.push(plan);
-    });
     const now = this.ctx.now();
-    this.ctx.meta.put('schedule', planId, {
+    const meta: ScheduleMeta = {
       ...input,
       id: this.ctx.meta.nextId('schedule'),
       createdAt: now,
       updatedAt: now,
       mirrors: [],
-    } satisfies ScheduleMeta);
+    };
+    this.inFlight.add(planId);
+    try {
+      this.ctx.meta.put('schedule', planId, { value: meta, fp: planFingerprint(plan) });
+      await this.ctx.config.update((draft) => {
+        if (draft.plans.some((p) => p.id === planId))
+          throw new ConflictError(`A backup schedule named "${input.name}" already exists`);
+        draft.plans.push(plan);
+      });
+    } catch (e) {
+      if (!this.ctx.config.get().plans.some((p) => p.id === planId)) this.ctx.meta.delete('schedule', planId);
+      throw e;
+    } finally {
+      this.inFlight.delete(planId);
+    }
     return this.toDto(this.resolve(planId), false);
   }
 
-  /** Zerobyte's PATCH: repositoryId and cronExpression still required; other absent fields keep their value. */
+  /**
+   * Zerobyte's PATCH: repositoryId and cronExpression still required; other absent fields keep their value.
+   * The row is staged with the old value kept, then the plan written: whichever plan the config holds after a
+   * crash picks the row value that goes with it.
+   */
   async update(ref: string, patch: Partial<ScheduleInput>) {
     const plan = this.resolve(ref);
-    const m = this.ensureMeta(plan.id);
+    const m = this.ensureMeta(plan);
     const current = this.toDto(plan, false);
     if (patch.name !== undefined) this.assertNameFree(patch.name, plan.id);
     const merged: ScheduleInput = {
@@ -279,17 +368,31 @@ export class ScheduleService {
     };
     const repo = this.repos.resolve(merged.repositoryId);
     const next = this.buildPlan(plan.id, merged, repo.id);
-    next.hooks = plan.hooks;
     next.iexcludes = plan.iexcludes;
-    await this.ctx.config.update((draft) => {
-      const i = draft.plans.findIndex((p) => p.id === plan.id);
-      if (i < 0) throw new NotFoundError('Backup schedule not found', 'backup', ref);
-      draft.plans[i] = next;
-    });
-    this.ctx.meta.put('schedule', plan.id, { ...m, ...merged, updatedAt: this.ctx.now() });
+    const nextMeta: ScheduleMeta = { ...m, ...merged, updatedAt: this.ctx.now() };
+    const before = this.rowOf(plan.id);
+    const fp = planFingerprint(next);
+    this.inFlight.add(plan.id);
+    try {
+      this.ctx.meta.put('schedule', plan.id, stage(before, nextMeta, fp, planFingerprint(plan)));
+      await this.ctx.config.update((draft) => {
+        const i = draft.plans.findIndex((p) => p.id === plan.id);
+        if (i < 0) throw new NotFoundError('Backup schedule not found', 'backup', ref);
+        // hooks as they are now: a notification edit may have landed since `plan` was read
+        next.hooks = draft.plans[i]!.hooks;
+        draft.plans[i] = next;
+      });
+    } catch (e) {
+      if (before) this.ctx.meta.put('schedule', plan.id, before);
+      throw e;
+    } finally {
+      this.inFlight.delete(plan.id);
+    }
+    this.ctx.meta.put('schedule', plan.id, { value: nextMeta, fp } satisfies Staged<ScheduleMeta>);
     return this.toDto(this.resolve(plan.id), false);
   }
 
+  /** The plan goes first; its row is then an orphan that reconcile (here at once, or at the next start) removes. */
   async delete(ref: string): Promise<void> {
     const plan = this.resolve(ref);
     await this.ctx.config.update((draft) => {
@@ -308,7 +411,7 @@ export class ScheduleService {
 
   forget(ref: string): { taskId: string; status: 'started' } {
     const plan = this.resolve(ref);
-    const m = this.metaOf(plan.id);
+    const m = this.metaOf(plan.id, plan);
     const r = fromRetention(plan.retention) ?? {};
     const within = m?.retentionPolicy?.keepWithinDuration;
     const flags: ForgetFlags = { ...r, ...(within ? { keepWithin: within } : {}) };
@@ -324,8 +427,9 @@ export class ScheduleService {
 
   mirrors(ref: string) {
     const plan = this.resolve(ref);
-    return (this.ensureMeta(plan.id).mirrors ?? []).map((mi) => ({
-      scheduleId: this.ensureMeta(plan.id).id,
+    const m = this.ensureMeta(plan);
+    return (m.mirrors ?? []).map((mi) => ({
+      scheduleId: m.id,
       ...mi,
       repository: (() => {
         try {
@@ -339,7 +443,7 @@ export class ScheduleService {
 
   setMirrors(ref: string, mirrors: { repositoryId: string; enabled: boolean }[]) {
     const plan = this.resolve(ref);
-    const m = this.ensureMeta(plan.id);
+    const m = this.ensureMeta(plan);
     const prev = new Map((m.mirrors ?? []).map((x) => [x.repositoryId, x]));
     const next: Mirror[] = mirrors.map((x, i) => {
       const repo = this.repos.resolve(x.repositoryId);
@@ -355,20 +459,71 @@ export class ScheduleService {
         lastSyncTask: prev.get(id)?.lastSyncTask ?? null,
       };
     });
-    this.ctx.meta.put('schedule', plan.id, { ...m, mirrors: next, updatedAt: this.ctx.now() });
+    const updatedAt = this.ctx.now();
+    this.patchMeta(plan.id, (x) => ({ ...x, mirrors: next, updatedAt }));
     return this.mirrors(ref);
   }
 
   recordMirrorSync(planId: string, repositoryId: string, task: Mirror['lastSyncTask']): void {
-    const m = this.metaOf(planId);
-    if (!m) return;
-    const mirrors = (m.mirrors ?? []).map((x) =>
-      x.repositoryId === repositoryId ? { ...x, lastSyncTask: task } : x,
-    );
-    this.ctx.meta.put('schedule', planId, { ...m, mirrors });
+    this.patchMeta(planId, (m) => ({
+      ...m,
+      mirrors: (m.mirrors ?? []).map((x) =>
+        x.repositoryId === repositoryId ? { ...x, lastSyncTask: task } : x,
+      ),
+    }));
   }
 
   enabledMirrors(planId: string): Mirror[] {
     return (this.metaOf(planId)?.mirrors ?? []).filter((x) => x.enabled);
+  }
+}
+
+/** A plan's fingerprint without its hooks (notification edits change those, not the schedule). */
+export function planFingerprint(plan: Plan): string {
+  const p = clone(PlanSchema, plan);
+  p.hooks = [];
+  return fingerprint(toJsonString(PlanSchema, p));
+}
+
+/** Plans a config change renamed: removed and added with nothing else changed (old id → new id). */
+export function renamedPlans(next: Config, prev: Config): Map<string, string> {
+  const before = new Set(prev.plans.map((p) => p.id));
+  const after = new Set(next.plans.map((p) => p.id));
+  const removed = prev.plans.filter((p) => !after.has(p.id));
+  const out = new Map<string, string>();
+  for (const added of next.plans.filter((p) => !before.has(p.id))) {
+    const fp = planFingerprint(added);
+    const from = removed.find((r) => !out.has(r.id) && planFingerprint({ ...r, id: added.id }) === fp);
+    if (from) out.set(from.id, added.id);
+  }
+  return out;
+}
+
+/** The Zerobyte fields buildPlan turns into backup flags, read back from the plan's flags. */
+function flagsOf(backupFlags: readonly string[]) {
+  const out = {
+    excludeIfPresent: [] as string[],
+    oneFileSystem: false,
+    compression: null as ScheduleInput['compressionMode'],
+    custom: [] as string[],
+  };
+  for (const f of backupFlags) {
+    const eip = /^--exclude-if-present (".*")$/.exec(f);
+    const comp = /^--compression=(auto|max|off)$/.exec(f);
+    const quoted = eip ? jsonString(eip[1]!) : undefined;
+    if (quoted !== undefined) out.excludeIfPresent.push(quoted);
+    else if (f === '--one-file-system') out.oneFileSystem = true;
+    else if (comp) out.compression = comp[1] as 'auto' | 'max' | 'off';
+    else out.custom.push(f);
+  }
+  return out;
+}
+
+function jsonString(text: string): string | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined; // not our quoting: a custom flag
   }
 }
