@@ -151,6 +151,21 @@ describe('Engine: concurrency and cancel', () => {
     expect(f.engine.cancel(b1.op!.id)).toBe('unknown');
   });
 
+  it('unlocks a repo at once as an op, while a backup holds the repo and the concurrency limit is full', async () => {
+    const f = fixture({ repos: [repo('a')], plans: [plan('pa', 'a')] }, { concurrency: 1 });
+    await f.engine.start();
+    f.resticOf('a').holdBackups = true;
+    const backup = f.engine.runBackup('pa');
+    await tick();
+    expect(f.resticOf('a').runningBackups()).toBe(1);
+    const op = await f.engine.unlock('a');
+    expect(f.statusName(op)).toBe('STATUS_SUCCESS');
+    expect(op.op.case === 'operationRunCommand' && op.op.value.command).toBe('restic unlock');
+    expect(f.resticOf('a').runningBackups()).toBe(1);
+    f.resticOf('a').release();
+    expect(f.statusName(await backup.done)).toBe('STATUS_SUCCESS');
+  });
+
   it('honours the global concurrency limit', async () => {
     const f = fixture(
       {
@@ -439,7 +454,10 @@ describe('Engine: repo tasks', () => {
     await f.engine.scheduler.idle();
     const id = await f.engine.runRepoTask('a', 'stats');
     expect(id).toBeGreaterThan(0n);
-    expect(await f.engine.runRepoTask('a', 'unlock')).toBe(0n);
+    const unlockId = await f.engine.runRepoTask('a', 'unlock');
+    const unlockOp = f.oplog.get(unlockId);
+    expect(f.statusName(unlockOp)).toBe('STATUS_SUCCESS');
+    expect(unlockOp?.op.case === 'operationRunCommand' && unlockOp.op.value.command).toBe('restic unlock');
     const forget = f.engine.forget({ repoId: 'a', planId: 'p1', snapshotId: b.snapshotId });
     expect(f.statusName(await forget.done)).toBe('STATUS_SUCCESS');
     await f.engine.scheduler.idle();

@@ -169,13 +169,10 @@ export class Engine {
     return settle(op, 'backup');
   }
 
-  /** DoRepoTask: queues index/prune/check/stats/forget (returns the op id, 0 when op-less); unlock runs now. */
+  /** DoRepoTask: queues index/prune/check/stats/forget (returns the op id, 0 when op-less); unlock is awaited. */
   async runRepoTask(repoId: string, task: RepoTaskKind): Promise<bigint> {
     const repo = this.repoOrThrow(repoId);
-    if (task === 'unlock') {
-      await this.unlock(repoId);
-      return 0n;
-    }
+    if (task === 'unlock') return (await this.unlock(repoId)).id;
     if (task === 'forget' && !repo.forgetPolicy?.retention) {
       throw new FailedPreconditionError(`repo "${repoId}" has no forget policy`);
     }
@@ -230,15 +227,33 @@ export class Engine {
   runCommand(repoId: string, command: string): RunHandle {
     this.repoOrThrow(repoId);
     if (!command.trim()) throw new InvalidArgumentError('command is empty');
+    // a user's own commands only: unlock and Zerobyte jobs are run-command ops too
     const recent = this.opts.oplog
-      .query({ repoId, kinds: ['operationRunCommand'] }, { lastN: 1 })
-      .find((op) => Number(op.unixTimeStartMs) > this.clock.now() - RUN_COMMAND_FLOW_MS);
-    return this.submit({ kind: 'run-command', repoId, command }, Priority.interactive, recent?.flowId);
+      .query({ repoId, kinds: ['operationRunCommand'] }, { lastN: 20 })
+      .reverse()
+      .find((op) => !op.zerobyteTask && !isUnlockOp(op));
+    const inFlow = recent && Number(recent.unixTimeStartMs) > this.clock.now() - RUN_COMMAND_FLOW_MS;
+    return this.submit(
+      { kind: 'run-command', repoId, command },
+      Priority.interactive,
+      inFlow ? recent.flowId : undefined,
+    );
   }
 
-  /** `restic unlock` (stale locks only) right away, beside the queue: a stuck lock must not wait behind it. */
-  async unlock(repoId: string, signal: AbortSignal = AbortSignal.timeout(120_000)): Promise<void> {
-    await this.resticFactory(this.repoOrThrow(repoId)).unlock({ signal });
+  /**
+   * `restic unlock` (stale locks only) as an op that runs at once, beside the queue (a stuck lock must not wait
+   * behind it); resolves with the finished op, throws its message when it failed. `signal` cancels it.
+   */
+  async unlock(repoId: string, signal: AbortSignal = AbortSignal.timeout(120_000)): Promise<Operation> {
+    this.repoOrThrow(repoId);
+    const h = this.submit({ kind: 'unlock', repoId }, Priority.interactive);
+    const stop = () => h.op && this.cancel(h.op.id);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      return settle(await h.done, 'unlock');
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   /**
@@ -326,6 +341,9 @@ export class Engine {
     this.planner.onFinished(task, jobId);
   }
 }
+
+const isUnlockOp = (op: Operation) =>
+  op.op.case === 'operationRunCommand' && op.op.value.command === 'restic unlock' && op.planId === '_system_';
 
 /** Backrest's Backup RPC outcome: SUCCESS/WARNING resolve, anything else throws the op's message. */
 function settle(op: Operation | undefined, what: string): Operation {

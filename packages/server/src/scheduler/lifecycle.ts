@@ -104,11 +104,15 @@ export class OpLifecycle {
   }
 
   private enqueue(e: QueuedTask): void {
-    const lockKey = e.task.kind === 'collect-garbage' ? null : lockKeyOf(this.deps.config(), e.task, e.op);
+    // unlock runs beside the queue: a stuck lock must not wait behind the work it blocks
+    const beside = e.task.kind === 'unlock';
+    const lockKey =
+      e.task.kind === 'collect-garbage' || beside ? null : lockKeyOf(this.deps.config(), e.task, e.op);
     if (e.op) this.jobOfOp.set(e.op.id, e.jobId);
     this.deps.scheduler.schedule({
       id: e.jobId,
       lockKey,
+      beside,
       priority: e.priority,
       runAt: e.runAt,
       run: (signal) => this.execute(e, signal),

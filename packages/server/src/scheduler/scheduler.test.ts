@@ -42,6 +42,24 @@ function setup(concurrency = 2) {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 describe('Scheduler', () => {
+  it('runs a job marked beside at once: past a full concurrency limit, without taking a slot', async () => {
+    const { s, job, log } = setup(1);
+    const g1 = gate();
+    const g2 = gate();
+    s.start();
+    s.schedule(job('busy', 'repo:a', { gate: g1 }));
+    s.schedule(job('waiting', 'repo:b', { gate: g2 }));
+    s.schedule({ ...job('unlock', null), beside: true, run: async () => void log.push('unlock ran') });
+    await tick();
+    expect(log).toEqual(['start busy', 'unlock ran']);
+    g1.open();
+    await tick();
+    await tick();
+    expect(log).toContain('start waiting');
+    g2.open();
+    await s.idle();
+  });
+
   it('runs one job per repository and different repositories in parallel', async () => {
     const { s, job, log } = setup(2);
     const g1 = gate();

@@ -8,6 +8,8 @@ export interface SchedulerJob {
   readonly id: string;
   /** Jobs with the same lock key never run at the same time (one operation per repository). */
   readonly lockKey: string | null;
+  /** Runs as soon as due, beside the queue: takes no lock and no concurrency slot (unlock of a stuck repo). */
+  readonly beside?: boolean;
   readonly priority: number;
   readonly runAt: number;
   run(signal: AbortSignal): Promise<void>;
@@ -144,10 +146,16 @@ export class Scheduler {
     const due = [...this.queue.values()]
       .filter((e) => e.job.runAt <= now)
       .sort((a, b) => b.job.priority - a.job.priority || a.job.runAt - b.job.runAt || a.seq - b.seq);
+    let slots = this.concurrency - [...this.running.values()].filter((r) => !r.job.beside).length;
     for (const { job } of due) {
-      if (this.running.size >= this.concurrency) break;
+      if (job.beside) {
+        this.launch(job);
+        continue;
+      }
+      if (slots <= 0) continue;
       if (job.lockKey !== null && this.locks.has(job.lockKey)) continue;
       this.launch(job);
+      slots--;
     }
     this.arm(now);
     if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
