@@ -179,8 +179,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         router.service(Authentication, authHandlers(authenticator));
       },
       interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
-      contextValues: (req) =>
-        createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),
+      contextValues: (req) => createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),
     });
     registerDownloadRoute(app, downloads, snapshots);
     registerMiscRoutes(app, metrics);
