@@ -1,5 +1,10 @@
 import { create } from '@bufbuild/protobuf';
-import { OperationBackupSchema, OperationSchema, OperationStatus } from '@restora/proto';
+import {
+  OperationBackupSchema,
+  OperationRunCommandSchema,
+  OperationSchema,
+  OperationStatus,
+} from '@restora/proto';
 import { describe, expect, it } from 'vitest';
 import { scrubOps } from '../../oplog/scrub.js';
 import { isWarningOp, opToTask, outcomeOf } from './task-dto.js';
@@ -62,5 +67,54 @@ describe('Zerobyte task status and outcome of an operation', () => {
     expect(reported(backup(OperationStatus.STATUS_SUCCESS)).outcome).toBe('success');
     expect(reported(backup(OperationStatus.STATUS_INPROGRESS)).status).toBe('running');
     expect(reported(backup(OperationStatus.STATUS_PENDING)).status).toBe('queued');
+  });
+});
+
+describe("a Zerobyte job's op (zerobyte_task) as a task", () => {
+  const job = (status: OperationStatus, view: Record<string, unknown>) =>
+    create(OperationSchema, {
+      id: 9n,
+      repoId: 'repo1',
+      planId: '_system_',
+      status,
+      unixTimeStartMs: 1000n,
+      unixTimeEndMs: status === OperationStatus.STATUS_INPROGRESS ? 0n : 2000n,
+      zerobyteTask: JSON.stringify(view),
+      op: {
+        case: 'operationRunCommand',
+        value: create(OperationRunCommandSchema, { command: 'restic tag' }),
+      },
+    });
+  const view = {
+    kind: 'mirrorSync',
+    resourceType: 'backup_schedule',
+    resourceId: 'plan1234:repo5678',
+    input: { snapshotIds: [] },
+    progress: { step: 'copy' },
+    result: { copied: 2 },
+  };
+
+  it('takes kind, resource, input, progress and result from the view, not from the run-command op', () => {
+    expect(opToTask(job(OperationStatus.STATUS_SUCCESS, view))).toMatchObject({
+      id: '9',
+      kind: 'mirrorSync',
+      status: 'succeeded',
+      resourceType: 'backup_schedule',
+      resourceId: 'plan1234:repo5678',
+      operationKey: 'mirrorSync:plan1234:repo5678',
+      input: { snapshotIds: [] },
+      progress: { step: 'copy' },
+      result: { copied: 2 },
+      cancellationRequested: false,
+    });
+    // no result while it runs; a cancelled one was asked to stop
+    expect(opToTask(job(OperationStatus.STATUS_INPROGRESS, view)).result).toBeNull();
+    expect(opToTask(job(OperationStatus.STATUS_USER_CANCELLED, view)).cancellationRequested).toBe(true);
+  });
+
+  it('falls back to the run-command op when the view is damaged', () => {
+    const op = job(OperationStatus.STATUS_SUCCESS, view);
+    op.zerobyteTask = '{not json';
+    expect(opToTask(op)).toMatchObject({ kind: 'runCommand', resourceType: 'repository' });
   });
 });
