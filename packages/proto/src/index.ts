@@ -1,4 +1,5 @@
-// Public API: every generated schema, enum and service descriptor, flat (no names collide across files).
+// Public API: every generated schema, enum and service descriptor, flat (no names collide across files), and the
+// OpSelector semantics the server and the web UI share.
 export * from './gen/types/value_pb.js';
 export * from './gen/v1/authentication_pb.js';
 export * from './gen/v1/config_pb.js';
@@ -7,3 +8,4 @@ export * from './gen/v1/operations_pb.js';
 export * from './gen/v1/restic_pb.js';
 export * from './gen/v1/service_pb.js';
 export * from './gen/v1sync/syncservice_pb.js';
+export * from './op-selector.js';

@@ -1,5 +1,5 @@
 // Validates an OpSelector and turns it into SQL (SQLite store) or a predicate (memory store).
-import type { Operation } from '@restora/proto';
+import { OP_SELECTOR_IDS_ALONE, type Operation } from '@restora/proto';
 import { InvalidArgumentError } from '../errors.js';
 import { columnsOf, kindCode, type OpColumns } from './columns.js';
 import type { OpSelector } from './types.js';
@@ -7,7 +7,7 @@ import type { OpSelector } from './types.js';
 export function checkSelector(sel: OpSelector): void {
   if (sel.ids && sel.ids.length > 0) {
     const others = Object.entries(sel).filter(([k, v]) => k !== 'ids' && v !== undefined);
-    if (others.length > 0) throw new InvalidArgumentError('cannot specify both query and ids');
+    if (others.length > 0) throw new InvalidArgumentError(OP_SELECTOR_IDS_ALONE);
   }
 }
 

@@ -1,6 +1,8 @@
 // Operation history: queries, ClearHistory, the live event stream and log streaming.
 import { create } from '@bufbuild/protobuf';
 import {
+  OP_SELECTOR_EQUAL_FIELDS,
+  opSelectorProblem,
   OperationEventSchema,
   OperationStatus,
   type OpSelector as ProtoSelector,
@@ -173,23 +175,14 @@ function toEvent(e: OpEvent): OperationEvent {
   }
 }
 
-/** Backrest's OpSelector to the oplog's: absent fields do not filter; `ids` excludes the other filters. */
+/** Backrest's OpSelector to the oplog's (fields and rules from @restora/proto's op-selector.ts, shared with the web UI). */
 export function toSelector(s: ProtoSelector | undefined): OpSelector {
   if (!s) return {};
+  const problem = opSelectorProblem(s);
+  if (problem) throw new InvalidArgumentError(problem);
+  if (s.ids.length) return { ids: s.ids };
   const sel: OpSelector = {};
-  const { ids, instanceId, originalInstanceKeyid, repoGuid, planId, snapshotId, flowId, modnoGte } = s;
-  const others = [instanceId, originalInstanceKeyid, repoGuid, planId, snapshotId, flowId, modnoGte];
-  if (ids.length) {
-    if (others.some((v) => v !== undefined))
-      throw new InvalidArgumentError('cannot specify both query and ids');
-    return { ids };
-  }
-  if (instanceId !== undefined) sel.instanceId = instanceId;
-  if (originalInstanceKeyid !== undefined) sel.originalInstanceKeyid = originalInstanceKeyid;
-  if (repoGuid !== undefined) sel.repoGuid = repoGuid;
-  if (planId !== undefined) sel.planId = planId;
-  if (snapshotId !== undefined) sel.snapshotId = snapshotId;
-  if (flowId !== undefined) sel.flowId = flowId;
-  if (modnoGte !== undefined) sel.modnoGte = modnoGte;
+  for (const key of OP_SELECTOR_EQUAL_FIELDS) if (s[key] !== undefined) Object.assign(sel, { [key]: s[key] });
+  if (s.modnoGte !== undefined) sel.modnoGte = s.modnoGte;
   return sel;
 }

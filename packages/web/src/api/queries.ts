@@ -1,11 +1,11 @@
 import { create, toJsonString } from '@bufbuild/protobuf';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
-import { OpSelectorSchema, OperationStatus } from '@restora/proto';
+import { matchesOpSelector, OpSelectorSchema, OperationStatus } from '@restora/proto';
 import type { Config, Operation, OperationEvent, OpSelector } from '@restora/proto';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { useClients } from './clients-context.js';
-import { matchesSelector, mergeOps, removeOps } from '../lib/ops.js';
+import { mergeOps, removeOps } from '../lib/ops.js';
 
 export const CONFIG_KEY = ['config'] as const;
 
@@ -54,7 +54,7 @@ export function applyOperationEvent(qc: QueryClient, ev: OperationEvent): void {
     const data = q.state.data as Operation[] | undefined;
     if (!sel || !data) continue;
     if (e.case === 'createdOperations' || e.case === 'updatedOperations') {
-      const ops = e.value.operations.filter((o) => matchesSelector(o, sel));
+      const ops = e.value.operations.filter((o) => matchesOpSelector(o, sel));
       if (ops.length) qc.setQueryData(q.queryKey, mergeOps(data, ops));
     } else if (e.case === 'deletedOperations') {
       qc.setQueryData(q.queryKey, removeOps(data, e.value.values));

@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
-import { OperationSchema, OperationStatus, OpSelectorSchema } from '@restora/proto';
+import { OperationSchema, OperationStatus } from '@restora/proto';
 import { describe, expect, it } from 'vitest';
-import { buildTree, matchesSelector, mergeOps, removeOps } from './ops.js';
+import { buildTree, mergeOps, removeOps } from './ops.js';
 
 const HOUR = 3_600_000;
 const op = (
@@ -44,16 +44,5 @@ describe('mergeOps / removeOps', () => {
     expect(merged[2]!.status).toBe(OperationStatus.STATUS_ERROR);
     expect(list).toHaveLength(2);
     expect(removeOps(merged, [3n, 9n]).map((o) => Number(o.id))).toEqual([1, 5]);
-  });
-});
-
-describe('matchesSelector', () => {
-  it('treats absent optional fields as wildcards and present ones as filters', () => {
-    const o = op(1, 1, 0);
-    expect(matchesSelector(o, create(OpSelectorSchema, {}))).toBe(true);
-    expect(matchesSelector(o, create(OpSelectorSchema, { planId: 'p' }))).toBe(true);
-    expect(matchesSelector(o, create(OpSelectorSchema, { planId: 'q' }))).toBe(false);
-    expect(matchesSelector(o, create(OpSelectorSchema, { repoGuid: '' }))).toBe(true);
-    expect(matchesSelector(o, create(OpSelectorSchema, { ids: [2n] }))).toBe(false);
   });
 });

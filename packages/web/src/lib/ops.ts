@@ -1,5 +1,5 @@
 import { OperationStatus } from '@restora/proto';
-import type { Operation, OpSelector } from '@restora/proto';
+import type { Operation } from '@restora/proto';
 import { formatDay } from './format.js';
 
 export const STATUS_LABEL: Record<OperationStatus, string> = {
@@ -42,17 +42,6 @@ export function opTypeLabel(op: Operation): string {
 
 export function isActive(op: Operation): boolean {
   return op.status === OperationStatus.STATUS_INPROGRESS || op.status === OperationStatus.STATUS_PENDING;
-}
-
-/** Does an op pushed by GetOperationEvents belong to the list fetched with this selector? */
-export function matchesSelector(op: Operation, sel: OpSelector): boolean {
-  if (sel.ids.length > 0) return sel.ids.includes(op.id);
-  if (sel.planId !== undefined && op.planId !== sel.planId) return false;
-  if (sel.repoGuid !== undefined && op.repoGuid !== sel.repoGuid) return false;
-  if (sel.instanceId !== undefined && op.instanceId !== sel.instanceId) return false;
-  if (sel.snapshotId !== undefined && op.snapshotId !== sel.snapshotId) return false;
-  if (sel.flowId !== undefined && op.flowId !== sel.flowId) return false;
-  return true;
 }
 
 /** One row of the plan/repo operation tree: a day header or a flow (backup + its follow-ups). */
