@@ -16,6 +16,7 @@ import { buildSummaries, localDayStart } from './summaries.js';
 import { sqliteSummarySource } from './sqlite-summaries.js';
 import { ensureBackupDays, registerDayFunction } from './backup-days.js';
 import { SummaryCache } from './summary-cache.js';
+import { cachedSummaries } from './cached-summaries.js';
 import { withIndexesDeferred } from './bulk-load.js';
 import { migrate } from './schema.js';
 import { validateOp } from './validate-op.js';
@@ -399,10 +400,13 @@ export class SqliteOpLog implements OpLog {
     this.syncDayZone();
     // backup_days holds local days: a caller's own day function reads the window from the ops instead.
     const dayRows = options.dayStart === undefined || options.dayStart === localDayStart;
-    return buildSummaries(
-      sqliteSummarySource((sql) => this.stmt(sql), options, dayRows, this.summaryCache),
-      options,
-    );
+    const prepare = (sql: string) => this.stmt(sql);
+    const build = (o: SummaryOptions) =>
+      buildSummaries(sqliteSummarySource(prepare, o, dayRows, this.summaryCache), o);
+    const ids = options.ids;
+    return dayRows && ids
+      ? cachedSummaries(this.summaryCache, prepare, { ...options, ids }, build)
+      : build(options);
   }
 
   scrub(instanceId: string, options: ScrubOptions = {}): ScrubResult {

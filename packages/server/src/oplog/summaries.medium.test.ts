@@ -276,6 +276,19 @@ describe('summaries equal a brute-force computation over the same random history
     sql.close();
   }, 60_000);
 
+  it('returns rows the caller may change without changing what the next call returns', () => {
+    const sql = SqliteOpLog.open({ file });
+    sql.add(backupOp({ planId: 'p', instanceId: 'me', startMs: NOW - DAY_MS, bytesAdded: 5 }));
+    const o: SummaryOptions = { groupBy: 'plan', ids: ['p'], instanceId: 'me', nowMs: NOW };
+    const first = sql.summaries(o);
+    const want = structuredClone(first);
+    first[0]!.recent[0]!.status = S.STATUS_ERROR;
+    first[0]!.days.find((d) => d.statusCounts.length)!.statusCounts[0]!.count = 99;
+    first[0]!.recent.pop();
+    expect(sql.summaries(o)).toEqual(want);
+    sql.close();
+  });
+
   it('rebuilds the day aggregates when the zone changes, at open and at run time', () => {
     process.env.TZ = 'UTC';
     const mem = new MemoryOpLog();

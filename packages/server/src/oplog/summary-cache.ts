@@ -22,12 +22,21 @@ export class SummaryCache {
   }
 
   get<T>(key: string, gen: number, load: () => T): T {
-    const hit = this.entries.get(key);
-    if (hit?.gen === gen) return hit.value as T;
-    if (this.entries.size > 10_000) this.entries.clear();
+    const hit = this.peek<T>(key, gen);
+    if (hit !== undefined) return hit;
     const value = load();
-    this.entries.set(key, { gen, value });
+    this.put(key, gen, value);
     return value;
+  }
+
+  peek<T>(key: string, gen: number): T | undefined {
+    const hit = this.entries.get(key);
+    return hit?.gen === gen ? (hit.value as T) : undefined;
+  }
+
+  put(key: string, gen: number, value: unknown): void {
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(key, { gen, value });
   }
 
   /** After writes the triggers did not see (bulk load) or a new time zone (day keys). */
