@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { RepoSchema } from '@restora/proto';
 import { describe, expect, it } from 'vitest';
-import { RepositoryConfig } from '../../api/rest/schemas/repositories.js';
+import { RepositoryConfig } from './repository-config.js';
 import {
   compressionOf,
   deriveBackend,

@@ -5,7 +5,7 @@ import type { Repo } from '@restora/proto';
 import { keepsStored, maskUriPassword } from '../../config/redact-values.js';
 import { REDACTED } from '../../config/types.js';
 import { ValidationError } from '../../errors.js';
-import type { RepositoryConfig } from '../../api/rest/schemas/repositories.js';
+import type { RepositoryConfig } from './repository-config.js';
 
 export type Backend = RepositoryConfig['backend'];
 

@@ -6,7 +6,7 @@ import { create } from '@bufbuild/protobuf';
 import { RepoSchema, type Repo } from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import { resticPort } from '../../tasks/restic-adapter.js';
-import { RepositoryConfig, type Repository } from '../../api/rest/schemas/repositories.js';
+import { RepositoryConfig, type Repository } from './repository-config.js';
 import {
   compressionOf,
   deriveBackend,
