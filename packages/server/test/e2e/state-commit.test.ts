@@ -415,6 +415,24 @@ describe('one commit for state: a crash at any write step leaves both APIs one t
       expect(v.hooks['docs-renamed']).toHaveLength(1);
       expect(v.hooks['docs-renamed']![0]!.actionWebhook!.template).toContain('{"msg":');
 
+      // a mirror's repository deleted through Backrest: the mirror goes with it
+      const second = await c.call('POST', '/repositories', {
+        name: 'Second',
+        config: { backend: 'local', path: path.join(dir, 'repo2') },
+      });
+      expect(second.status, second.text).toBe(201);
+      const secondId = (second.body as { repository: { id: string } }).repository.id;
+      const mirrored = await c.call('PUT', `/backups/${renamed.shortId}/mirrors`, {
+        mirrors: [{ repositoryId: secondId, enabled: true }],
+      });
+      expect(mirrored.status, mirrored.text).toBe(200);
+      expect(await c.get<unknown[]>(`/backups/${renamed.shortId}/mirrors`)).toHaveLength(1);
+      await setConfig((config) => {
+        const repos = (config as { repos: { id: string }[] }).repos;
+        (config as { repos: unknown[] }).repos = repos.filter((r) => r.id !== 'second');
+      });
+      expect(await c.get<unknown[]>(`/backups/${renamed.shortId}/mirrors`)).toEqual([]);
+
       // deleted through Backrest: gone from Zerobyte; a new schedule of the same name is a new one
       await setConfig((config) => {
         config.plans = [];

@@ -136,10 +136,11 @@ export class ScheduleService {
   /**
    * Brings the rows in line with the config (at start and after every config change, SetConfig included):
    * rows of deleted plans go, a renamed plan keeps its row, a staged row whose config change never committed
-   * falls back to the value it replaced.
+   * falls back to the value it replaced, mirrors into deleted repositories go.
    */
   reconcile(next: Config, prev?: Config): void {
     const plans = new Map(next.plans.map((p) => [p.id, p]));
+    const repos = new Set(next.repos.map((r) => uuidOf('repo', r.id)));
     if (prev)
       for (const [from, to] of renamedPlans(next, prev)) {
         const row = this.rowOf(from);
@@ -159,8 +160,11 @@ export class ScheduleService {
       }
       const row = asStaged<ScheduleMeta>(value);
       const fp = planFingerprint(plan);
-      if (row.prev || row.fp !== fp)
-        this.ctx.meta.put('schedule', key, { value: resolveStaged(row, fp).value, fp });
+      const settled = resolveStaged(row, fp).value;
+      // mirrors into a repository deleted from the config (e.g. by SetConfig) go with it
+      const mirrors = settled.mirrors?.filter((m) => repos.has(m.repositoryId));
+      if (row.prev || row.fp !== fp || mirrors?.length !== settled.mirrors?.length)
+        this.ctx.meta.put('schedule', key, { value: { ...settled, ...(mirrors ? { mirrors } : {}) }, fp });
     }
   }
 
