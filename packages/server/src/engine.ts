@@ -266,6 +266,12 @@ export class Engine {
     return this.scheduler.cancel(jobId, 'user');
   }
 
+  /** True while a running op a user cancelled (either API) is still stopping. */
+  cancelRequested(opId: bigint): boolean {
+    const jobId = this.lifecycle.jobIdOf(opId);
+    return !!jobId && this.scheduler.cancelRequested(jobId);
+  }
+
   /**
    * Queues a front-end's job (Zerobyte doctor, tag, delete, mirror copy, restore) on a repo as one op of the
    * lifecycle: cancelled by Cancel(opId), listed by GetOperations, interrupted by shutdown like any task.

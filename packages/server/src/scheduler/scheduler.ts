@@ -123,6 +123,12 @@ export class Scheduler {
       .map((e) => e.job);
   }
 
+  /** A running job a user asked to stop that has not ended yet (Zerobyte's `cancelling`). */
+  cancelRequested(id: string): boolean {
+    const signal = this.running.get(id)?.controller.signal;
+    return !!signal && cancelReasonOf(signal) === 'user';
+  }
+
   runningJobs(): SchedulerJob[] {
     return [...this.running.values()].map((r) => r.job);
   }

@@ -393,7 +393,10 @@ describe('restora serve with real restic', () => {
     expect(home?.backupsSuccessLast30days).toBeGreaterThanOrEqual(2n);
     expect(dash.configPath).toBe(ws.configFile);
     const unlock = await json.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.UNLOCK });
-    expect(unlock.operationId).toBe(0n);
+    // issue 15: unlock is an op too (a run-command op with the command line), finished when DoRepoTask answers
+    const unlockOp = await waitOp(unlock.operationId);
+    expect(unlockOp.status).toBe(OperationStatus.STATUS_SUCCESS);
+    expect(unlockOp.op.case === 'operationRunCommand' && unlockOp.op.value.command).toBe('restic unlock');
     const stats = await bin.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.STATS });
     expect((await waitOp(stats.operationId)).status).toBe(OperationStatus.STATUS_SUCCESS);
     expect(

@@ -21,6 +21,7 @@ export type EnginePort = Pick<
   | 'runBackup'
   | 'forget'
   | 'cancel'
+  | 'cancelRequested'
   | 'unlock'
   | 'runRepoTask'
   | 'scheduler'

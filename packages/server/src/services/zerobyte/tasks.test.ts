@@ -103,9 +103,18 @@ describe('TaskCenter: Zerobyte tasks as a projection of oplog operations', () =>
 
   it("is one model: Backrest's Cancel stops a job, the oplog lists it, an engine op is a task, no task rows", async () => {
     const { center, engine, oplog, meta } = await setup();
-    const t = center.submit(job('deleteSnapshots', untilAborted));
+    let stopped!: () => void;
+    // restic takes a moment to stop after SIGINT: meanwhile the task is `cancelling`, whoever asked
+    const slowToStop = (signal: AbortSignal) =>
+      new Promise<void>((_r, reject) =>
+        signal.addEventListener('abort', () => (stopped = () => reject(new Error('interrupted')))),
+      );
+    const t = center.submit(job('deleteSnapshots', slowToStop));
     await vi.waitFor(() => expect(center.get(t.id).status).toBe('running'));
     expect(engine.cancel(BigInt(t.id))).toBe('running');
+    expect(center.get(t.id)).toMatchObject({ status: 'cancelling', cancellationRequested: true });
+    expect(center.active().map((x) => x.status)).toEqual(['cancelling']);
+    stopped();
     expect(await settled(center, t.id)).toMatchObject({ status: 'cancelled' });
     expect(oplog.get(BigInt(t.id))?.status).toBe(OperationStatus.STATUS_USER_CANCELLED);
 

@@ -32,8 +32,6 @@ const HISTORY_SCAN = 2000;
 
 export class TaskCenter {
   private readonly events = new EventEmitter();
-  /** Ops whose cancel was asked through this API while running: Zerobyte's `cancelling`. */
-  private readonly cancelling = new Set<string>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly ctx: ZbContext) {
@@ -58,9 +56,9 @@ export class TaskCenter {
 
   private view(op: Operation): TaskDto {
     const t = opToTask(op);
-    if (!this.cancelling.has(t.id)) return t;
-    if (t.status === 'running') return { ...t, status: 'cancelling', cancellationRequested: true };
-    if (!ACTIVE.includes(t.status)) this.cancelling.delete(t.id);
+    // asked to stop (through either API) and still running: Zerobyte's `cancelling`
+    if (t.status === 'running' && this.ctx.engine.cancelRequested(op.id))
+      return { ...t, status: 'cancelling', cancellationRequested: true };
     return t;
   }
 
@@ -165,11 +163,8 @@ export class TaskCenter {
   cancel(id: string): { status: 'cancelling' } {
     const t = this.get(id);
     if (!ACTIVE.includes(t.status)) throw new ConflictError('Task is not cancellable: it already finished');
-    if (t.status === 'running') this.cancelling.add(t.id);
-    if (this.ctx.engine.cancel(BigInt(t.id)) === 'unknown') {
-      this.cancelling.delete(t.id);
+    if (this.ctx.engine.cancel(BigInt(t.id)) === 'unknown')
       throw new ConflictError('Task is not cancellable');
-    }
     const op = this.ctx.oplog.get(BigInt(t.id));
     if (op) this.events.emit('task', this.view(op));
     return { status: 'cancelling' };
