@@ -98,6 +98,8 @@ describe('TaskCenter: Zerobyte tasks as a projection of oplog operations', () =>
     expect(changes[0]).toBe('cancelling');
     expect(() => center.cancel(t.id)).toThrow(/not cancellable/);
     expect(() => center.get('missing')).toThrow(/Task not found/);
+    expect(() => center.get('99999999999999999999')).toThrow(/Task not found/);
+    expect(() => center.get('9999999999999999999')).toThrow(/Task not found/); // past int64
     expect(() => center.get('0b1a2c3d-0000-4000-8000-000000000000')).toThrow(/Task not found/);
   });
 

@@ -29,6 +29,7 @@ export interface JobSpec {
 }
 
 const HISTORY_SCAN = 2000;
+const INT64_MAX = 2n ** 63n - 1n;
 
 export class TaskCenter {
   private readonly events = new EventEmitter();
@@ -119,7 +120,9 @@ export class TaskCenter {
   }
 
   get(id: string): TaskDto {
-    const op = /^\d{1,19}$/.test(id) ? this.ctx.oplog.get(BigInt(id)) : undefined;
+    // a task id is an op id: a positive int64 (anything else, e.g. an old job's UUID, is unknown)
+    const n = /^\d{1,19}$/.test(id) ? BigInt(id) : 0n;
+    const op = n > 0n && n <= INT64_MAX ? this.ctx.oplog.get(n) : undefined;
     if (!op) throw new NotFoundError('Task not found', 'task', id);
     return this.view(op);
   }
