@@ -44,7 +44,9 @@ export function checkBinaryBody(methodOf: (url: string) => DescMethod | undefine
     const type = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
     const binary = BINARY_TYPES[type];
     const method = req.routeOptions.url ? methodOf(req.routeOptions.url) : undefined;
-    if (!binary || !method) return;
+    // client and bidi streams are read as they arrive, never buffered whole
+    if (!binary || !method || (method.methodKind !== 'unary' && method.methodKind !== 'server_streaming'))
+      return;
     const { chunks, size, rest } = await readUpTo(req.raw, readMaxBytes);
     if (rest) {
       // too large to check: Connect reads it all and applies its own readMaxBytes refusal
