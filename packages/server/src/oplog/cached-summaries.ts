@@ -1,5 +1,6 @@
 // Whole summary rows of the requested plans or repos, reused until their group's generation changes: a row depends
 // only on its group's ops and on the window, so a dashboard poll rebuilds just the groups written since the last.
+// The same (frozen) row object comes back while it is unchanged, so callers can memoise what they derive from it.
 import type { Statement } from 'better-sqlite3';
 import { dayRanges, DEFAULT_WINDOW_MS, localDayStart } from './summaries.js';
 import type { SummaryCache } from './summary-cache.js';
@@ -27,18 +28,20 @@ export function cachedSummaries(
   }
   if (missing.length) {
     for (const row of build({ ...opts, nowMs, ids: missing })) {
-      cache.put(key(row.id), gen(grp(row.id)), row);
+      cache.put(key(row.id), gen(grp(row.id)), freezeRow(row));
       rows.set(row.id, row);
     }
   }
-  return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copyRow);
+  return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Callers get their own rows: the cached ones stay as built. */
-function copyRow(r: SummaryRow): SummaryRow {
-  return {
-    ...r,
-    recent: r.recent.map((b) => ({ ...b })),
-    days: r.days.map((d) => ({ ...d, statusCounts: d.statusCounts.map((c) => ({ ...c })) })),
-  };
+/** Shared between calls, so frozen: a caller that changes a row gets a TypeError, not a corrupted cache. */
+function freezeRow(r: SummaryRow): SummaryRow {
+  r.recent.forEach((b) => Object.freeze(b));
+  r.days.forEach(
+    (d) => (d.statusCounts.forEach((c) => Object.freeze(c)), Object.freeze(d.statusCounts), Object.freeze(d)),
+  );
+  Object.freeze(r.recent);
+  Object.freeze(r.days);
+  return Object.freeze(r);
 }

@@ -276,16 +276,22 @@ describe('summaries equal a brute-force computation over the same random history
     sql.close();
   }, 60_000);
 
-  it('returns rows the caller may change without changing what the next call returns', () => {
+  it('hands out the same frozen row while its group is unchanged, a new one after a write to it', () => {
     const sql = SqliteOpLog.open({ file });
     sql.add(backupOp({ planId: 'p', instanceId: 'me', startMs: NOW - DAY_MS, bytesAdded: 5 }));
-    const o: SummaryOptions = { groupBy: 'plan', ids: ['p'], instanceId: 'me', nowMs: NOW };
-    const first = sql.summaries(o);
-    const want = structuredClone(first);
-    first[0]!.recent[0]!.status = S.STATUS_ERROR;
-    first[0]!.days.find((d) => d.statusCounts.length)!.statusCounts[0]!.count = 99;
-    first[0]!.recent.pop();
-    expect(sql.summaries(o)).toEqual(want);
+    const o: SummaryOptions = { groupBy: 'plan', ids: ['p', 'q'], instanceId: 'me', nowMs: NOW };
+    const [p, q] = sql.summaries(o);
+    const want = structuredClone(p);
+    expect(() => (p!.recent[0]!.status = S.STATUS_ERROR)).toThrow(TypeError);
+    expect(() => p!.recent.pop()).toThrow(TypeError);
+    expect(() => (p!.days.find((d) => d.statusCounts.length)!.statusCounts[0]!.count = 99)).toThrow(
+      TypeError,
+    );
+    expect(sql.summaries(o)[0]).toBe(p);
+    expect(sql.summaries(o)[0]).toEqual(want);
+    sql.add(backupOp({ planId: 'q', instanceId: 'me', startMs: NOW - DAY_MS }));
+    const [p2, q2] = sql.summaries(o);
+    expect([p2 === p, q2 === q, q2!.backupsSuccess]).toEqual([true, false, 1]);
     sql.close();
   });
 

@@ -168,7 +168,10 @@ export interface OpLog {
   lastFinishedBackup(q: LastBackupQuery): Operation | undefined;
   /** Newest op of a kind (e.g. prune, check) in a repo by end time, optionally restricted to finished ones. */
   lastOfKind(kind: OperationKind, sel: OpSelector, finishedOnly?: boolean): Operation | undefined;
-  /** Dashboard aggregates from indexed columns only (no blob decoding). */
+  /**
+   * Dashboard aggregates from indexed columns only (no blob decoding). Rows are read-only: the SQLite store hands
+   * out the same frozen row while its plan or repo is unchanged.
+   */
   summaries(options: SummaryOptions): SummaryRow[];
   /**
    * Startup scrub of this instance's ops (peers' ops untouched): INPROGRESS → ERROR "Operation was incomplete

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, OperationStatus } from '@restora/proto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { MemoryOpLog } from '../oplog/memory-store.js';
 import { SqliteOpLog } from '../oplog/sqlite-store.js';
 import { backupOp } from '../oplog/test-ops.js';
@@ -34,14 +34,14 @@ afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function service(oplog: OpLog): DashboardService {
+function service(oplog: OpLog, now = () => NOW): DashboardService {
   return new DashboardService({
     config: () => config,
     oplog,
     upcoming: () => [{ key: 'backup:daily', runAt: NOW + 1000 }],
     configPath: '/c.json',
     dataPath: '/data',
-    now: () => NOW,
+    now,
   });
 }
 
@@ -96,6 +96,40 @@ describe('DashboardService over both stores', () => {
     // The history is sparse enough that some days are overdue, and not all.
     expect(overdue).toBeGreaterThan(0);
     expect(overdue).toBeLessThan(3 * 30);
+    sql.close();
+  });
+
+  it('reuses what it built for unchanged plans and rebuilds after a write or a new day', () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'UTC';
+    onTestFinished(() => {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    });
+    const mem = new MemoryOpLog();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restora-dashboard-'));
+    const sql = SqliteOpLog.open({ file: path.join(dir, 'oplog.sqlite') });
+    let now = NOW;
+    const both = (op: ReturnType<typeof backupOp>) => (mem.add(op), sql.add(op));
+    for (const planId of ['hourly', 'daily'])
+      both(backupOp({ planId, repoId: 'r1', instanceId: 'me', startMs: NOW - 2 * DAY, bytesAdded: 3 }));
+    const svc = service(sql, () => now);
+    const first = svc.summary();
+    const again = svc.summary();
+    expect(again.planSummaries[0]).toBe(first.planSummaries[0]);
+    both(backupOp({ planId: 'hourly', repoId: 'r1', instanceId: 'me', startMs: NOW - HOUR, bytesAdded: 7 }));
+    const third = svc.summary();
+    const hourly = (r: typeof first) => r.planSummaries.find((p) => p.id === 'hourly')!;
+    expect(hourly(third)).not.toBe(hourly(first));
+    expect(third).toEqual(service(mem).summary());
+    // Two hours on, the same rows but the hourly plan is overdue today.
+    now += 2 * HOUR;
+    const later = svc.summary();
+    expect(hourly(later).historyLast30days.at(-1)!.overdue).toBe(true);
+    expect(later).toEqual(service(mem, () => now).summary());
+    // A day later the window and the overdue days move: nothing stale comes back.
+    now += DAY;
+    expect(svc.summary()).toEqual(service(mem, () => now).summary());
     sql.close();
   });
 });

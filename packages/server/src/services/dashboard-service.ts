@@ -6,6 +6,7 @@ import {
   SummaryDashboardResponse_SummarySchema,
   type Config,
   type SummaryDashboardResponse,
+  type SummaryDashboardResponse_Summary,
 } from '@restora/proto';
 import type { OpLog, SummaryRow } from '../oplog/types.js';
 import { nominalPeriodMs } from '../scheduler/schedule.js';
@@ -41,7 +42,19 @@ function overdueDays(row: SummaryRow, periodMs: number | undefined, now: number)
 }
 
 export class DashboardService {
+  /** Messages built from a row the store handed out before (unchanged plan or repo), by next run and overdue days. */
+  private readonly built = new WeakMap<SummaryRow, { key: string; msg: SummaryDashboardResponse_Summary }>();
+
   constructor(private readonly d: DashboardDeps) {}
+
+  private summaryOf(row: SummaryRow, nextMs: number | undefined, overdue: boolean[] | undefined) {
+    const key = `${nextMs}|${overdue?.map(Number).join('')}`;
+    const hit = this.built.get(row);
+    if (hit?.key === key) return hit.msg;
+    const msg = toSummary(row, nextMs, overdue);
+    this.built.set(row, { key, msg });
+    return msg;
+  }
 
   summary(): SummaryDashboardResponse {
     const config = this.d.config();
@@ -54,9 +67,9 @@ export class DashboardService {
     const periods = new Map(config.plans.map((p) => [p.id, nominalPeriodMs(p.schedule, now) ?? undefined]));
     return create(SummaryDashboardResponseSchema, {
       planSummaries: plans.map((row) =>
-        toSummary(row, next.get(`backup:${row.id}`), overdueDays(row, periods.get(row.id), now)),
+        this.summaryOf(row, next.get(`backup:${row.id}`), overdueDays(row, periods.get(row.id), now)),
       ),
-      repoSummaries: repos.map((row) => toSummary(row, undefined, undefined)),
+      repoSummaries: repos.map((row) => this.summaryOf(row, undefined, undefined)),
       configPath: this.d.configPath,
       dataPath: this.d.dataPath,
     });
