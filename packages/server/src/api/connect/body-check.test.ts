@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary, type DescMethod } from '@bufbuild/protobuf';
 import { Authentication, BackrestSyncService, LoginRequestSchema } from '@restora/proto';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ async function bytesOf(body: unknown): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
-const hook = (max = 1024, method = login) => checkBinaryBody(() => method, max);
+const hook = (max = 1024, method: DescMethod = login) => checkBinaryBody(() => method, max);
 
 describe('checkBinaryBody', () => {
   it('passes a decodable body on unchanged, and leaves JSON to Connect', async () => {
