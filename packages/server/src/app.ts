@@ -25,7 +25,8 @@ import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
 import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
-import { Engine } from './engine.js';
+import { composeEngine } from './compose-engine.js';
+import type { Engine } from './engine.js';
 import { FileLogStore } from './oplog/log-store.js';
 import { SqliteOpLog } from './oplog/sqlite-store.js';
 import { ConfigService } from './services/config-service.js';
@@ -115,7 +116,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ...(features.repoPrograms === false ? { lockedDown: true } : {}),
       journal: new ResticJournal(path.join(o.dataDir, 'restic-running.json')),
     };
-    const engine = new Engine({
+    const engine = composeEngine({
       config,
       oplog,
       logs,

@@ -572,8 +572,8 @@ describe('Engine: restart', () => {
     });
     await f.engine.stop(); // restic is interrupted; the restore never ran
     expect(f.statusName(f.oplog.get(restore.op!.id))).toBe('STATUS_PENDING');
-    const { Engine } = await import('./engine.js');
-    const again = new Engine({
+    const { composeEngine } = await import('./compose-engine.js');
+    const again = composeEngine({
       config: f.config,
       oplog: f.oplog,
       logs: f.logs,

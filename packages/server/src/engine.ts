@@ -15,12 +15,12 @@ import type { HandlerOptions } from './hooks/handlers/index.js';
 import type { LogStore, OpLog } from './oplog/types.js';
 import type { Clock } from './scheduler/clock.js';
 import { systemClock } from './scheduler/clock.js';
-import { OpLifecycle, resolveTask } from './scheduler/lifecycle.js';
-import { Planner } from './scheduler/planner.js';
+import { resolveTask, type OpLifecycle } from './scheduler/lifecycle.js';
+import type { Planner } from './scheduler/planner.js';
 import { recoverOnStartup } from './scheduler/recovery.js';
 import type { StartupReport } from './scheduler/recovery.js';
 import { Priority } from './scheduler/priority.js';
-import { Scheduler } from './scheduler/scheduler.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 import type { Restic } from '@restora/restic';
 import type { BackupHooks } from './tasks/backup-hooks.js';
 import type { AdapterOptions } from './tasks/restic-adapter.js';
@@ -52,6 +52,22 @@ export interface EngineOptions {
   log?: (msg: string) => void;
 }
 
+/** The scheduler, lifecycle and planner the engine drives; built by the composition root (compose-engine.ts). */
+export interface EngineParts {
+  scheduler: Scheduler;
+  lifecycle: OpLifecycle;
+  planner: Planner;
+}
+
+/** What the parts call back into: the engine's clock, restic access, log, finish handling and backup hooks. */
+export interface EngineSelf {
+  clock: Clock;
+  resticFor: (repo: Repo) => ResticPort;
+  log: (msg: string) => void;
+  onFinished: (task: Task, jobId: string) => void;
+  backupHooks: () => BackupHooks | undefined;
+}
+
 /** A queued task: its op (when it has one) and a promise of the final op. */
 export interface RunHandle {
   op: Operation | undefined;
@@ -66,7 +82,7 @@ const DAY = 24 * 3_600_000;
 const RUN_COMMAND_FLOW_MS = 30 * 60_000;
 
 /**
- * The operations engine: composes the scheduler, task lifecycle, planner and hooks over the config store
+ * The operations engine: drives the scheduler, task lifecycle, planner and hooks over the config store
  * and the oplog. The Connect/REST API layers call these methods and nothing below them.
  */
 export class Engine {
@@ -79,36 +95,23 @@ export class Engine {
   private started = false;
   private backupHooks: BackupHooks | undefined;
 
-  constructor(private readonly opts: EngineOptions) {
+  // a builder, not the parts themselves: the parts call back into this engine (finish, backup hooks, log)
+  constructor(
+    private readonly opts: EngineOptions,
+    build: (self: EngineSelf) => EngineParts,
+  ) {
     this.clock = opts.clock ?? systemClock;
     this.resticFactory = opts.resticFor ?? ((repo) => resticPort(resticForRepo(repo, opts.restic)));
-    this.scheduler = new Scheduler({
+    const parts = build({
       clock: this.clock,
-      concurrency: opts.concurrency ?? 2,
-      onError: (job, err) => this.log(`job ${job.id} failed unexpectedly: ${String(err)}`),
-    });
-    this.lifecycle = new OpLifecycle({
-      scheduler: this.scheduler,
-      oplog: opts.oplog,
-      logs: opts.logs,
-      clock: this.clock,
-      config: () => opts.config.get(),
       resticFor: (repo) => this.resticFactory(repo),
-      ...(opts.hooks ? { hookOptions: opts.hooks } : {}),
-      ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
-      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
-      ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
-      onFinished: (task, _op, jobId) => this.onFinished(task, jobId),
+      log: (msg) => this.log(msg),
+      onFinished: (task, jobId) => this.onFinished(task, jobId),
       backupHooks: () => this.backupHooks,
     });
-    this.planner = new Planner({
-      lifecycle: this.lifecycle,
-      scheduler: this.scheduler,
-      oplog: opts.oplog,
-      clock: this.clock,
-      config: () => opts.config.get(),
-      timeZone: opts.timeZone,
-    });
+    this.scheduler = parts.scheduler;
+    this.lifecycle = parts.lifecycle;
+    this.planner = parts.planner;
   }
 
   private get config(): Config {
@@ -303,6 +306,25 @@ export class Engine {
    */
   resticClient(repoId: string): Restic {
     return resticForRepo(this.repoOrThrow(repoId), this.opts.restic);
+  }
+
+  /**
+   * Runs `run` at `runAt` on the queue, holding no repo lock (Zerobyte's schedule retries); a call queued under the
+   * same id replaces it. Throws while the engine is stopping.
+   */
+  scheduleCallback(id: string, runAt: number, run: () => void | Promise<void>): void {
+    this.scheduler.schedule({
+      id,
+      lockKey: null,
+      priority: Priority.interactive,
+      runAt,
+      run: async () => run(),
+    });
+  }
+
+  /** Drops a call queued by scheduleCallback (no-op when it ran or never was). */
+  unscheduleCallback(id: string): void {
+    this.scheduler.unschedule(id);
   }
 
   /** Next planned run of every recurring job (`backup:<plan>`, `prune:<repo>`, ...). */

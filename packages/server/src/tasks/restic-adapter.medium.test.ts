@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { OperationStatus } from '@restora/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryConfigStore, parseConfigJson } from '../config/index.js';
-import { Engine } from '../engine.js';
+import { composeEngine } from '../compose-engine.js';
+import type { Engine } from '../engine.js';
 import { SqliteOpLog } from '../oplog/index.js';
 import { MemoryLogStore } from './testing/memory-logs.js';
 
@@ -64,7 +65,7 @@ describe('engine over SQLite with a fake restic script', () => {
       ),
     );
     oplog = SqliteOpLog.open({ file: join(dir, 'oplog.sqlite') });
-    engine = new Engine({
+    engine = composeEngine({
       config,
       oplog,
       logs: new MemoryLogStore(),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationStatus } from '@restora/proto';
 import { openConfigStore } from '../../src/config/index.js';
-import { Engine } from '../../src/engine.js';
+import { composeEngine } from '../../src/compose-engine.js';
 import type { EngineOptions } from '../../src/engine.js';
 import { SqliteOpLog } from '../../src/oplog/index.js';
 import { MemoryLogStore } from '../../src/tasks/testing/memory-logs.js';
@@ -62,7 +62,7 @@ export function openEngine(ws: ReturnType<typeof workspace>, extra: Partial<Engi
   const config = openConfigStore({ file: ws.configFile });
   const oplog = SqliteOpLog.open({ file: ws.oplogFile });
   const logs = new MemoryLogStore();
-  const engine = new Engine({
+  const engine = composeEngine({
     config,
     oplog,
     logs,

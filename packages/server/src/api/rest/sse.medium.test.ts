@@ -7,7 +7,8 @@ import { AuthSchema, ConfigSchema } from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
-import { Engine } from '../../engine.js';
+import { composeEngine } from '../../compose-engine.js';
+import type { Engine } from '../../engine.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
 import { Authenticator } from '../../auth/authenticator.js';
 import { backrestFace } from '../../auth/backrest-face.js';
@@ -30,7 +31,7 @@ describe('task events stream', () => {
       create(ConfigSchema, { version: 6, instance: 'sse', auth: create(AuthSchema, { disabled: true }) }),
     );
     const oplog = new MemoryOpLog();
-    engine = new Engine({ config, oplog, gcDelayMs: false, log: () => {} });
+    engine = composeEngine({ config, oplog, gcDelayMs: false, log: () => {} });
     app = Fastify();
     const stores = openRestStores(dir);
     installRouteGuard(app, {

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, OperationStatus, RepoSchema } from '@restora/proto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
-import { Engine } from '../../engine.js';
+import { composeEngine } from '../../compose-engine.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
 import { FakeRestic } from '../../tasks/testing/fake-restic.js';
 import type { ZbContext } from './context.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 /** A server's Zerobyte task feed over a real engine; pass the stores of a previous one to "restart". */
 async function setup(meta = new MetaStore(':memory:'), oplog = new MemoryOpLog()) {
   const config = createMemoryConfigStore(create(ConfigSchema, { version: 6, instance: 'host', repos }));
-  const engine = new Engine({
+  const engine = composeEngine({
     config,
     oplog,
     resticFor: () => new FakeRestic(),

@@ -1,7 +1,7 @@
 import { OperationStatus } from '@restora/proto';
 import type { Operation } from '@restora/proto';
 import { createMemoryConfigStore, parseConfigJson } from '../../config/index.js';
-import { Engine } from '../../engine.js';
+import { composeEngine } from '../../compose-engine.js';
 import type { EngineOptions } from '../../engine.js';
 import { MemoryOpLog } from '../../oplog/index.js';
 import { FakeClock } from '../../scheduler/fake-clock.js';
@@ -26,7 +26,7 @@ export function engineFixture(configJson: Record<string, unknown>, extra: Partia
     if (!r) restics.set(repoId, (r = new FakeRestic(() => clock.now())));
     return r;
   };
-  const engine = new Engine({
+  const engine = composeEngine({
     config,
     oplog,
     logs,
