@@ -6,7 +6,7 @@ import { Authentication, Backrest, type Repo } from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
-import { backrestFace } from './auth/backrest-face.js';
+import { backrestFace, zerobyteFace } from './auth/faces.js';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { identityOf, installRouteGuard } from './auth/route-guard.js';
@@ -20,7 +20,7 @@ import { registerDownloadRoute } from './api/http/download-route.js';
 import { createDualServer } from './api/http/dual-server.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
 import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
-import { openRestStores, registerRestApi, restFace } from './api/rest/index.js';
+import { openRestStores, registerRestApi } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
@@ -128,7 +128,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ...(o.loginAttemptsPerMinute ? { perAddressPerMinute: o.loginAttemptsPerMinute } : {}),
       ...(o.loginFailuresPerUser ? { perUserPer15Minutes: o.loginFailuresPerUser } : {}),
     });
-    const authenticator = new Authenticator(() => config.get(), loadOrCreateJwtSecret(o.dataDir), throttle);
+    const restStores = openRestStores(o.dataDir, Date.now, secrets);
+    const authenticator = new Authenticator({
+      config: () => config.get(),
+      jwtSecret: loadOrCreateJwtSecret(o.dataDir),
+      throttle,
+      sessions: restStores.sessions,
+      apiKeys: restStores.apiKeys,
+    });
     const shutdown = new AbortController();
     const downloads = new DownloadService(oplog);
     const snapshots = new SnapshotService(
@@ -171,8 +178,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       serverFactory: (handler) => createDualServer(handler),
       trustProxy: o.trustedProxies?.length ? o.trustedProxies : false,
     }) as unknown as FastifyInstance;
-    const restStores = openRestStores(o.dataDir, Date.now, secrets);
-    installRouteGuard(app, { backrest: backrestFace(authenticator), zerobyte: restFace(config, restStores) });
+    installRouteGuard(app, { backrest: backrestFace(authenticator), zerobyte: zerobyteFace(authenticator) });
     registerConnect(app, {
       access: connectAccess,
       routes: (router) => {

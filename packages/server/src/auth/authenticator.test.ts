@@ -3,13 +3,43 @@ import { ConfigSchema, type Config } from '@restora/proto';
 import bcrypt from 'bcryptjs';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { ApiKeyStore } from './api-keys.js';
 import { Authenticator } from './authenticator.js';
+import { readCredentials } from './credentials.js';
+import { SessionStore } from './sessions.js';
 import { decodeStoredHash, hashPassword, verifyPassword } from './passwords.js';
 import { LoginThrottle } from './login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
 
 const secret = new Uint8Array(64).fill(7);
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+/** An authenticator over a config, with its sessions and API keys in an in-memory SQLite database. */
+function authOver(config: () => Config, throttle = new LoginThrottle()): Authenticator {
+  const db = new Database(':memory:');
+  return new Authenticator({
+    config,
+    jwtSecret: secret,
+    throttle,
+    sessions: new SessionStore(db),
+    apiKeys: new ApiKeyStore(db),
+  });
+}
+
+/** Who an Authorization header (and other headers) names, with every credential kind allowed. */
+const who = (
+  auth: Authenticator,
+  authorization?: string,
+  ip = '192.0.2.1',
+  more: Record<string, string> = {},
+) =>
+  auth.identify(
+    readCredentials({ ...(authorization ? { authorization } : {}), ...more }),
+    ip,
+    { sessions: true, passwords: true },
+    'Unauthorized (No Authorization Header)',
+  );
 
 function configWith(users: { name: string; hash: string }[], disabled?: boolean): Config {
   return create(ConfigSchema, {
@@ -38,36 +68,32 @@ describe('passwords', () => {
 describe('Authenticator', () => {
   it('derives the mode from the config: disabled only when explicitly true', async () => {
     const hash = await hashPassword('pw');
-    expect(new Authenticator(() => create(ConfigSchema), secret, new LoginThrottle()).mode()).toBe('setup');
-    expect(new Authenticator(() => configWith([], true), secret, new LoginThrottle()).mode()).toBe(
-      'disabled',
-    );
-    expect(new Authenticator(() => configWith([], false), secret, new LoginThrottle()).mode()).toBe('setup');
-    expect(
-      new Authenticator(() => configWith([{ name: 'a', hash }]), secret, new LoginThrottle()).mode(),
-    ).toBe('enabled');
+    expect(authOver(() => create(ConfigSchema)).mode()).toBe('setup');
+    expect(authOver(() => configWith([], true)).mode()).toBe('disabled');
+    expect(authOver(() => configWith([], false)).mode()).toBe('setup');
+    expect(authOver(() => configWith([{ name: 'a', hash }])).mode()).toBe('enabled');
   });
 
   it('checks Basic and Bearer; a token of a removed user or another key is refused', async () => {
     let config = configWith([{ name: 'alice', hash: await hashPassword('pw') }]);
-    const auth = new Authenticator(() => config, secret, new LoginThrottle());
+    const auth = authOver(() => config);
     const ip = '192.0.2.1';
-    expect(await auth.authenticate(undefined, ip)).toEqual({
+    expect(await who(auth)).toEqual({
       ok: false,
       reason: 'Unauthorized (No Authorization Header)',
     });
-    expect(await auth.authenticate(basic('alice', 'pw'), ip)).toEqual({ ok: true, user: 'alice' });
-    expect((await auth.authenticate(basic('alice', 'bad'), ip)).ok).toBe(false);
-    expect((await auth.authenticate(basic('bob', 'pw'), ip)).ok).toBe(false);
+    expect(await who(auth, basic('alice', 'pw'), ip)).toMatchObject({ ok: true, user: 'alice' });
+    expect((await who(auth, basic('alice', 'bad'), ip)).ok).toBe(false);
+    expect((await who(auth, basic('bob', 'pw'), ip)).ok).toBe(false);
     expect((await auth.checkPassword('alice', 'bad', ip)).ok).toBe(false);
     const token = await auth.issueToken('alice');
-    expect(await auth.authenticate(`Bearer ${token}`, ip)).toEqual({ ok: true, user: 'alice' });
+    expect(await who(auth, `Bearer ${token}`, ip)).toMatchObject({ ok: true, user: 'alice' });
     const forged = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('alice')
       .setExpirationTime('1h')
       .sign(new Uint8Array(64).fill(8));
-    expect(await auth.authenticate(`Bearer ${forged}`, ip)).toEqual({
+    expect(await who(auth, `Bearer ${forged}`, ip)).toEqual({
       ok: false,
       reason: 'Unauthorized (Bad Token)',
     });
@@ -76,11 +102,47 @@ describe('Authenticator', () => {
       .setSubject('alice')
       .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
       .sign(secret);
-    expect((await auth.authenticate(`Bearer ${expired}`, ip)).ok).toBe(false);
+    expect((await who(auth, `Bearer ${expired}`, ip)).ok).toBe(false);
     config = configWith([{ name: 'carol', hash: await hashPassword('pw') }]);
-    expect((await auth.authenticate(`Bearer ${token}`, ip)).ok).toBe(false);
+    expect((await who(auth, `Bearer ${token}`, ip)).ok).toBe(false);
     // A removed user's cached Basic check no longer passes.
-    expect((await auth.authenticate(basic('alice', 'pw'), ip)).ok).toBe(false);
+    expect((await who(auth, basic('alice', 'pw'), ip)).ok).toBe(false);
+  });
+
+  it('one identity for both APIs: sessions and API keys of a user, as header or bearer; gone with the user', async () => {
+    let config = configWith([{ name: 'alice', hash: await hashPassword('pw') }]);
+    const auth = authOver(() => config);
+    const { token: session } = auth.sessions.create('alice');
+    const { key } = auth.apiKeys.create('alice', 'script', null);
+    const jwt = await auth.issueToken('alice');
+    const cookie = { cookie: `zerobyte.session=${session}` };
+    expect(await who(auth, undefined, 'x', cookie)).toEqual({ ok: true, user: 'alice', via: 'session' });
+    expect(await who(auth, undefined, 'x', { 'x-api-key': key })).toEqual({
+      ok: true,
+      user: 'alice',
+      via: 'api-key',
+    });
+    expect(await who(auth, `Bearer ${key}`)).toEqual({ ok: true, user: 'alice', via: 'api-key' });
+    expect(await who(auth, `Bearer ${jwt}`)).toEqual({ ok: true, user: 'alice', via: 'token' });
+    expect(await who(auth, 'Bearer zb_not-a-key')).toEqual({
+      ok: false,
+      reason: 'Invalid or expired API key',
+    });
+    // a route that takes no cookies does not see the session
+    const noCookies = await auth.identify(
+      readCredentials(cookie),
+      'x',
+      { sessions: false, passwords: true },
+      'none',
+    );
+    expect(noCookies).toEqual({ ok: false, reason: 'none' });
+    config = configWith([{ name: 'carol', hash: await hashPassword('pw') }]);
+    for (const r of [
+      await who(auth, undefined, 'x', cookie),
+      await who(auth, `Bearer ${key}`),
+      await who(auth, `Bearer ${jwt}`),
+    ])
+      expect(r.ok).toBe(false);
   });
 });
 
@@ -89,13 +151,13 @@ describe('LoginThrottle', () => {
     let now = 0;
     const config = configWith([{ name: 'alice', hash: await hashPassword('pw') }]);
     const throttle = new LoginThrottle({ perAddressPerMinute: 3, perUserPer15Minutes: 5, now: () => now });
-    const auth = new Authenticator(() => config, secret, throttle);
+    const auth = authOver(() => config, throttle);
     const token = await auth.issueToken('alice');
     for (let i = 0; i < 3; i++) expect((await auth.checkPassword('alice', 'bad', 'attacker')).ok).toBe(false);
     const blocked = await auth.checkPassword('alice', 'pw', 'attacker');
     expect(blocked).toMatchObject({ ok: false, retryAfter: 60 });
-    expect(await auth.authenticate(`Bearer ${token}`, 'attacker')).toEqual({ ok: true, user: 'alice' });
-    expect(await auth.checkPassword('alice', 'pw', 'owner')).toEqual({ ok: true, user: 'alice' });
+    expect(await who(auth, `Bearer ${token}`, 'attacker')).toMatchObject({ ok: true, user: 'alice' });
+    expect(await auth.checkPassword('alice', 'pw', 'owner')).toMatchObject({ ok: true, user: 'alice' });
     now = 61_000;
     expect((await auth.checkPassword('alice', 'pw', 'attacker')).ok).toBe(true);
   });

@@ -1,15 +1,34 @@
-// Who is calling: HTTP Basic (bcrypt) or Bearer JWT (HS256, 7 days, subject must still be a user).
+// The one identity model of both APIs: the config's users, their passwords (bcrypt, throttled), bearer tokens from
+// Login (JWT HS256, 7 days), Zerobyte's browser sessions and API keys. A user removed from the config loses every
+// token, session and key at once.
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Config } from '@restora/proto';
+import type { ApiKeyStore } from './api-keys.js';
+import { isJwt, type Credentials } from './credentials.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
+import type { SessionStore } from './sessions.js';
 
 /** disabled: config.auth.disabled is true; setup: no users yet (first run); enabled: users required. */
 export type AuthMode = 'disabled' | 'setup' | 'enabled';
 
 /** A failed check says why (Backrest's 401 texts) and, when the caller must wait first, for how many seconds. */
 export type AuthResult = { ok: true; user: string } | { ok: false; reason: string; retryAfter?: number };
+
+/** How a caller proved who they are. */
+export type Via = 'password' | 'token' | 'session' | 'api-key';
+
+export type IdentifyResult = { ok: true; user: string; via: Via } | Extract<AuthResult, { ok: false }>;
+
+export interface AuthenticatorDeps {
+  config: () => Config;
+  /** Signs and checks Login's bearer tokens. */
+  jwtSecret: Uint8Array;
+  throttle: LoginThrottle;
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+}
 
 const TOKEN_TTL = '7d';
 const BASIC_CACHE_MS = 5 * 60_000;
@@ -18,11 +37,52 @@ export class Authenticator {
   /** Basic check results (keyed by a digest of user, password and stored hash) to avoid bcrypt per request. */
   private readonly basicCache = new Map<string, { ok: boolean; until: number }>();
 
-  constructor(
-    private readonly config: () => Config,
-    private readonly secret: Uint8Array,
-    private readonly throttle: LoginThrottle,
-  ) {}
+  private readonly config: () => Config;
+  private readonly secret: Uint8Array;
+  private readonly throttle: LoginThrottle;
+  readonly sessions: SessionStore;
+  readonly apiKeys: ApiKeyStore;
+
+  constructor(d: AuthenticatorDeps) {
+    this.config = d.config;
+    this.secret = d.jwtSecret;
+    this.throttle = d.throttle;
+    this.sessions = d.sessions;
+    this.apiKeys = d.apiKeys;
+  }
+
+  /**
+   * Who sent these credentials, trying in turn a session cookie (only where `sessions` is allowed: cookies ride
+   * along on cross-site requests), an API key, a bearer token, then a password (only where `passwords` is allowed:
+   * browsers resend Basic by themselves). The first credential present decides; none present is `missing`.
+   */
+  async identify(
+    c: Credentials,
+    address: string,
+    allow: { sessions: boolean; passwords: boolean },
+    missing: string,
+  ): Promise<IdentifyResult> {
+    if (allow.sessions && c.session) {
+      const s = this.sessions.lookup(c.session);
+      if (s && this.findUser(s.username)) return { ok: true, user: s.username, via: 'session' };
+    }
+    const key = c.apiKey ?? (c.bearer && !isJwt(c.bearer) ? c.bearer : undefined);
+    if (key) {
+      const k = this.apiKeys.verify(key);
+      return k && this.findUser(k.username)
+        ? { ok: true, user: k.username, via: 'api-key' }
+        : { ok: false, reason: 'Invalid or expired API key' };
+    }
+    if (c.bearer) {
+      const user = await this.verifyToken(c.bearer);
+      return user ? { ok: true, user, via: 'token' } : { ok: false, reason: 'Unauthorized (Bad Token)' };
+    }
+    if (allow.passwords && c.basic) {
+      const r = await this.checkPassword(c.basic.user, c.basic.password, address);
+      return r.ok ? { ...r, via: 'password' } : r;
+    }
+    return { ok: false, reason: missing };
+  }
 
   mode(): AuthMode {
     const auth = this.config().auth;
@@ -44,28 +104,15 @@ export class Authenticator {
       .sign(this.secret);
   }
 
-  /** Checks an Authorization header value; reasons match Backrest's 401 texts. */
-  async authenticate(header: string | undefined, address: string): Promise<AuthResult> {
-    if (!header) return { ok: false, reason: 'Unauthorized (No Authorization Header)' };
-    const space = header.indexOf(' ');
-    const scheme = header.slice(0, space).toLowerCase();
-    const value = header.slice(space + 1).trim();
-    if (scheme === 'basic') {
-      const decoded = Buffer.from(value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return { ok: false, reason: 'Unauthorized (Bad Credentials)' };
-      return this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), address);
+  /** The user a Login token names, if it is ours, unexpired, and the user still exists. */
+  private async verifyToken(token: string): Promise<string | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      if (payload.sub && this.findUser(payload.sub)) return payload.sub;
+    } catch {
+      // expired, malformed or badly signed
     }
-    if (scheme === 'bearer') {
-      try {
-        const { payload } = await jwtVerify(value, this.secret, { algorithms: ['HS256'] });
-        if (payload.sub && this.findUser(payload.sub)) return { ok: true, user: payload.sub };
-      } catch {
-        // fall through: expired, malformed or badly signed
-      }
-      return { ok: false, reason: 'Unauthorized (Bad Token)' };
-    }
-    return { ok: false, reason: 'Unauthorized (No Authorization Header)' };
+    return undefined;
   }
 
   private findUser(name: string) {

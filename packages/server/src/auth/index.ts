@@ -5,4 +5,4 @@ export { RateLimiter } from './rate-limit.js';
 export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 export { installRouteGuard, identityOf, type Identity } from './route-guard.js';
 export { routeAuth, type Access, type Face } from './route-access.js';
-export { backrestFace } from './backrest-face.js';
+export { backrestFace, zerobyteFace } from './faces.js';

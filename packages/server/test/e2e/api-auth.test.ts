@@ -152,6 +152,38 @@ describe('auth over HTTP', () => {
     expect(statSync(join(ws.dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
   });
 
+  it('one identity for both APIs: a Zerobyte API key calls Connect, a Login token calls REST, cookies only REST', async () => {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: USER, password: PASS }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const made = await fetch(`${server.url}/api/v1/auth/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: 'both', password: PASS }),
+    });
+    const { key } = (await made.json()) as { key: string };
+    const viaKey = clients(server.url, { binary: false, authorization: `Bearer ${key}` });
+    expect((await viaKey.backrest.getConfig({})).instance).toBe('e2e-host');
+    const { token } = await clients(server.url, { binary: false }).auth.login({
+      username: USER,
+      password: PASS,
+    });
+    const session = await fetch(`${server.url}/api/v1/auth/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await session.json()).toEqual({ user: { username: USER }, authSource: 'bearer-token' });
+    // a session cookie is no credential for Connect (no CSRF defence there)
+    const withCookie = await fetch(`${server.url}/v1.Backrest/GetConfig`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: '{}',
+    });
+    expect(withCookie.status).toBe(401);
+  });
+
   it('GeneratePairingToken stores a redacted token and bumps modno', async () => {
     const { backrest } = clients(server.url, { binary: true, authorization: basicHeader() });
     const before = await backrest.getConfig({});

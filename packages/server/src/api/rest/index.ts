@@ -9,7 +9,6 @@ import type { SecretBox } from '../../secrets/box.js';
 import type { AdapterOptions } from '../../tasks/restic-adapter.js';
 import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
 import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
-import { zerobyteFace } from './authenticate.js';
 import { routeAuth } from '../../auth/route-access.js';
 import { mapError } from './error-mapper.js';
 import { badRequest } from './http-error.js';
@@ -82,10 +81,6 @@ export function openRestStores(
   const meta = new MetaStore(path.join(dataDir, 'rest-api.sqlite'), secrets);
   return { meta, sessions: new SessionStore(meta.db, now), apiKeys: new ApiKeyStore(meta.db, now) };
 }
-
-/** The Zerobyte face of the route guard over the REST stores. */
-export const restFace = (config: ConfigStore, stores: RestStores) =>
-  zerobyteFace({ config, sessions: stores.sessions, apiKeys: stores.apiKeys });
 
 export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
   const now = deps.now ?? Date.now;

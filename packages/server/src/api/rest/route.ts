@@ -9,7 +9,7 @@ export type AuthMode = 'none' | 'any' | 'session';
 
 export interface AuthInfo {
   username: string;
-  source: 'browser-session' | 'api-key' | 'auth-disabled';
+  source: 'browser-session' | 'api-key' | 'bearer-token' | 'auth-disabled';
   sessionToken?: string;
 }
 
@@ -70,6 +70,7 @@ const ACCESS: Record<AuthMode, Access> = { none: 'open', any: 'user', session: '
 const SOURCE: Partial<Record<Identity['via'], AuthInfo['source']>> = {
   session: 'browser-session',
   'api-key': 'api-key',
+  token: 'bearer-token',
   'auth-disabled': 'auth-disabled',
 };
 

@@ -11,14 +11,20 @@ import { composeEngine } from '../../compose-engine.js';
 import type { Engine } from '../../engine.js';
 import { MemoryOpLog } from '../../oplog/memory-store.js';
 import { Authenticator } from '../../auth/authenticator.js';
-import { backrestFace } from '../../auth/backrest-face.js';
+import { backrestFace, zerobyteFace } from '../../auth/faces.js';
 import { LoginThrottle } from '../../auth/login-throttle.js';
 import { installRouteGuard } from '../../auth/route-guard.js';
 import type { ConfigStore } from '../../config/types.js';
-import { openRestStores, registerRestApi, restFace } from './index.js';
+import { openRestStores, registerRestApi, type RestStores } from './index.js';
 
-const authenticator = (config: ConfigStore) =>
-  new Authenticator(() => config.get(), new Uint8Array(32), new LoginThrottle());
+const authenticator = (config: ConfigStore, stores: RestStores) =>
+  new Authenticator({
+    config: () => config.get(),
+    jwtSecret: new Uint8Array(32),
+    throttle: new LoginThrottle(),
+    sessions: stores.sessions,
+    apiKeys: stores.apiKeys,
+  });
 
 describe('task events stream', () => {
   let app: FastifyInstance;
@@ -35,8 +41,8 @@ describe('task events stream', () => {
     app = Fastify();
     const stores = openRestStores(dir);
     installRouteGuard(app, {
-      backrest: backrestFace(authenticator(config)),
-      zerobyte: restFace(config, stores),
+      backrest: backrestFace(authenticator(config, stores)),
+      zerobyte: zerobyteFace(authenticator(config, stores)),
     });
     await registerRestApi(app, {
       config,
