@@ -335,7 +335,7 @@ describe('one commit for state: a crash at any write step leaves both APIs one t
 
     const gone = await crashAtEveryStep('delete schedule', (c) => c.call('DELETE', `/backups/${shortId}`));
     expect(gone.schedules).toEqual([]);
-  });
+  }, 600_000); // about 30 crash-and-restart rounds
 
   it('edits through SetConfig (rename a plan, remove a hook, delete a plan) show in the REST API at once', async () => {
     const h = await startHarness('state-commit', { dir });
@@ -414,6 +414,16 @@ describe('one commit for state: a crash at any write step leaves both APIs one t
       v = await c.view();
       expect(v.hooks['docs-renamed']).toHaveLength(1);
       expect(v.hooks['docs-renamed']![0]!.actionWebhook!.template).toContain('{"msg":');
+
+      // an edit whose hook the config refuses is a 400 and leaves the destination as it was
+      const refused = await c.call('PATCH', `/notifications/destinations/${d.id}`, {
+        config: { url: 'not a url' },
+      });
+      expect(refused.status, refused.text).toBe(400);
+      expect(await c.get<Destination>(`/notifications/destinations/${d.id}`)).toMatchObject({
+        config: { url: 'http://127.0.0.1:9/********', messageKey: 'msg' },
+      });
+      await c.view();
 
       // a mirror's repository deleted through Backrest: the mirror goes with it
       const second = await c.call('POST', '/repositories', {

@@ -259,7 +259,13 @@ export class NotificationService {
       updatedAt: this.ctx.now(),
     };
     this.ctx.meta.put('destination', String(id), next);
-    await this.syncHooks();
+    try {
+      await this.syncHooks();
+    } catch (e) {
+      // hooks the config refuses (validation): the edit is undone rather than left apart from them
+      this.ctx.meta.put('destination', String(id), d);
+      throw e;
+    }
     return this.dto(next);
   }
 
