@@ -5,7 +5,6 @@
 // retried").
 import { OperationStatus, type Operation } from '@restora/proto';
 import type { OpEvent } from '../../oplog/types.js';
-import { Priority } from '../../scheduler/priority.js';
 import type { ZbContext } from './context.js';
 import { onEndedBackups } from './ended-backups.js';
 import type { ScheduleService } from './schedules.js';
@@ -105,15 +104,9 @@ export class RetryService {
 
   private arm(planId: string, dueAt: number): void {
     try {
-      this.ctx.engine.scheduler.schedule({
-        id: jobIdOf(planId),
-        lockKey: null,
-        priority: Priority.interactive,
-        runAt: dueAt,
-        run: async () => {
-          this.armed.delete(planId);
-          this.fire(planId);
-        },
+      this.ctx.engine.scheduleCallback(jobIdOf(planId), dueAt, () => {
+        this.armed.delete(planId);
+        this.fire(planId);
       });
       this.armed.add(planId);
     } catch {
@@ -122,7 +115,7 @@ export class RetryService {
   }
 
   private disarm(planId: string): void {
-    if (this.armed.delete(planId)) this.ctx.engine.scheduler.unschedule(jobIdOf(planId));
+    if (this.armed.delete(planId)) this.ctx.engine.unscheduleCallback(jobIdOf(planId));
   }
 
   private fire(planId: string): void {
