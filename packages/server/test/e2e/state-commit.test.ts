@@ -395,6 +395,22 @@ describe('one commit for state: a crash at any write step leaves both APIs one t
       expect(v.assignments['docs-renamed']).toEqual([assignment]);
       const renamed = (await c.get<Schedule[]>('/backups'))[0]!;
 
+      // paths, cron and flags edited through Backrest show in the schedule at once
+      await setConfig((config) => {
+        const plan = config.plans![0]! as Plan & { backup_flags?: string[] };
+        plan.paths = [src, dir];
+        plan.schedule = { cron: '15 2 * * *' };
+        plan.backup_flags = ['--one-file-system', '--exclude-caches'];
+      });
+      expect(await c.get<Json>(`/backups/${renamed.shortId}`)).toMatchObject({
+        id: s.id,
+        includePaths: expect.arrayContaining([src, dir]),
+        cronExpression: '15 2 * * *',
+        enabled: true,
+        oneFileSystem: true,
+        customResticParams: ['--exclude-caches'],
+      });
+
       // the generated hook removed through Backrest: the assignment is gone, the user hook stays
       await setConfig((config) => {
         config.plans![0]!.hooks = config.plans![0]!.hooks!.filter(
