@@ -20,12 +20,13 @@ import { registerDownloadRoute } from './api/http/download-route.js';
 import { createDualServer } from './api/http/dual-server.js';
 import { registerMiscRoutes } from './api/http/misc-routes.js';
 import { defaultWebDir, registerStaticRoute } from './api/http/static-route.js';
-import { openRestStores, registerRestApi } from './api/rest/index.js';
+import { registerRestApi } from './api/rest/index.js';
 import { openConfigStore } from './config/config-store.js';
 import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
 import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
 import { composeEngine } from './compose-engine.js';
+import { composeZerobyte, openRestStores } from './compose-zerobyte.js';
 import type { Engine } from './engine.js';
 import { FileLogStore } from './oplog/log-store.js';
 import { SqliteOpLog } from './oplog/sqlite-store.js';
@@ -171,6 +172,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       shutdown: shutdown.signal,
     };
 
+    const zerobyte = composeZerobyte({
+      config,
+      oplog,
+      engine,
+      meta: restStores.meta,
+      dataDir: o.dataDir,
+      restic: adapter,
+      now: Date.now,
+      ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
+      ...(o.webhooks ? { webhooks: o.webhooks } : {}),
+    });
+
     const app = Fastify({
       loggerInstance: logger,
       return503OnClosing: true,
@@ -178,6 +191,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       serverFactory: (handler) => createDualServer(handler),
       trustProxy: o.trustedProxies?.length ? o.trustedProxies : false,
     }) as unknown as FastifyInstance;
+    app.addHook('onClose', () => {
+      zerobyte.close();
+      restStores.meta.close();
+    });
     installRouteGuard(app, { backrest: backrestFace(authenticator), zerobyte: zerobyteFace(authenticator) });
     registerConnect(app, {
       access: connectAccess,
@@ -194,14 +211,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (webDir) registerStaticRoute(app, webDir);
     await registerRestApi(app, {
       config,
-      oplog,
-      engine,
-      dataDir: o.dataDir,
-      stores: restStores,
+      services: zerobyte,
+      sessions: restStores.sessions,
+      apiKeys: restStores.apiKeys,
       checkPassword: (user, password, address) => authenticator.checkPassword(user, password, address),
-      restic: adapter,
-      ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
-      ...(o.webhooks ? { webhooks: o.webhooks } : {}),
     });
 
     const report = await engine.start();

@@ -1,14 +1,9 @@
 // Zerobyte-compatible REST API under /api/v1: registerRestApi(app, deps) is the one hook-in point for app.ts.
-import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ApiKeyStore } from '../../auth/api-keys.js';
-import { SessionStore } from '../../auth/sessions.js';
+import type { ApiKeyStore } from '../../auth/api-keys.js';
+import type { SessionStore } from '../../auth/sessions.js';
 import type { ConfigStore } from '../../config/types.js';
-import type { OpLog } from '../../oplog/types.js';
-import type { SecretBox } from '../../secrets/box.js';
-import type { AdapterOptions } from '../../tasks/restic-adapter.js';
-import { createZerobyteServices, MetaStore, type EnginePort } from '../../services/zerobyte/index.js';
-import type { WebhookSettings } from '../../services/zerobyte/webhook-rules.js';
+import type { ZerobyteServices } from '../../services/zerobyte/index.js';
 import { routeAuth } from '../../auth/route-access.js';
 import { mapError } from './error-mapper.js';
 import { badRequest } from './http-error.js';
@@ -23,28 +18,21 @@ import { snapshotRoutes } from './routes/snapshots.js';
 import { taskRoutes } from './routes/tasks.js';
 
 export interface RestApiDeps {
+  /** Whether any user exists (setup mode) is read from it. */
   config: ConfigStore;
-  oplog: OpLog;
-  engine: EnginePort;
-  /** Data dir: `rest-api.sqlite` (sessions, API keys, Zerobyte sidecar rows) and `zerobyte/` live here. */
-  dataDir: string;
-  restic?: AdapterOptions;
-  /** Sessions, API keys and Zerobyte's sidecar rows (openRestStores); closed with the API. */
-  stores: RestStores;
+  /** The Zerobyte use-cases, built by the composition root, which also closes them. */
+  services: ZerobyteServices;
+  /** Session and API-key stores in rest-api.sqlite (the login, logout and key routes). */
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
   /** The one password check (throttled per address and user), shared with the Connect API. */
   checkPassword: AuthRouteDeps['checkPassword'];
-  now?: () => number;
   /** SSE heartbeat interval (default 5000 ms). */
   heartbeatMs?: number;
   /** Largest accepted JSON body (default 10 MiB → 413 beyond). */
   bodyLimit?: number;
   secureCookies?: boolean;
-  rclone?: { binary?: string; configFile?: string };
   version?: string;
-  /** Length of a minute of a schedule's retryDelay (tests shorten it). */
-  minuteMs?: number;
-  /** Backup webhooks' allow-list and timeout; default: every origin refused, 60 s. */
-  webhooks?: WebhookSettings;
 }
 
 export const REST_PREFIX = '/api/v1';
@@ -52,7 +40,7 @@ export const REST_PREFIX = '/api/v1';
 /** Every route of the API (also the source of the OpenAPI document). */
 export function restRoutes(
   deps: Parameters<typeof authRoutes>[0],
-  services: ReturnType<typeof createZerobyteServices>,
+  services: ZerobyteServices,
   heartbeatMs: number,
   sseStreams: Set<() => Promise<void>> = new Set(),
 ): AnyRoute[] {
@@ -66,37 +54,8 @@ export function restRoutes(
   ];
 }
 
-export interface RestStores {
-  meta: MetaStore;
-  sessions: SessionStore;
-  apiKeys: ApiKeyStore;
-}
-
-/** `rest-api.sqlite` in the data dir: the stores the REST API and its route guard face share. */
-export function openRestStores(
-  dataDir: string,
-  now: () => number = Date.now,
-  secrets?: SecretBox,
-): RestStores {
-  const meta = new MetaStore(path.join(dataDir, 'rest-api.sqlite'), secrets);
-  return { meta, sessions: new SessionStore(meta.db, now), apiKeys: new ApiKeyStore(meta.db, now) };
-}
-
 export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): Promise<void> {
-  const now = deps.now ?? Date.now;
-  const { meta, sessions, apiKeys } = deps.stores;
-  const services = createZerobyteServices({
-    config: deps.config,
-    oplog: deps.oplog,
-    engine: deps.engine,
-    meta,
-    dataDir: deps.dataDir,
-    restic: deps.restic ?? {},
-    now,
-    ...(deps.rclone ? { rclone: deps.rclone } : {}),
-    ...(deps.minuteMs ? { minuteMs: deps.minuteMs } : {}),
-    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
-  });
+  const { services, sessions, apiKeys } = deps;
   const authDeps = {
     sessions,
     apiKeys,
@@ -138,10 +97,6 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     // end SSE responses and let them finish, so the server sees idle connections it can close at once
     api.addHook('preClose', async () => {
       await Promise.all([...sseStreams].map((end) => end()));
-    });
-    api.addHook('onClose', () => {
-      services.close();
-      meta.close();
     });
   };
   await app.register(plugin, { prefix: REST_PREFIX });

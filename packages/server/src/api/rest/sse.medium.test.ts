@@ -15,7 +15,9 @@ import { backrestFace, zerobyteFace } from '../../auth/faces.js';
 import { LoginThrottle } from '../../auth/login-throttle.js';
 import { installRouteGuard } from '../../auth/route-guard.js';
 import type { ConfigStore } from '../../config/types.js';
-import { openRestStores, registerRestApi, type RestStores } from './index.js';
+import { composeZerobyte, openRestStores, type RestStores } from '../../compose-zerobyte.js';
+import type { ZerobyteServices } from '../../services/zerobyte/index.js';
+import { registerRestApi } from './index.js';
 
 const authenticator = (config: ConfigStore, stores: RestStores) =>
   new Authenticator({
@@ -31,6 +33,8 @@ describe('task events stream', () => {
   let url: string;
   let dir: string;
   let engine: Engine;
+  let stores: RestStores;
+  let services: ZerobyteServices;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restora-sse-'));
     const config = createMemoryConfigStore(
@@ -39,18 +43,26 @@ describe('task events stream', () => {
     const oplog = new MemoryOpLog();
     engine = composeEngine({ config, oplog, gcDelayMs: false, log: () => {} });
     app = Fastify();
-    const stores = openRestStores(dir);
+    stores = openRestStores(dir);
+    services = composeZerobyte({
+      config,
+      oplog,
+      engine,
+      meta: stores.meta,
+      dataDir: dir,
+      restic: {},
+      now: Date.now,
+    });
     installRouteGuard(app, {
       backrest: backrestFace(authenticator(config, stores)),
       zerobyte: zerobyteFace(authenticator(config, stores)),
     });
     await registerRestApi(app, {
       config,
-      oplog,
-      engine,
-      dataDir: dir,
+      services,
+      sessions: stores.sessions,
+      apiKeys: stores.apiKeys,
       heartbeatMs: 50,
-      stores,
       checkPassword: async () => ({ ok: false, reason: 'no passwords in this test' }),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -59,6 +71,8 @@ describe('task events stream', () => {
   });
   afterAll(async () => {
     await app.close();
+    services.close();
+    stores.meta.close();
     await engine.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,18 +1,13 @@
-// The Zerobyte use-cases, composed once over the shared context.
-import { ScheduleWebhooks } from './backup-webhooks.js';
-import type { ZbContext } from './context.js';
-import { DoctorService } from './doctor.js';
-import { MirrorService } from './mirrors.js';
-import { NotificationService } from './notifications.js';
-import { RepositoryService } from './repositories.js';
-import { RetryService } from './retries.js';
-import { ScheduleService } from './schedules.js';
-import { SnapshotService } from './snapshots.js';
-import { TaskCenter } from './tasks.js';
-import { DEFAULT_WEBHOOK_SETTINGS } from './webhook-rules.js';
+// The Zerobyte use-cases as the REST routes see them; the composition root (compose-zerobyte.ts) builds them.
+import type { DoctorService } from './doctor.js';
+import type { MirrorService } from './mirrors.js';
+import type { NotificationService } from './notifications.js';
+import type { RepositoryService } from './repositories.js';
+import type { ScheduleService } from './schedules.js';
+import type { SnapshotService } from './snapshots.js';
+import type { TaskCenter } from './tasks.js';
 
 export type { ZbContext, EnginePort } from './context.js';
-export { MetaStore } from './meta-store.js';
 export type { TaskDto } from './task-dto.js';
 
 export interface ZerobyteServices {
@@ -24,32 +19,4 @@ export interface ZerobyteServices {
   notifications: NotificationService;
   tasks: TaskCenter;
   close(): void;
-}
-
-export function createZerobyteServices(ctx: ZbContext): ZerobyteServices {
-  const tasks = new TaskCenter(ctx);
-  const repositories = new RepositoryService(ctx);
-  const schedules = new ScheduleService(ctx, repositories);
-  const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
-  const retries = new RetryService(ctx, schedules);
-  const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
-  const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
-  const notifications = new NotificationService(ctx, schedules);
-  return {
-    repositories,
-    snapshots: new SnapshotService(ctx, repositories, tasks),
-    doctor: new DoctorService(ctx, repositories, tasks),
-    schedules,
-    mirrors,
-    notifications,
-    tasks,
-    close: () => {
-      notifications.close();
-      schedules.close();
-      mirrors.close();
-      retries.close();
-      removeWebhooks();
-      tasks.close();
-    },
-  };
 }

@@ -1,0 +1,64 @@
+// Composition root, Zerobyte part: opens rest-api.sqlite's stores and builds the Zerobyte use-cases over them
+// (app.ts and tests call these; route registration receives what they build).
+import path from 'node:path';
+import { ApiKeyStore } from './auth/api-keys.js';
+import { SessionStore } from './auth/sessions.js';
+import type { SecretBox } from './secrets/box.js';
+import { ScheduleWebhooks } from './services/zerobyte/backup-webhooks.js';
+import type { ZbContext } from './services/zerobyte/context.js';
+import { DoctorService } from './services/zerobyte/doctor.js';
+import type { ZerobyteServices } from './services/zerobyte/index.js';
+import { MetaStore } from './services/zerobyte/meta-store.js';
+import { MirrorService } from './services/zerobyte/mirrors.js';
+import { NotificationService } from './services/zerobyte/notifications.js';
+import { RepositoryService } from './services/zerobyte/repositories.js';
+import { RetryService } from './services/zerobyte/retries.js';
+import { ScheduleService } from './services/zerobyte/schedules.js';
+import { SnapshotService } from './services/zerobyte/snapshots.js';
+import { TaskCenter } from './services/zerobyte/tasks.js';
+import { DEFAULT_WEBHOOK_SETTINGS } from './services/zerobyte/webhook-rules.js';
+
+export interface RestStores {
+  meta: MetaStore;
+  sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+}
+
+/** `rest-api.sqlite` in the data dir: Zerobyte's sidecar rows, sessions and API keys (closing meta closes all). */
+export function openRestStores(
+  dataDir: string,
+  now: () => number = Date.now,
+  secrets?: SecretBox,
+): RestStores {
+  const meta = new MetaStore(path.join(dataDir, 'rest-api.sqlite'), secrets);
+  return { meta, sessions: new SessionStore(meta.db, now), apiKeys: new ApiKeyStore(meta.db, now) };
+}
+
+/** The Zerobyte use-cases over one shared context; close() stops their listeners and timers. */
+export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
+  const tasks = new TaskCenter(ctx);
+  const repositories = new RepositoryService(ctx);
+  const schedules = new ScheduleService(ctx, repositories);
+  const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
+  const retries = new RetryService(ctx, schedules);
+  const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
+  const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
+  const notifications = new NotificationService(ctx, schedules);
+  return {
+    repositories,
+    snapshots: new SnapshotService(ctx, repositories, tasks),
+    doctor: new DoctorService(ctx, repositories, tasks),
+    schedules,
+    mirrors,
+    notifications,
+    tasks,
+    close: () => {
+      notifications.close();
+      schedules.close();
+      mirrors.close();
+      retries.close();
+      removeWebhooks();
+      tasks.close();
+    },
+  };
+}
