@@ -16,12 +16,20 @@
 //                  redaction rules, and oplog opens its database with secrets/private-file.ts; sideways
 //                  imports inside a layer are allowed, file cycles are not)
 //   0 shared       errors.ts (domain errors every layer throws), and packages outside src (restic, proto)
-// Also listed, not yet failing the check (use --strict): reach-throughs, code above the engine that calls the
-// scheduler through `engine.scheduler` instead of an engine method or a narrow injected port.
+// Reach-throughs (fail the check): code above the engine that calls the scheduler through `engine.scheduler`
+// instead of an engine method or a narrow injected port.
+// Constructions (fail the check): the composition root (app.ts and compose*.ts) is the only place that builds a
+// service. Listed is every `new X(` outside it where X is a class declared in src, except
+//   - errors: X extends Error, directly or through another class (thrown, never wired);
+//   - X's own file: a class building itself in a static factory or `open...()` beside it (the root calls that);
+//   - data structures named in DATA_CLASSES below: in-memory state with no I/O and no collaborator, a private part
+//     of the one object that builds it (each with why).
+// Classes from outside src (Map, Set, Date, URL, AbortController, Buffer, restic's and Fastify's) never count, and
+// protobuf messages are built with create(...), not `new`.
 // Tests (*.test.ts) and test helpers (testing/, test-*.ts, fake-*.ts) compose real parts on purpose
 // and are not checked.
 //
-// Usage: node scripts/layers.mjs [--quiet] [--strict] [--root <src dir>]   (npm run layers)
+// Usage: node scripts/layers.mjs [--quiet] [--root <src dir>]   (npm run layers)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +41,7 @@ const ROOT =
     : resolve(dirname(fileURLToPath(import.meta.url)), '../packages/server/src');
 
 const LAYERS = [
-  ['composition', 7, /^(app|main|index)\.ts$/],
+  ['composition', 7, /^(app|main|index|compose(-[\w-]+)?)\.ts$/],
   ['api', 6, /^api\//],
   ['services', 5, /^(services|sync|auth)\//],
   ['engine', 4, /^engine(-[\w-]+)?\.ts$/],
@@ -97,6 +105,48 @@ for (const f of graph.keys()) {
   lines.forEach((l, i) => {
     if (REACH_THROUGH.test(l)) reach.push(`${f}:${i + 1}: ${l.trim()}`);
     REACH_THROUGH.lastIndex = 0;
+  });
+}
+
+// Constructions: see the header for the rule.
+const COMPOSITION_ROOT = /^(app|compose(-[\w-]+)?)\.ts$/;
+const DATA_CLASSES = {
+  Issues: 'config validation collects problems in it, one per validate call',
+  GoDuration: 'a template value (a Go time.Duration), like a Date',
+  RateLimiter: "the login throttle's per-address and per-user windows",
+  OpEmitter: "an oplog store's listener set",
+  SummaryCache: "the SQLite oplog's dashboard cache",
+  GcPlanner: "an oplog store's garbage-collection arrays, one per GC run",
+};
+// comments blanked, line breaks kept, so the line numbers printed are the file's
+const stripComments = (src) =>
+  src.replace(
+    /\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/.*$/gm,
+    (m, pre = '') => pre + m.slice(pre.length).replace(/[^\n]/g, ' '),
+  );
+const sources = new Map(
+  [...graph.keys()].map((f) => [f, stripComments(readFileSync(join(ROOT, f), 'utf8'))]),
+);
+const classes = new Map(); // name -> { file, base }
+for (const [f, src] of sources)
+  for (const m of src.matchAll(/\bclass\s+([A-Z]\w*)(?:\s*<[^{]*?>)?(?:\s+extends\s+([\w.]+))?/g))
+    classes.set(m[1], { file: f, base: m[2] });
+const isError = (name, seen = new Set()) => {
+  if (name === 'Error' || (globalThis[name] && globalThis[name].prototype instanceof Error)) return true;
+  const c = classes.get(name);
+  if (!c?.base || seen.has(name)) return false;
+  seen.add(name);
+  return isError(c.base, seen);
+};
+const constructions = [];
+for (const [f, src] of sources) {
+  if (COMPOSITION_ROOT.test(f)) continue;
+  src.split('\n').forEach((line, i) => {
+    for (const m of line.matchAll(/\bnew\s+([A-Z]\w*)\s*[<(]/g)) {
+      const c = classes.get(m[1]);
+      if (!c || c.file === f || isError(m[1]) || m[1] in DATA_CLASSES) continue;
+      constructions.push(`${f}:${i + 1}: new ${m[1]} (${c.file})`);
+    }
   });
 }
 
@@ -168,7 +218,6 @@ function shortestCycle(start, members) {
 const cycles = components().map((c) => ({ files: c, example: shortestCycle(c[0], new Set(c)) }));
 
 const quiet = process.argv.includes('--quiet');
-const strict = process.argv.includes('--strict');
 if (!quiet) {
   if (unmapped.length) console.log(`files in no layer (add them to LAYERS):\n  ${unmapped.join('\n  ')}\n`);
   if (upward.length) {
@@ -181,6 +230,11 @@ if (!quiet) {
     for (const c of cycles) console.log(`  ${c.files.length} files: ${c.example.join(' -> ')}`);
     console.log('');
   }
+  if (constructions.length) {
+    console.log('constructions outside the composition root (app.ts, compose*.ts):');
+    for (const c of constructions) console.log(`  ${c}`);
+    console.log('');
+  }
   if (reach.length) {
     console.log('reach-throughs (engine internals used above the engine):');
     for (const r of reach) console.log(`  ${r}`);
@@ -191,7 +245,8 @@ const edges = [...graph.values()].reduce((n, t) => n + t.length, 0);
 console.log(
   `layers: ${files.length} files, ${edges} imports; ${upward.length} upward imports, ` +
     `${cycles.length} import cycles (${cycles.reduce((n, c) => n + c.files.length, 0)} files in cycles), ` +
-    `${unmapped.length} files in no layer; ${reach.length} reach-throughs${strict ? '' : ' (not enforced)'}`,
+    `${unmapped.length} files in no layer; ${constructions.length} constructions outside the composition root; ` +
+    `${reach.length} reach-throughs`,
 );
-const failed = upward.length || cycles.length || unmapped.length || (strict && reach.length);
+const failed = upward.length || cycles.length || unmapped.length || constructions.length || reach.length;
 process.exit(failed ? 1 : 0);

@@ -47,17 +47,14 @@ describe('layers check', () => {
     expect(r.code).toBe(0);
   });
 
-  it('flags an upward import, a cycle, a file in no layer and (with --strict) a reach-through', () => {
-    const r = check(
-      {
-        'config/c.ts': `import {\n  nextRun,\n} from '../scheduler/s.js';`,
-        'scheduler/s.ts': `import type { X } from './t.js';\nexport const nextRun = 1;`,
-        'scheduler/t.ts': `import { nextRun } from './s.js';\nexport type X = 1;`,
-        'services/r.ts': `export const f = (ctx) => ctx.engine.scheduler.schedule({});`,
-        'misc/x.ts': `export const x = 1;`,
-      },
-      '--strict',
-    );
+  it('flags an upward import, a cycle, a file in no layer and a reach-through', () => {
+    const r = check({
+      'config/c.ts': `import {\n  nextRun,\n} from '../scheduler/s.js';`,
+      'scheduler/s.ts': `import type { X } from './t.js';\nexport const nextRun = 1;`,
+      'scheduler/t.ts': `import { nextRun } from './s.js';\nexport type X = 1;`,
+      'services/r.ts': `export const f = (ctx) => ctx.engine.scheduler.schedule({});`,
+      'misc/x.ts': `export const x = 1;`,
+    });
     expect(r.code).toBe(1);
     expect(r.out).toContain('config/c.ts [state] -> scheduler/s.ts [runtime]');
     expect(r.out).toMatch(/2 files: scheduler\/(s|t)\.ts -> scheduler\/(s|t)\.ts -> scheduler/);
@@ -73,8 +70,48 @@ describe('layers check', () => {
       expect(r.out).toMatch(count);
   });
 
-  it('reports reach-throughs without failing unless --strict', () => {
+  it('fails on a reach-through alone', () => {
     const r = check({ 'services/r.ts': `export const f = (ctx) => ctx.engine.scheduler.cancel('x');` });
-    expect([r.code, r.out]).toEqual([0, expect.stringMatching(/1 reach-throughs \(not enforced\)/)]);
+    expect([r.code, r.out]).toEqual([1, expect.stringMatching(/1 reach-throughs/)]);
+  });
+
+  it('lists a service built outside the composition root, and nothing else', () => {
+    const r = check({
+      'errors.ts': `export class DomainError extends Error {}\nexport class NotFoundError extends DomainError {}`,
+      'oplog/store.ts': [
+        `export class Store {`,
+        `  static open() { return new Store(); } // its own factory`,
+        `}`,
+      ].join('\n'),
+      'hooks/template/values.ts': `export class GoDuration { constructor(readonly ms: number) {} }`,
+      'services/svc.ts': `export class Svc<T> { constructor(readonly store: unknown) {} }`,
+      'services/use.ts': [
+        `import { Svc } from './svc.js';`,
+        `import { NotFoundError } from '../errors.js';`,
+        `import { GoDuration } from '../hooks/template/values.js';`,
+        `/* new Svc() in a comment`,
+        `   is none */ const m = new Map<string, number>(), d = new GoDuration(1);`,
+        `export const make = () => new Svc<number>(m); // new Svc(again) in a comment`,
+        `export const fail = () => { throw new NotFoundError(); };`,
+      ].join('\n'),
+      'services/use.test.ts': `import { Svc } from './svc.js';\nnew Svc(1);`,
+      'compose.ts': `import { Svc } from './services/svc.js';\nimport { Store } from './oplog/store.js';\nnew Svc(Store.open());`,
+      'app.ts': `import { Svc } from './services/svc.js';\nexport const s = new Svc({});`,
+    });
+    expect(r.out).toContain('services/use.ts:6: new Svc (services/svc.ts)');
+    expect(r.out).toMatch(/; 1 constructions outside the composition root;/);
+    expect(r.code).toBe(1);
+  });
+
+  it('passes when only the composition root constructs services', () => {
+    const r = check({
+      'services/svc.ts': `export class Svc { constructor(readonly n: number) {} }`,
+      'compose-svc.ts': `import { Svc } from './services/svc.js';\nexport const composeSvc = () => new Svc(1);`,
+      'app.ts': `import { composeSvc } from './compose-svc.js';\ncomposeSvc();`,
+    });
+    expect([r.code, r.out]).toEqual([
+      0,
+      expect.stringMatching(/; 0 constructions outside the composition root;/),
+    ]);
   });
 });
