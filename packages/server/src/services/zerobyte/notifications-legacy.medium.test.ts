@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER } from '../../api/rest/testing/harness.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { MetaStore } from './meta-store.js';
-import { actionFor } from './notifications.js';
+import { actionFor } from './notification-actions.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restora-legacy-hooks-'));
 const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;

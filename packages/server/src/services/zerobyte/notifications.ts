@@ -1,175 +1,19 @@
 // Notification destinations (sidecar rows) and their schedule assignments, materialised as hooks on the plans.
 // An assignment that fires lives in config.json only (its hook, with a marker); the sidecar row per plan adds
 // the ones that cannot fire (destination disabled, no event), staged so it commits with the hooks' config write.
-import { create, toJsonString, type MessageInitShape } from '@bufbuild/protobuf';
-import {
-  HookSchema,
-  Hook_Condition,
-  Hook_Webhook_Method,
-  type Config,
-  type Hook,
-  type Plan,
-} from '@restora/proto';
-import { keepsStored, maskSecret, maskUriPassword, maskUrl } from '../../config/redact-values.js';
-import { REDACTED } from '../../config/types.js';
+import { create, toJsonString } from '@bufbuild/protobuf';
+import { HookSchema, Hook_Condition, type Config, type Hook, type Plan } from '@restora/proto';
 import { NotFoundError, UnavailableError, ValidationError } from '../../errors.js';
 import { runHookAction } from '../../hooks/handlers/index.js';
 import { makeHookVars } from '../../hooks/vars.js';
 import type { ZbContext } from './context.js';
-import { isGenerated, markerOf, parseMarker, type Assignment } from './hook-marker.js';
+import { assignmentsFp, fires, hookedOf, hookFor, isGenerated, type Assignment } from './hook-marker.js';
+import { actionFor, keepsStoredField, redact, s, type Destination } from './notification-actions.js';
 import { renamedPlans, type ScheduleService } from './schedules.js';
-import { asStaged, fingerprint, resolveStaged, type Staged } from './staged-rows.js';
+import { asStaged, resolveStaged, type Staged } from './staged-rows.js';
 
 export type { Assignment } from './hook-marker.js';
-
-export interface Destination {
-  id: number;
-  name: string;
-  enabled: boolean;
-  status: 'healthy' | 'error' | 'unknown';
-  lastChecked: number | null;
-  lastError: string | null;
-  type: string;
-  config: Record<string, unknown>;
-  createdAt: number;
-  updatedAt: number;
-}
-
-const TEMPLATE =
-  'Restora: {{ .EventName .Event }} of plan {{ .Plan.Id }} on repo {{ .Repo.Id }}{{ if .Error }}: {{ .Error }}{{ end }}';
-const SECRET_KEYS = [
-  'password',
-  'token',
-  'botToken',
-  'apiToken',
-  'accessToken',
-  'userKey',
-  'webhookUrl',
-  'shoutrrrUrl',
-];
-
-const s = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-const enc = encodeURIComponent;
-
-/** The hook action for a destination config (shoutrrr URLs for the types without a native hook). */
-export function actionFor(config: Record<string, unknown>): MessageInitShape<typeof HookSchema>['action'] {
-  const c = config;
-  switch (c.type) {
-    case 'slack':
-      return { case: 'actionSlack', value: { webhookUrl: s(c.webhookUrl), template: TEMPLATE } };
-    case 'discord':
-      return { case: 'actionDiscord', value: { webhookUrl: s(c.webhookUrl), template: TEMPLATE } };
-    case 'gotify':
-      return {
-        case: 'actionGotify',
-        value: {
-          baseUrl: s(c.serverUrl),
-          token: s(c.token),
-          template: TEMPLATE,
-          titleTemplate: 'Restora',
-          priority: Number(c.priority ?? 5),
-        },
-      };
-    case 'telegram':
-      return {
-        case: 'actionTelegram',
-        value: { botToken: s(c.botToken), chatId: s(c.chatId), template: TEMPLATE },
-      };
-    case 'generic':
-      return {
-        case: 'actionWebhook',
-        value: {
-          webhookUrl: s(c.url),
-          method: c.method === 'GET' ? Hook_Webhook_Method.GET : Hook_Webhook_Method.POST,
-          template:
-            c.useJson === false
-              ? TEMPLATE
-              : `{"${s(c.messageKey) || 'message'}": "${TEMPLATE.replace(/"/g, '\\"')}"}`,
-        },
-      };
-    case 'custom':
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: s(c.shoutrrrUrl), template: TEMPLATE } };
-    case 'ntfy': {
-      const u = new URL(s(c.serverUrl) || 'https://ntfy.sh');
-      const auth = c.username ? `${enc(s(c.username))}:${enc(s(c.password))}@` : '';
-      const url = `ntfy://${auth}${u.host}/${enc(s(c.topic))}?priority=${enc(s(c.priority) || 'default')}${u.protocol === 'http:' ? '&scheme=http' : ''}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
-    }
-    case 'pushover': {
-      const url = `pushover://shoutrrr:${enc(s(c.apiToken))}@${enc(s(c.userKey))}/?priority=${s(c.priority) || '0'}${c.devices ? `&devices=${enc(s(c.devices))}` : ''}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
-    }
-    case 'email': {
-      const auth = c.username ? `${enc(s(c.username))}:${enc(s(c.password))}@` : '';
-      const to = Array.isArray(c.to) ? c.to.map(s).join(',') : s(c.to);
-      const url = `smtp://${auth}${s(c.smtpHost)}:${s(c.smtpPort) || '25'}/?from=${enc(s(c.from))}&to=${enc(to)}&usetls=${c.useTLS ? 'yes' : 'no'}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
-    }
-    default:
-      throw new ValidationError([
-        { path: 'config.type', message: `unknown notification type ${JSON.stringify(c.type)}` },
-      ]);
-  }
-}
-
-const CONDITIONS = [
-  [Hook_Condition.SNAPSHOT_START, 'notifyOnStart'],
-  [Hook_Condition.SNAPSHOT_SUCCESS, 'notifyOnSuccess'],
-  [Hook_Condition.SNAPSHOT_WARNING, 'notifyOnWarning'],
-  [Hook_Condition.SNAPSHOT_ERROR, 'notifyOnFailure'],
-] as const;
-
-/** Whether an assignment has a hook: its destination is enabled and it names an event. */
-const fires = (dest: Destination | undefined, a: Assignment) =>
-  !!dest?.enabled && CONDITIONS.some(([, k]) => a[k]);
-
-/** The hook of an assignment, its template starting with the marker that names it. */
-function hookFor(dest: Destination, a: Assignment): Hook {
-  const action = actionFor(dest.config)!;
-  const value = action.value as { template?: string };
-  value.template = `${markerOf(a)}${value.template ?? ''}`;
-  return create(HookSchema, { conditions: CONDITIONS.filter(([, k]) => a[k]).map(([c]) => c), action });
-}
-
-/** The assignments a plan's generated hooks stand for (events as the hook's conditions say, Backrest edits included). */
-function hookedOf(plan: Plan): Assignment[] {
-  return plan.hooks.flatMap((h) => {
-    const m = parseMarker(h);
-    if (!m) return [];
-    const on = new Set(h.conditions);
-    for (const [c, k] of CONDITIONS) m[k] = on.has(c);
-    return [m];
-  });
-}
-
-const assignmentsFp = (list: readonly Assignment[]) =>
-  fingerprint(
-    JSON.stringify(
-      [...list]
-        .sort((a, b) => a.destinationId - b.destinationId)
-        .map((a) => [a.destinationId, ...CONDITIONS.map(([, k]) => a[k]), a.createdAt ?? 0]),
-    ),
-  );
-
-/** A destination field as a client sees it: whole secrets masked, tokens in URLs masked (config/redact-values). */
-function maskField(k: string, v: unknown): unknown {
-  if (typeof v !== 'string' || v === '') return v;
-  if (SECRET_KEYS.includes(k)) return maskSecret(v);
-  if (k === 'url') return maskUrl(v);
-  return maskUriPassword(v);
-}
-
-const redact = (c: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(c).map(([k, v]) => [k, maskField(k, v)]));
-
-/** A PATCH value that is the masked form of the stored one keeps the stored secret. */
-function keepsStoredField(k: string, v: unknown, stored: unknown): boolean {
-  if (typeof v !== 'string' || !v.includes(REDACTED)) return false;
-  if (typeof stored === 'string' && keepsStored(v, stored, (x) => maskField(k, x) as string)) return true;
-  throw new ValidationError([
-    { path: `config.${k}`, message: 'placeholder sent but it does not match the stored value' },
-  ]);
-}
+export { actionFor, type Destination } from './notification-actions.js';
 
 export class NotificationService {
   /** Plans whose assignment row is staged and whose hooks are still on their way to config.json. */

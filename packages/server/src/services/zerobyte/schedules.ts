@@ -1,44 +1,19 @@
 // Backup schedules = config plans (+ a sidecar row for Zerobyte-only fields); run, forget and mirrors.
-import { clone, create, toJsonString } from '@bufbuild/protobuf';
-import {
-  OperationStatus,
-  PlanSchema,
-  ScheduleSchema,
-  Schedule_Clock,
-  type Config,
-  type Plan,
-} from '@restora/proto';
+import { OperationStatus, type Config, type Plan } from '@restora/proto';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForgetFlags } from '../../tasks/restic-port.js';
-import { cronProblem } from '../../config/validate-schedule.js';
 import type { ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
-import { fromRetention, toRetention, type Retention } from './retention.js';
+import { buildPlan, flagsOf, planFingerprint, renamedPlans, type ScheduleInput } from './plan-fields.js';
+import { fromRetention, type Retention } from './retention.js';
 import { isWarningOp, opToTask, outcomeOf, type TaskOutcome } from './task-dto.js';
-import { backupWebhooksIssues, DEFAULT_WEBHOOK_SETTINGS, type BackupWebhooks } from './webhook-rules.js';
-import { asStaged, fingerprint, resolveStaged, stage, type Staged } from './staged-rows.js';
+import type { BackupWebhooks } from './webhook-rules.js';
+import { asStaged, resolveStaged, stage, type Staged } from './staged-rows.js';
 
 export type { Retention } from './retention.js';
-
-export interface ScheduleInput {
-  name: string;
-  volumeId?: string | number | null;
-  repositoryId: string;
-  enabled: boolean;
-  cronExpression: string;
-  retentionPolicy?: Retention | null;
-  excludePatterns?: string[] | null;
-  excludeIfPresent?: string[] | null;
-  includePaths?: string[] | null;
-  includePatterns?: string[] | null;
-  oneFileSystem?: boolean;
-  customResticParams?: string[] | null;
-  compressionMode?: 'auto' | 'max' | 'off' | null;
-  backupWebhooks?: BackupWebhooks | null;
-  maxRetries?: number;
-  retryDelay?: number;
-}
+export type { ScheduleInput } from './plan-fields.js';
+export { planFingerprint, renamedPlans } from './plan-fields.js';
 
 export interface Mirror {
   repositoryId: string;
@@ -261,52 +236,6 @@ export class ScheduleService {
     return this.toDto(this.resolve(ref), true);
   }
 
-  private buildPlan(id: string, input: ScheduleInput, repoId: string): Plan {
-    const hookIssues = backupWebhooksIssues(
-      input.backupWebhooks,
-      this.ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
-    );
-    if (hookIssues.length) throw new ValidationError(hookIssues);
-    const paths = [...(input.includePaths ?? []), ...(input.includePatterns ?? [])];
-    if (paths.length === 0)
-      throw new ValidationError([
-        { path: 'includePaths', message: 'at least one path to back up is required' },
-      ]);
-    if (input.enabled && !input.cronExpression.trim())
-      throw new ValidationError([
-        { path: 'cronExpression', message: 'Enabled schedules require a cron expression' },
-      ]);
-    if (input.cronExpression.trim()) {
-      const problem = cronProblem(input.cronExpression);
-      if (problem) throw new ValidationError([{ path: 'cronExpression', message: problem }]);
-    }
-    for (const [i, p] of (input.customResticParams ?? []).entries())
-      if (!p.startsWith('-'))
-        throw new ValidationError([
-          { path: `customResticParams[${i}]`, message: 'must be a flag starting with "-"' },
-        ]);
-    const flags = [
-      ...(input.excludeIfPresent ?? []).map((f) => `--exclude-if-present ${JSON.stringify(f)}`),
-      ...(input.oneFileSystem ? ['--one-file-system'] : []),
-      ...(input.compressionMode ? [`--compression=${input.compressionMode}`] : []),
-      ...(input.customResticParams ?? []),
-    ];
-    return create(PlanSchema, {
-      id,
-      repo: repoId,
-      paths,
-      excludes: input.excludePatterns ?? [],
-      schedule: create(ScheduleSchema, {
-        schedule: input.enabled
-          ? { case: 'cron', value: input.cronExpression.trim() }
-          : { case: 'disabled', value: true },
-        clock: Schedule_Clock.LOCAL,
-      }),
-      retention: toRetention(input.retentionPolicy),
-      backupFlags: flags,
-    });
-  }
-
   private assertNameFree(name: string, exceptPlanId?: string): void {
     for (const p of this.ctx.config.get().plans)
       if (p.id !== exceptPlanId && (this.metaOf(p.id, p)?.name ?? p.id).toLowerCase() === name.toLowerCase())
@@ -319,7 +248,7 @@ export class ScheduleService {
     const repo = this.repos.resolve(input.repositoryId);
     const taken = new Set(this.ctx.config.get().plans.map((p) => p.id));
     const planId = slugId(input.name, (id) => taken.has(id) || this.inFlight.has(id));
-    const plan = this.buildPlan(planId, input, repo.id);
+    const plan = buildPlan(planId, input, repo.id, this.ctx.webhooks);
     const now = this.ctx.now();
     const meta: ScheduleMeta = {
       ...input,
@@ -371,7 +300,7 @@ export class ScheduleService {
       ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
     };
     const repo = this.repos.resolve(merged.repositoryId);
-    const next = this.buildPlan(plan.id, merged, repo.id);
+    const next = buildPlan(plan.id, merged, repo.id, this.ctx.webhooks);
     next.iexcludes = plan.iexcludes;
     const nextMeta: ScheduleMeta = { ...m, ...merged, updatedAt: this.ctx.now() };
     const before = this.rowOf(plan.id);
@@ -479,55 +408,5 @@ export class ScheduleService {
 
   enabledMirrors(planId: string): Mirror[] {
     return (this.metaOf(planId)?.mirrors ?? []).filter((x) => x.enabled);
-  }
-}
-
-/** A plan's fingerprint without its hooks (notification edits change those, not the schedule). */
-export function planFingerprint(plan: Plan): string {
-  const p = clone(PlanSchema, plan);
-  p.hooks = [];
-  return fingerprint(toJsonString(PlanSchema, p));
-}
-
-/** Plans a config change renamed: removed and added with nothing else changed (old id → new id). */
-export function renamedPlans(next: Config, prev: Config): Map<string, string> {
-  const before = new Set(prev.plans.map((p) => p.id));
-  const after = new Set(next.plans.map((p) => p.id));
-  const removed = prev.plans.filter((p) => !after.has(p.id));
-  const out = new Map<string, string>();
-  for (const added of next.plans.filter((p) => !before.has(p.id))) {
-    const fp = planFingerprint(added);
-    const from = removed.find((r) => !out.has(r.id) && planFingerprint({ ...r, id: added.id }) === fp);
-    if (from) out.set(from.id, added.id);
-  }
-  return out;
-}
-
-/** The Zerobyte fields buildPlan turns into backup flags, read back from the plan's flags. */
-function flagsOf(backupFlags: readonly string[]) {
-  const out = {
-    excludeIfPresent: [] as string[],
-    oneFileSystem: false,
-    compression: null as ScheduleInput['compressionMode'],
-    custom: [] as string[],
-  };
-  for (const f of backupFlags) {
-    const eip = /^--exclude-if-present (".*")$/.exec(f);
-    const comp = /^--compression=(auto|max|off)$/.exec(f);
-    const quoted = eip ? jsonString(eip[1]!) : undefined;
-    if (quoted !== undefined) out.excludeIfPresent.push(quoted);
-    else if (f === '--one-file-system') out.oneFileSystem = true;
-    else if (comp) out.compression = comp[1] as 'auto' | 'max' | 'off';
-    else out.custom.push(f);
-  }
-  return out;
-}
-
-function jsonString(text: string): string | undefined {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined; // not our quoting: a custom flag
   }
 }
