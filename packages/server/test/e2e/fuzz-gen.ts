@@ -265,6 +265,19 @@ export interface RawBody {
 }
 
 /** A body that is no JSON at all, or JSON no parser should accept quietly. */
+/** A hostile body for a shaped value: mostly the shape itself (60 %), else its wrong-typed twin, else garbage. */
+export function hostileBody(rng: Rng, shaped: unknown): RawBody {
+  const r = rng();
+  if (r < 0.6) return { what: 'shaped', contentType: 'application/json', body: JSON.stringify(shaped) };
+  if (r < 0.8)
+    return {
+      what: 'wrong type',
+      contentType: 'application/json',
+      body: JSON.stringify(wrongType(rng, shaped)),
+    };
+  return garbageBody(rng, JSON.stringify(shaped));
+}
+
 export function garbageBody(rng: Rng, json: string): RawBody {
   const bytes = new Uint8Array(1 + Math.floor(rng() * 512));
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rng() * 256);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
+import { startHarness, type Harness } from '../../src/api/rest/testing/harness.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,18 +27,9 @@ describe('one operation model for both APIs (real restic 0.14)', () => {
   let repo: { id: string; shortId: string };
   let repoId: string;
   let snapId: string;
-  const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   const call = (m: string, p: string, json?: unknown) =>
     h.call(m, p, { cookie, ...(json !== undefined ? { json } : {}) });
-  const connect = async (method: string, body: unknown) => {
-    const r = await fetch(`${h.url}/v1.Backrest/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: basic },
-      body: JSON.stringify(body),
-    });
-    expect(r.status, await r.clone().text()).toBe(200);
-    return (await r.json()) as Json;
-  };
+  const connect = (method: string, body: unknown) => h.connect(method, body);
   const operations = async () =>
     ((await connect('GetOperations', {})).operations ?? []) as unknown as OpJson[];
   const task = async (id: string) => {

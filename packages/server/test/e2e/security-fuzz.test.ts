@@ -17,17 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/api/rest/spec.js';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
 import { basicHeader, clients, type Clients } from './api-helpers.js';
-import {
-  garbageBody,
-  pick,
-  protoJson,
-  rngFrom,
-  schemaJson,
-  wrongType,
-  type Pools,
-  type RawBody,
-  type Rng,
-} from './fuzz-gen.js';
+import { hostileBody, pick, protoJson, rngFrom, schemaJson, type Pools, type Rng } from './fuzz-gen.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 14_2026);
 const PER_RPC = 45;
@@ -118,17 +108,7 @@ function rpcCases(rng: Rng, service: string, m: DescMethod): Case[] {
     const shaped = protoJson(rng, m.input, pools) as Record<string, unknown>;
     // a SetConfig with the stored modno would replace the whole config (users included) with noise
     if (m.name === 'SetConfig' && typeof shaped === 'object') shaped.modno = 987_654;
-    const r = rng();
-    const raw: RawBody =
-      r < 0.6
-        ? { what: 'shaped', contentType: 'application/json', body: JSON.stringify(shaped) }
-        : r < 0.8
-          ? {
-              what: 'wrong type',
-              contentType: 'application/json',
-              body: JSON.stringify(wrongType(rng, shaped)),
-            }
-          : garbageBody(rng, JSON.stringify(shaped));
+    const raw = hostileBody(rng, shaped);
     const streamType = raw.contentType === 'application/json' ? 'application/connect+json' : raw.contentType;
     const contentType = stream ? streamType : raw.contentType;
     out.push({
@@ -186,17 +166,7 @@ function restCases(rng: Rng): Case[] {
         let what = 'no body';
         if (schema || rng() < 0.1) {
           const shaped = schema ? schemaJson(rng, schema, doc, pools) : {};
-          const r = rng();
-          const raw: RawBody =
-            r < 0.6
-              ? { what: 'shaped', contentType: 'application/json', body: JSON.stringify(shaped) }
-              : r < 0.8
-                ? {
-                    what: 'wrong type',
-                    contentType: 'application/json',
-                    body: JSON.stringify(wrongType(rng, shaped)),
-                  }
-                : garbageBody(rng, JSON.stringify(shaped));
+          const raw = hostileBody(rng, shaped);
           if (raw.contentType) headers['content-type'] = raw.contentType;
           body = raw.body;
           what = raw.what;

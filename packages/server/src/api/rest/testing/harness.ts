@@ -19,6 +19,8 @@ export interface Harness {
     p: string,
     o?: { json?: unknown; raw?: string; headers?: Record<string, string>; cookie?: string },
   ): Promise<{ status: number; body: unknown; headers: Headers; text: string }>;
+  /** A Backrest Connect call (JSON, Basic as the harness user) that must answer 200; its JSON body. */
+  connect(method: string, body: unknown): Promise<Record<string, unknown>>;
   /** Stops the server and keeps `dir`, so a new harness can start over the same data (a restart). */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -80,11 +82,22 @@ export async function startHarness(prefix = 'rest', options: HarnessOptions = {}
     }
     return { status: res.status, body: parsed, headers: res.headers, text };
   };
+  const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   return {
     dir,
     server,
     url: server.url,
     call,
+    async connect(method, body) {
+      const r = await fetch(`${server.url}/v1.Backrest/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic },
+        body: JSON.stringify(body),
+      });
+      const text = await r.text();
+      if (r.status !== 200) throw new Error(`${method}: ${r.status} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    },
     async login() {
       const r = await fetch(`${server.url}/api/v1/auth/login`, {
         method: 'POST',
