@@ -18,14 +18,18 @@ import {
 } from './backend.js';
 import { defaultResticPassword, readerOf, resticOf, secretsDir, type ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
+import { asStaged, fingerprint, resolveStaged, type Staged } from './staged-rows.js';
 
 type Compression = 'auto' | 'max' | 'off';
 
 /** Sidecar row of a repository (everything Zerobyte has that a config repo has not). */
 export interface RepoMeta {
   name?: string;
-  /** Backend config as given (secrets included: it lives beside config.json, like the repo env). */
-  backend?: Record<string, unknown>;
+  /**
+   * Backend config as given (secrets included: the row is sealed), staged against the repo settings it becomes
+   * (connectionFp) so that it never commits apart from config.json; older rows hold the bare config.
+   */
+  backend?: Staged<Record<string, unknown>> | Record<string, unknown>;
   createdAt?: number;
   updatedAt?: number;
   status?: Repository['status'];
@@ -36,8 +40,25 @@ export interface RepoMeta {
   statsUpdatedAt?: number | null;
 }
 
+/** Fingerprint of the repo settings a backend config turns into (compression aside): an edit in Backrest changes it. */
+const connectionFp = (r: Pick<Repo, 'uri' | 'env' | 'flags'>) =>
+  fingerprint(JSON.stringify([r.uri, r.env, withCompression(r.flags, null)]));
+
+/** The backend config a config repo shows: the staged one that matches it, else derived from the repo itself. */
+function backendOf(repo: Repo, stored: RepoMeta['backend']): Record<string, unknown> {
+  if (!stored) return deriveBackend(repo);
+  const row = asStaged<Record<string, unknown>>(stored);
+  if (row.fp === '') return row.value; // written before rows were staged: kept as it was
+  const r = resolveStaged(row, connectionFp(repo));
+  return r.state === 'foreign' ? deriveBackend(repo) : r.value;
+}
+
 export class RepositoryService {
-  constructor(private readonly ctx: ZbContext) {}
+  constructor(private readonly ctx: ZbContext) {
+    // rows of repos config.json no longer has (a delete, or a create a crash cut short before its config write)
+    const ids = new Set(ctx.config.get().repos.map((r) => r.id));
+    for (const { key } of ctx.meta.list('repository')) if (!ids.has(key)) ctx.meta.delete('repository', key);
+  }
 
   private meta(repoId: string): RepoMeta {
     return this.ctx.meta.get<RepoMeta>('repository', repoId) ?? {};
@@ -58,7 +79,7 @@ export class RepositoryService {
 
   toDto(repo: Repo): Repository {
     const m = this.meta(repo.id);
-    const backend = m.backend ?? deriveBackend(repo);
+    const backend = backendOf(repo, m.backend);
     return {
       id: uuidOf('repo', repo.id),
       shortId: shortIdOf('repo', repo.id),
@@ -122,20 +143,27 @@ export class RepositoryService {
       for (const f of parts.files) fs.rmSync(f.path, { force: true });
       throw new FailedPreconditionError(`Failed to initialize repository: ${(err as Error).message}`);
     }
-    await this.ctx.config.update((draft) => {
-      if (draft.repos.some((r) => r.id === repoId))
-        throw new ConflictError(`repo "${repoId}" already exists`);
-      draft.repos.push(repo);
-    });
+    // the sidecar row first: until config.json has the repo, nothing shows it, and start removes it
     const now = this.ctx.now();
     this.ctx.meta.put('repository', repoId, {
       name: input.name,
-      backend: cfg,
+      backend: { value: cfg, fp: connectionFp(repo) },
       createdAt: now,
       updatedAt: now,
       status: 'healthy',
       lastChecked: now,
     } satisfies RepoMeta);
+    try {
+      await this.ctx.config.update((draft) => {
+        if (draft.repos.some((r) => r.id === repoId))
+          throw new ConflictError(`repo "${repoId}" already exists`);
+        draft.repos.push(repo);
+      });
+    } catch (err) {
+      if (!this.ctx.config.get().repos.some((r) => r.id === repoId))
+        this.ctx.meta.delete('repository', repoId);
+      throw err;
+    }
     return this.toDto(repo);
   }
 
@@ -150,8 +178,8 @@ export class RepositoryService {
     let parts: ReturnType<typeof toRepoParts> | undefined;
     let nextBackend: Record<string, unknown> | undefined;
     let password: string | undefined;
+    const stored = backendOf(repo, m.backend);
     if (patch.config) {
-      const stored = m.backend ?? deriveBackend(repo);
       if (patch.config.backend !== undefined && patch.config.backend !== stored.backend)
         throw new ValidationError([
           { path: 'config.backend', message: 'Repository backend cannot be changed' },
@@ -172,18 +200,6 @@ export class RepositoryService {
       if (parsed.data.customPassword) password = parsed.data.customPassword;
       writeSecretFiles(parts.files);
     }
-    const stored = await this.ctx.config.update((draft) => {
-      const r = draft.repos.find((x) => x.id === repo.id);
-      if (!r) throw new NotFoundError('Repository not found', 'repository', ref);
-      const mode = patch.compressionMode === undefined ? compressionOf(r) : patch.compressionMode;
-      if (parts) {
-        r.uri = parts.uri;
-        r.env = parts.env;
-        r.flags = parts.flags;
-        if (password) r.password = password;
-      }
-      r.flags = withCompression(r.flags, mode);
-    });
     const reset = nextBackend
       ? {
           status: 'unknown' as const,
@@ -194,14 +210,42 @@ export class RepositoryService {
           statsUpdatedAt: null,
         }
       : {};
+    // the sidecar row first, its backend staged against the repo it becomes (the old one kept): whichever repo
+    // config.json holds after a crash decides which backend both APIs show
+    const fpNow = connectionFp(repo);
+    const staged: Staged<Record<string, unknown>> | undefined =
+      parts && nextBackend
+        ? {
+            value: nextBackend,
+            fp: connectionFp({ uri: parts.uri, env: parts.env, flags: parts.flags }),
+            prev: { value: stored, fp: fpNow },
+          }
+        : undefined;
     this.patchMeta(repo.id, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(nextBackend ? { backend: nextBackend } : {}),
+      ...(staged ? { backend: staged } : {}),
       ...reset,
       createdAt: m.createdAt ?? this.ctx.now(),
       updatedAt: this.ctx.now(),
     });
-    return this.toDto(stored.repos.find((r) => r.id === repo.id) ?? repo);
+    const saved = await this.ctx.config
+      .update((draft) => {
+        const r = draft.repos.find((x) => x.id === repo.id);
+        if (!r) throw new NotFoundError('Repository not found', 'repository', ref);
+        const mode = patch.compressionMode === undefined ? compressionOf(r) : patch.compressionMode;
+        if (parts) {
+          r.uri = parts.uri;
+          r.env = parts.env;
+          r.flags = parts.flags;
+          if (password) r.password = password;
+        }
+        r.flags = withCompression(r.flags, mode);
+      })
+      .catch((err: unknown) => {
+        this.ctx.meta.put('repository', repo.id, m); // refused: the row as it was
+        throw err;
+      });
+    return this.toDto(saved.repos.find((r) => r.id === repo.id) ?? repo);
   }
 
   /** Removes the repository from the config; the restic data stays where it is. */
