@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
 import { spawnFixture } from './fixture-process.js';
+import { restClient, type RestClient } from './rest-client.js';
 
 type Json = Record<string, unknown>;
 interface Task {
@@ -31,33 +32,15 @@ describe('interrupted backups are stale tasks after a restart (real restic 0.14)
   let h: Harness | undefined;
   /** Base URL and session of the server under test (in-process harness or the child process). */
   let base = '';
-  let cookie = '';
+  let rest: RestClient;
   let repoId: string;
   const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
   const login = async () => {
-    const r = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: USER, password: PASSWORD }),
-    });
-    expect(r.status, await r.clone().text()).toBe(200);
-    cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    rest = await restClient(base);
   };
-  const call = async (method: string, p: string, json?: unknown) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-    });
-    const text = await r.text();
-    return { status: r.status, text, body: (text ? JSON.parse(text) : null) as unknown };
-  };
-  const get = async <T>(p: string): Promise<T> => {
-    const r = await call('GET', p);
-    expect(r.status, `${p}: ${r.text}`).toBe(200);
-    return r.body as T;
-  };
+  const call = (method: string, p: string, json?: unknown) => rest.call(method, p, json);
+  const get = <T>(p: string) => rest.get<T>(p);
   /** Backrest's view of a backup op: the status the engine recorded (SYSTEM_CANCELLED, ERROR, ...). */
   const opStatus = async (opId: string) => {
     const r = await fetch(`${base}/v1.Backrest/GetOperations`, {

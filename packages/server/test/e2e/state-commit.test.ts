@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
 import { spawnFixture } from './fixture-process.js';
+import { restClient } from './rest-client.js';
 
 type Json = Record<string, unknown>;
 interface Hook {
@@ -60,27 +61,9 @@ const EVENTS: [string, keyof Assigned][] = [
 
 /** A client of one running server (in-process harness or the child) over both APIs. */
 async function client(url: string) {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USER, password: PASSWORD }),
-  });
-  expect(login.status, await login.clone().text()).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const call = async (method: string, p: string, json?: unknown) => {
-    const r = await fetch(`${url}/api/v1${p}`, {
-      method,
-      headers: { cookie, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-    });
-    const text = await r.text();
-    return { status: r.status, text, body: (text ? JSON.parse(text) : null) as unknown };
-  };
-  const get = async <T>(p: string): Promise<T> => {
-    const r = await call('GET', p);
-    expect(r.status, `${p}: ${r.text}`).toBe(200);
-    return r.body as T;
-  };
+  const rest = await restClient(url);
+  const call = (method: string, p: string, json?: unknown) => rest.call(method, `/api/v1${p}`, json);
+  const get = <T>(p: string) => rest.get<T>(`/api/v1${p}`);
   const rpc = async <T>(method: string, body: unknown): Promise<T> => {
     const r = await fetch(`${url}/v1.Backrest/${method}`, {
       method: 'POST',
