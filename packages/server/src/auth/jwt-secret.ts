@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPrivateFileOnce } from '../secrets/private-file.js';
 
 export function loadOrCreateJwtSecret(dataDir: string): Uint8Array {
   const file = path.join(dataDir, 'jwt-secret');
@@ -12,20 +13,9 @@ export function loadOrCreateJwtSecret(dataDir: string): Uint8Array {
       fs.chmodSync(file, 0o600);
       return new Uint8Array(existing);
     }
+    fs.rmSync(file); // too short to be a key: made anew
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = crypto.randomBytes(64);
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    fs.fchmodSync(fd, 0o600);
-    fs.writeSync(fd, secret);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  return new Uint8Array(secret);
+  return new Uint8Array(createPrivateFileOnce(file, crypto.randomBytes(64)));
 }

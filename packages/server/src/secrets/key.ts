@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDir } from '../config/atomic-write.js';
+import { createPrivateFileOnce } from './private-file.js';
 
 export const KEY_FILE_NAME = 'secret.key';
 export const KEY_ENV = 'RESTORA_SECRET_KEY';
@@ -68,29 +68,8 @@ export function loadOrCreateKeyFile(file: string): SecretKey {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const bytes = crypto.randomBytes(32);
-  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(temp, 'wx', 0o600);
-  try {
-    fs.fchmodSync(fd, 0o600);
-    fs.writeFileSync(fd, `${bytes.toString('base64')}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.linkSync(temp, file);
-  } catch (e) {
-    // Another process created the key first: use theirs.
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    fs.rmSync(temp, { force: true });
-    return parseKeyMaterial(fs.readFileSync(file), file);
-  }
-  fs.rmSync(temp, { force: true });
-  fsyncDir(dir);
-  return { bytes, id: keyIdOf(bytes), origin: file };
+  const created = createPrivateFileOnce(file, `${crypto.randomBytes(32).toString('base64')}\n`);
+  return parseKeyMaterial(created, file);
 }
 
 /** Reads RESTORA_SECRET_KEY(_FILE) and removes the key value from `env` so no child process inherits it. */
