@@ -14,35 +14,72 @@ export type RedactionOptions = Pick<ServerFeatures, 'commandHooks'>;
 
 const mask = maskSecret;
 
-/** Hook fields holding whole-value credentials, as [getter, setter] on the action value (also used by secrets/). */
-export function hookSecret(h: Hook): { get(): string; set(v: string): void; field: string } | undefined {
+/**
+ * How a hook field carries a credential: the whole value (`secret`), a URL whose path or query is the credential
+ * (`url`), or a URI with `user:pass@` (`uri`). `sealAlways`: sealed at rest even when no credential is recognised
+ * in it (a Discord/Slack webhook or shoutrrr URL is a credential as a whole).
+ */
+export interface HookSecretField {
+  field: string;
+  kind: 'secret' | 'url' | 'uri';
+  sealAlways?: boolean;
+  get(): string;
+  set(v: string): void;
+}
+
+/** The one table of hook fields holding credentials: redaction masks them, secrets/ seals them. */
+export function hookSecretFields(h: Hook): HookSecretField[] {
   const a = h.action;
   switch (a.case) {
+    case 'actionWebhook':
+    case 'actionHealthchecks':
     case 'actionDiscord':
-    case 'actionSlack':
-      return {
-        get: () => a.value.webhookUrl,
-        set: (v) => (a.value.webhookUrl = v),
-        field: `${a.case}.webhookUrl`,
-      };
-    case 'actionGotify':
-      return { get: () => a.value.token, set: (v) => (a.value.token = v), field: 'actionGotify.token' };
-    case 'actionTelegram':
-      return {
-        get: () => a.value.botToken,
-        set: (v) => (a.value.botToken = v),
-        field: 'actionTelegram.botToken',
-      };
+    case 'actionSlack': {
+      const sealAlways = a.case === 'actionDiscord' || a.case === 'actionSlack';
+      return [
+        {
+          field: 'webhookUrl',
+          kind: 'url',
+          sealAlways,
+          get: () => a.value.webhookUrl,
+          set: (v) => (a.value.webhookUrl = v),
+        },
+      ];
+    }
     case 'actionShoutrrr':
-      return {
-        get: () => a.value.shoutrrrUrl,
-        set: (v) => (a.value.shoutrrrUrl = v),
-        field: 'actionShoutrrr.shoutrrrUrl',
-      };
+      return [
+        {
+          field: 'shoutrrrUrl',
+          kind: 'url',
+          sealAlways: true,
+          get: () => a.value.shoutrrrUrl,
+          set: (v) => (a.value.shoutrrrUrl = v),
+        },
+      ];
+    case 'actionGotify':
+      return [
+        { field: 'baseUrl', kind: 'uri', get: () => a.value.baseUrl, set: (v) => (a.value.baseUrl = v) },
+        { field: 'token', kind: 'secret', get: () => a.value.token, set: (v) => (a.value.token = v) },
+      ];
+    case 'actionTelegram':
+      return [
+        {
+          field: 'botToken',
+          kind: 'secret',
+          get: () => a.value.botToken,
+          set: (v) => (a.value.botToken = v),
+        },
+      ];
     default:
-      return undefined;
+      return [];
   }
 }
+
+const MASK_OF: Record<HookSecretField['kind'], (v: string) => string> = {
+  secret: maskSecret,
+  url: maskUrl,
+  uri: maskUriPassword,
+};
 
 /**
  * One secret-bearing field: `key` identifies it across a redact/restore round trip and includes where the
@@ -61,63 +98,25 @@ function hookSlots(hooks: Hook[], owner: string, ownerPath: string, o: Redaction
     const a = h.action;
     const at = `${ownerPath}.hooks[${j}].${a.case ?? ''}`;
     const key = `${owner}.hooks[${j}].${a.case ?? ''}`;
-    const slot = (field: string, get: () => string, set: (v: string) => void, m: (v: string) => string) =>
-      out.push({ path: `${at}.${field}`, key: `${key}.${field}`, get, set, mask: m });
-    switch (a.case) {
-      case 'actionCommand':
-        if (!o.commandHooks)
-          slot(
-            'command',
-            () => a.value.command,
-            (v) => (a.value.command = v),
-            mask,
-          );
-        break;
-      case 'actionWebhook':
-      case 'actionDiscord':
-      case 'actionSlack':
-      case 'actionHealthchecks':
-        slot(
-          'webhookUrl',
-          () => a.value.webhookUrl,
-          (v) => (a.value.webhookUrl = v),
-          maskUrl,
-        );
-        break;
-      case 'actionShoutrrr':
-        slot(
-          'shoutrrrUrl',
-          () => a.value.shoutrrrUrl,
-          (v) => (a.value.shoutrrrUrl = v),
-          maskUrl,
-        );
-        break;
-      case 'actionGotify': {
-        const dest = maskUriPassword(a.value.baseUrl);
-        slot(
-          'baseUrl',
-          () => a.value.baseUrl,
-          (v) => (a.value.baseUrl = v),
-          maskUriPassword,
-        );
-        out.push({
-          path: `${at}.token`,
-          key: `${key}.token@${dest}`,
-          get: () => a.value.token,
-          set: (v) => (a.value.token = v),
-          mask,
-        });
-        break;
-      }
-      case 'actionTelegram':
-        slot(
-          'botToken',
-          () => a.value.botToken,
-          (v) => (a.value.botToken = v),
-          mask,
-        );
-        break;
-    }
+    if (a.case === 'actionCommand' && !o.commandHooks)
+      out.push({
+        path: `${at}.command`,
+        key: `${key}.command`,
+        get: () => a.value.command,
+        set: (v) => (a.value.command = v),
+        mask,
+      });
+    const fields = hookSecretFields(h);
+    // a whole-value secret beside a URI (Gotify's token) belongs to that URI's destination
+    const dest = fields.filter((f) => f.kind === 'uri').map((f) => `@${maskUriPassword(f.get())}`)[0] ?? '';
+    for (const f of fields)
+      out.push({
+        path: `${at}.${f.field}`,
+        key: `${key}.${f.field}${f.kind === 'secret' ? dest : ''}`,
+        get: f.get,
+        set: f.set,
+        mask: MASK_OF[f.kind],
+      });
   });
 }
 

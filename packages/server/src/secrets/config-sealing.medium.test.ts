@@ -66,7 +66,7 @@ describe('config.json sealing', () => {
           },
         }),
       );
-      // a hook field from redact.ts's hookSecret table
+      // a hook field from redact.ts's hookSecretFields table
       c.plans[0]!.hooks.push(
         create(HookSchema, {
           action: { case: 'actionGotify', value: { baseUrl: 'https://g', token: 'gotify-token-xyz' } },

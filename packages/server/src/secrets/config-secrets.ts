@@ -2,7 +2,7 @@
 // only the persisted form is sealed.
 import { clone } from '@bufbuild/protobuf';
 import { ConfigSchema, type Config, type Hook } from '@restora/proto';
-import { hookSecret, isSecretEnv } from '../config/redact.js';
+import { hookSecretFields, isSecretEnv } from '../config/redact.js';
 import { maskUriPassword, maskUrl } from '../config/redact-values.js';
 import type { ValidationIssue } from '../errors.js';
 import { isSealed, SealedValueError, type SecretBox } from './box.js';
@@ -21,26 +21,14 @@ const uriHasPassword = (v: string) => isSealed(v) || maskUriPassword(v) !== v;
 
 function hookSlots(hooks: Hook[], owner: string, slots: Slot[]): void {
   hooks.forEach((h, j) => {
-    const at = `${owner}.hooks[${j}]`;
-    const s = hookSecret(h);
-    if (s) slots.push({ path: `${at}.${s.field}`, get: s.get, set: s.set });
-    // URLs whose path or user info is the credential (generic webhooks, Healthchecks, Gotify with user:pass@).
-    const a = h.action;
-    if (
-      (a.case === 'actionWebhook' || a.case === 'actionHealthchecks') &&
-      urlHasCredential(a.value.webhookUrl)
-    )
-      slots.push({
-        path: `${at}.${a.case}.webhookUrl`,
-        get: () => a.value.webhookUrl,
-        set: (v) => (a.value.webhookUrl = v),
-      });
-    if (a.case === 'actionGotify' && uriHasPassword(a.value.baseUrl))
-      slots.push({
-        path: `${at}.actionGotify.baseUrl`,
-        get: () => a.value.baseUrl,
-        set: (v) => (a.value.baseUrl = v),
-      });
+    for (const f of hookSecretFields(h)) {
+      const v = f.get();
+      // whole secrets and the URLs that are credentials as a whole always; other URLs when one is seen in them
+      const carries =
+        f.kind === 'secret' || f.sealAlways || (f.kind === 'url' ? urlHasCredential(v) : uriHasPassword(v));
+      if (carries)
+        slots.push({ path: `${owner}.hooks[${j}].${h.action.case}.${f.field}`, get: f.get, set: f.set });
+    }
   });
 }
 
