@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { RepoSchema, type Repo } from '@restora/proto';
-import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
+import {
+  ConflictError,
+  FailedPreconditionError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../../errors.js';
 import { resticPort } from '../../tasks/restic-adapter.js';
 import { RepositoryConfig, type Repository } from './repository-config.js';
 import {
@@ -305,13 +311,15 @@ export class RepositoryService {
     const args = ['listremotes', '--long'];
     if (this.ctx.rclone?.configFile) args.push('--config', this.ctx.rclone.configFile);
     return new Promise((resolve, reject) => {
-      execFile(this.ctx.rclone?.binary ?? 'rclone', args, { timeout: 15_000 }, (err, stdout) => {
+      execFile(this.ctx.rclone?.binary ?? 'rclone', args, { timeout: 15_000 }, (err, stdout, stderr) => {
         if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(new FailedPreconditionError('rclone is not installed'));
           return;
         }
         if (err) {
-          resolve([]);
+          // a failing rclone is an error the caller sees, never an empty list
+          const why = String(stderr).trim().split('\n').slice(-3).join('; ') || err.message;
+          reject(new UnavailableError(`rclone listremotes failed: ${why}`));
           return;
         }
         resolve(

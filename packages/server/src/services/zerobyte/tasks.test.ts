@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { ConfigSchema, OperationStatus, RepoSchema } from '@restora/proto';
+import { ConfigSchema, OperationSchema, OperationStatus, RepoSchema } from '@restora/proto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryConfigStore } from '../../config/config-store.js';
 import { composeEngine } from '../../compose-engine.js';
@@ -207,5 +207,26 @@ describe('TaskCenter: Zerobyte tasks as a projection of oplog operations', () =>
     ]);
     const ok = center.history({ outcome: 'warning' }, 1, 1).items[0]!;
     expect(center.get(ok.id)).toMatchObject({ result: { changedSnapshots: 1 }, resourceId: r1 });
+  });
+  it('counts the whole history in totalItems, past the 2000-op read batch', async () => {
+    const { center, oplog } = await setup();
+    const ops = Array.from({ length: 4500 }, (_, i) =>
+      create(OperationSchema, {
+        instanceId: 'host',
+        repoId: 'repo0',
+        planId: '_system_',
+        repoGuid: '0'.repeat(64),
+        status: i % 3 === 0 ? OperationStatus.STATUS_ERROR : OperationStatus.STATUS_SUCCESS,
+        unixTimeStartMs: BigInt(1_000 + i),
+        unixTimeEndMs: BigInt(2_000 + i),
+        op: { case: 'operationCheck', value: {} },
+      }),
+    );
+    oplog.add(...ops);
+    const all = center.history({}, 1, 50);
+    expect(all).toMatchObject({ totalItems: 4500, totalPages: 90 });
+    expect(all.items[0]?.finishedAt).toBe(2_000 + 4499);
+    expect(center.history({ outcome: 'error' }, 30, 50)).toMatchObject({ totalItems: 1500, totalPages: 30 });
+    expect(center.history({ outcome: 'error' }, 30, 50).items).toHaveLength(50);
   });
 });

@@ -28,7 +28,8 @@ export interface JobSpec {
   onDone?(t: TaskDto): void;
 }
 
-const HISTORY_SCAN = 2000;
+/** History is read in batches of this many ops: every op is counted, however long the history. */
+const HISTORY_BATCH = 2000;
 const INT64_MAX = 2n ** 63n - 1n;
 
 export class TaskCenter {
@@ -127,10 +128,19 @@ export class TaskCenter {
     return this.view(op);
   }
 
-  /** Finished tasks, newest first, with Zerobyte's outcome. */
+  /** Every op of the log (synchronous batches, so no write lands between two of them). */
+  private allOps(): Operation[] {
+    const out: Operation[] = [];
+    for (let offset = 0; ; offset += HISTORY_BATCH) {
+      const batch = this.ctx.oplog.query({}, { order: 'desc', limit: HISTORY_BATCH, offset });
+      out.push(...batch);
+      if (batch.length < HISTORY_BATCH) return out;
+    }
+  }
+
+  /** Finished tasks, newest first, with Zerobyte's outcome; totalItems counts the whole history. */
   history(filter: { kind?: string; outcome?: string }, page: number, pageSize: number) {
-    const all = this.ctx.oplog
-      .query({}, { order: 'desc', limit: HISTORY_SCAN })
+    const all = this.allOps()
       .map((op) => ({ t: this.view(op), warning: isWarningOp(op) }))
       .filter(({ t }) => !ACTIVE.includes(t.status))
       .map(({ t, warning }) => ({
