@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createContextValues } from '@connectrpc/connect';
 import { Authentication, Backrest, type Repo } from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { backrestFace, zerobyteFace } from './auth/faces.js';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret.js';
@@ -26,6 +26,7 @@ import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
 import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
 import { composeEngine } from './compose-engine.js';
+import { createLogger, installConsole, refusedLoginLogger } from './console/index.js';
 import { composeZerobyte, openRestStores } from './compose-zerobyte.js';
 import type { Engine } from './engine.js';
 import { FileLogStore } from './oplog/log-store.js';
@@ -57,6 +58,8 @@ export interface ServerOptions {
   features?: ServerFeatures;
   /** pino level (default info); or a logger to use. */
   logLevel?: string;
+  /** Console lines: 'json' or 'pretty' (default: pretty on a TTY, JSON otherwise). */
+  logFormat?: string;
   logger?: Logger;
   /** GetOperationEvents keep-alive interval (default 60 s). */
   keepAliveMs?: number;
@@ -84,22 +87,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `/download/<token>` is a credential: never log it. */
-const redactUrl = (url: string) => url.replace(/^\/download\/[^/]+/, '/download/<token>');
-
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const logger =
-    o.logger ??
-    pino({
-      level: o.logLevel ?? 'info',
-      serializers: {
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: redactUrl(req.url),
-          remoteAddress: req.ip,
-        }),
-      },
-    });
+  const logger = o.logger ?? createLogger(o.logLevel, o.logFormat);
   const features = o.features ?? ALL_FEATURES;
   fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const secrets = new SecretBox(loadSecretKey(o.secretKey ?? {}, o.dataDir));
@@ -136,6 +125,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       throttle,
       sessions: restStores.sessions,
       apiKeys: restStores.apiKeys,
+      onRefused: refusedLoginLogger(logger),
     });
     const shutdown = new AbortController();
     const downloads = new DownloadService(oplog);
@@ -146,7 +136,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const metrics = new MetricsService(oplog, () => engine.queueState());
     cleanup.unshift(() => metrics.close());
     const services = {
-      config: new ConfigService(config, Date.now, features),
+      config: new ConfigService(config, Date.now, features, (msg) => logger.warn(msg)),
       repos: new RepoService({
         config,
         oplog,
@@ -169,6 +159,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       paths: new PathService(features),
       sftp: new SftpService(config.path),
       keepAliveMs: o.keepAliveMs ?? 60_000,
+      inSetup: () => authenticator.mode() === 'setup',
       shutdown: shutdown.signal,
     };
 
@@ -186,12 +177,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
     const app = Fastify({
       loggerInstance: logger,
+      disableRequestLogging: true,
       return503OnClosing: true,
       routerOptions: { maxParamLength: 4096 },
       serverFactory: (handler) => createDualServer(handler),
       trustProxy: o.trustedProxies?.length ? o.trustedProxies : false,
     }) as unknown as FastifyInstance;
+    const offConsole = installConsole(app, { logger, oplog, config, userOf: (r) => identityOf(r)?.user });
     app.addHook('onClose', () => {
+      offConsole();
       zerobyte.close();
       restStores.meta.close();
     });

@@ -7,77 +7,7 @@ import { takeKeySource } from './secrets/key.js';
 import type { ServerOptions } from './app.js';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, parseAllowedOrigins } from './services/zerobyte/webhook-rules.js';
 
-/** Flag definitions for the CLI (commander-style), in help order. `env` is the variable that sets it too. */
-export const serveCommandOptions = [
-  {
-    flags: '--bind-address <host:port>',
-    env: 'RESTORA_PORT',
-    description: 'address to listen on (default 127.0.0.1:9898; a bare port listens on all interfaces)',
-  },
-  {
-    flags: '--config-file <path>',
-    env: 'RESTORA_CONFIG',
-    description: 'config.json (default $XDG_CONFIG_HOME/restora/config.json)',
-  },
-  {
-    flags: '--data-dir <path>',
-    env: 'RESTORA_DATA',
-    description: 'data directory (default $XDG_DATA_HOME/restora)',
-  },
-  {
-    flags: '--restic-cmd <path>',
-    env: 'RESTORA_RESTIC_COMMAND',
-    description: 'restic binary (default restic on PATH)',
-  },
-  {
-    flags: '--locked-down',
-    env: 'RESTORA_LOCKED_DOWN',
-    description: 'disable PathAutocomplete, RunCommand, command hooks and repo settings that run programs',
-  },
-  {
-    flags: '--disable-path-autocomplete',
-    env: 'RESTORA_DISABLE_PATH_AUTOCOMPLETE',
-    description: 'disable PathAutocomplete',
-  },
-  { flags: '--disable-run-command', env: 'RESTORA_DISABLE_RUN_COMMAND', description: 'disable RunCommand' },
-  {
-    flags: '--disable-command-hooks',
-    env: 'RESTORA_DISABLE_COMMAND_HOOKS',
-    description: 'refuse to run command hooks',
-  },
-  {
-    flags: '--secret-key-file <path>',
-    env: 'RESTORA_SECRET_KEY_FILE',
-    description:
-      'key sealing secrets at rest, e.g. a systemd credential (default <data>/secret.key; or RESTORA_SECRET_KEY)',
-  },
-  {
-    flags: '--web-dir <path>',
-    env: 'RESTORA_WEB_DIR',
-    description: 'built web UI to serve at / (default: the bundled one when present)',
-  },
-  {
-    flags: '--trusted-proxies <list>',
-    env: 'RESTORA_TRUSTED_PROXIES',
-    description:
-      'comma list of reverse proxy addresses or CIDRs whose X-Forwarded-For names the client (default: none)',
-  },
-  {
-    flags: '--log-level <level>',
-    env: 'RESTORA_LOG_LEVEL',
-    description: 'fatal, error, warn, info, debug or trace (default info)',
-  },
-  {
-    flags: '--webhook-allowed-origins <origins>',
-    env: 'WEBHOOK_ALLOWED_ORIGINS',
-    description: 'comma list of origins Zerobyte backup webhooks may call (default: none)',
-  },
-  {
-    flags: '--webhook-timeout <seconds>',
-    env: 'WEBHOOK_TIMEOUT',
-    description: 'time limit of one backup webhook call (default 60)',
-  },
-] as const;
+export { serveCommandOptions } from './serve-flags.js';
 
 /** Flag values as commander gives them (camelCase keys). */
 export interface ServeFlags {
@@ -90,6 +20,7 @@ export interface ServeFlags {
   disableRunCommand?: boolean;
   disableCommandHooks?: boolean;
   logLevel?: string;
+  logFormat?: string;
   webDir?: string;
   webhookAllowedOrigins?: string;
   webhookTimeout?: string;
@@ -183,6 +114,7 @@ const schema = z.object({
   disableCommandHooks: bool,
   webDir: nonEmpty,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  logFormat: z.enum(['json', 'pretty']).optional(),
   webhookAllowedOrigins: origins,
   webhookTimeout: seconds,
   secretKeyFile: nonEmpty,
@@ -200,6 +132,7 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   disableCommandHooks: 'RESTORA_DISABLE_COMMAND_HOOKS',
   webDir: 'RESTORA_WEB_DIR',
   logLevel: 'RESTORA_LOG_LEVEL',
+  logFormat: 'RESTORA_LOG_FORMAT',
   webhookAllowedOrigins: 'WEBHOOK_ALLOWED_ORIGINS',
   webhookTimeout: 'WEBHOOK_TIMEOUT',
   secretKeyFile: 'RESTORA_SECRET_KEY_FILE',
@@ -233,6 +166,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
     dataDir: paths.dataDir,
     ...(v.resticCmd ? { resticCommand: v.resticCmd } : {}),
     logLevel: v.logLevel,
+    ...(v.logFormat ? { logFormat: v.logFormat } : {}),
     ...(v.webDir ? { webDir: path.resolve(v.webDir) } : {}),
     features: {
       pathAutocomplete: !(v.lockedDown || v.disablePathAutocomplete),

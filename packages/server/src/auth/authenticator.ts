@@ -28,6 +28,8 @@ export interface AuthenticatorDeps {
   throttle: LoginThrottle;
   sessions: SessionStore;
   apiKeys: ApiKeyStore;
+  /** Told of every refused password check (the console's warn line). */
+  onRefused?: (user: string, address: string, reason: string) => void;
 }
 
 const TOKEN_TTL = '7d';
@@ -40,6 +42,7 @@ export class Authenticator {
   private readonly config: () => Config;
   private readonly secret: Uint8Array;
   private readonly throttle: LoginThrottle;
+  private readonly onRefused: NonNullable<AuthenticatorDeps['onRefused']>;
   readonly sessions: SessionStore;
   readonly apiKeys: ApiKeyStore;
 
@@ -47,6 +50,7 @@ export class Authenticator {
     this.config = d.config;
     this.secret = d.jwtSecret;
     this.throttle = d.throttle;
+    this.onRefused = d.onRefused ?? (() => {});
     this.sessions = d.sessions;
     this.apiKeys = d.apiKeys;
   }
@@ -122,11 +126,16 @@ export class Authenticator {
   /** A password check, throttled per address and user (LoginThrottle); tokens never come here. */
   async checkPassword(username: string, password: string, address: string): Promise<AuthResult> {
     const wait = this.throttle.wait(username, address);
-    if (wait > 0)
-      return { ok: false, reason: `Too many failed sign-ins, try again in ${wait} s`, retryAfter: wait };
+    if (wait > 0) {
+      const reason = `Too many failed sign-ins, try again in ${wait} s`;
+      this.onRefused(username, address, reason);
+      return { ok: false, reason, retryAfter: wait };
+    }
     const ok = await this.passwordMatches(username, password);
     this.throttle.record(username, address, ok);
-    return ok ? { ok: true, user: username } : { ok: false, reason: 'Unauthorized (Bad Credentials)' };
+    if (ok) return { ok: true, user: username };
+    this.onRefused(username, address, 'Unauthorized (Bad Credentials)');
+    return { ok: false, reason: 'Unauthorized (Bad Credentials)' };
   }
 
   private async passwordMatches(username: string, password: string): Promise<boolean> {
