@@ -10,7 +10,7 @@
 //                  auth/** (the identity model: users, sessions, API keys; the route guard's policy is
 //                  data that api/ reads, so auth never imports api/)
 //   4 engine       engine.ts
-//   3 runtime      scheduler/**, tasks/**, hooks/**, index/** (the snapshot index is a task's product)
+//   3 runtime      scheduler/**, tasks/**, hooks/**, index/**, snapshot-index/** (the snapshot index is a task's product)
 //   2 state        oplog/**, config/**, secrets/** (sealing at rest is part of how state is stored:
 //                  config-store seals and opens through secrets/, whose config-secrets.ts reads config's
 //                  redaction rules, and oplog opens its database with secrets/private-file.ts; sideways
@@ -45,7 +45,7 @@ const LAYERS = [
   ['api', 6, /^api\//],
   ['services', 5, /^(services|sync|auth)\//],
   ['engine', 4, /^engine(-[\w-]+)?\.ts$/],
-  ['runtime', 3, /^(scheduler|tasks|hooks|index)\//],
+  ['runtime', 3, /^(scheduler|tasks|hooks|index|snapshot-index)\//],
   ['state', 2, /^(oplog|config|secrets)\//],
   ['shared', 0, /^errors\.ts$/],
 ];

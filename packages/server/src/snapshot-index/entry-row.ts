@@ -1,0 +1,75 @@
+// One stored node version and its conversion back to the node restic printed.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { LsNode } from '@restora/restic';
+
+export interface EntryRow {
+  id: number;
+  path_id: number;
+  name: string;
+  type: string;
+  size: number | null;
+  mode: number | null;
+  uid: number | null;
+  gid: number | null;
+  mtime: string | null;
+  atime: string | null;
+  ctime: string | null;
+}
+
+export const ENTRY_COLUMNS = 'id, path_id, name, type, size, mode, uid, gid, mtime, atime, ctime';
+
+/** The fields of a node the index keeps, in a fixed order (hashing and comparing use the same list). */
+export function entryFields(pathId: number, n: LsNode): (string | number | null)[] {
+  return [
+    pathId,
+    n.name,
+    n.type,
+    n.size ?? null,
+    n.mode ?? null,
+    n.uid ?? null,
+    n.gid ?? null,
+    n.mtime ?? null,
+    n.atime ?? null,
+    n.ctime ?? null,
+  ];
+}
+
+/** 48 bits of SHA-1: a lookup key only; every hit is compared field by field before reuse. */
+export function hash48(parts: readonly (string | number | null)[] | Uint8Array): number {
+  const h = crypto.createHash('sha1');
+  if (parts instanceof Uint8Array) h.update(parts);
+  else for (const p of parts) h.update(p === null ? '\u0001' : `${typeof p}:${p}\u0000`);
+  return h.digest().readUIntBE(0, 6);
+}
+
+export function sameEntry(row: EntryRow, f: readonly (string | number | null)[]): boolean {
+  return (
+    row.path_id === f[0] &&
+    row.name === f[1] &&
+    row.type === f[2] &&
+    row.size === f[3] &&
+    row.mode === f[4] &&
+    row.uid === f[5] &&
+    row.gid === f[6] &&
+    row.mtime === f[7] &&
+    row.atime === f[8] &&
+    row.ctime === f[9]
+  );
+}
+
+export function toNode(row: EntryRow, dirPath: string): LsNode {
+  const node: LsNode = { name: row.name, type: row.type, path: path.posix.join(dirPath, row.name) };
+  if (row.uid !== null) node.uid = row.uid;
+  if (row.gid !== null) node.gid = row.gid;
+  if (row.size !== null) node.size = row.size;
+  if (row.mode !== null) node.mode = row.mode;
+  if (row.mtime !== null) node.mtime = row.mtime;
+  if (row.atime !== null) node.atime = row.atime;
+  if (row.ctime !== null) node.ctime = row.ctime;
+  return node;
+}
+
+/** Byte order, as restic sorts a directory. */
+export const byName = (a: { name: string }, b: { name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
