@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
-import { ConfigSchema, Hook_SlackSchema, type Config } from '@restora/proto';
+import { ConfigSchema, Hook_SlackSchema, PrivateKeySchema, UserSchema, type Config } from '@restora/proto';
 import { ValidationError } from '../errors.js';
 import { generateIdentity } from './identity.js';
 import { isSecretEnv, redactConfig, restoreRedacted } from './redact.js';
@@ -191,5 +191,40 @@ describe('secrets inside URIs, hook URLs and command text', () => {
         'repos[0].hooks[2].actionGotify.token',
       ]);
     }
+  });
+});
+
+describe("Backrest's Settings dialog round trip (identity as {keyId}, users as ********)", () => {
+  it('sends the identity out as its key id only', () => {
+    const s = stored();
+    const r = redactConfig(s);
+    expect(r.multihost!.identity).toEqual(create(PrivateKeySchema, { keyid: s.multihost!.identity!.keyid }));
+  });
+
+  it('merges a sent identity with only keyId (or nothing) into the stored one', () => {
+    const s = stored();
+    for (const keyid of [s.multihost!.identity!.keyid, '']) {
+      const edit = redactConfig(s);
+      edit.multihost!.identity = create(PrivateKeySchema, { keyid });
+      edit.auth!.users.push(
+        create(UserSchema, { name: 'new', password: { case: 'passwordBcrypt', value: 'new-hash' } }),
+      );
+      const back = restoreRedacted(edit, s);
+      expect(back.multihost!.identity).toEqual(s.multihost!.identity);
+      expect(back.auth!.users.map((u) => [u.name, u.password.value])).toEqual([
+        ['admin', 'hash'],
+        ['new', 'new-hash'],
+      ]);
+    }
+  });
+
+  it('keeps a full identity sent, and names a key id that differs from the stored one', () => {
+    const s = stored();
+    const fresh = generateIdentity();
+    const edit = redactConfig(s);
+    edit.multihost!.identity = fresh;
+    expect(restoreRedacted(edit, s).multihost!.identity).toEqual(fresh);
+    edit.multihost!.identity = create(PrivateKeySchema, { keyid: fresh.keyid });
+    expect(() => restoreRedacted(edit, s)).toThrow(/sync\.identity\.keyId: differs from the stored identity/);
   });
 });

@@ -1,7 +1,7 @@
 // Secrets never leave the server: redactConfig masks them ("********", or the masked part of a URI/URL);
 // restoreRedacted puts the stored values back when a client returns the masked value (Backrest weakness #4).
-import { clone } from '@bufbuild/protobuf';
-import { ConfigSchema, PrivateKeySchema, type Config, type Hook } from '@restora/proto';
+import { clone, create } from '@bufbuild/protobuf';
+import { ConfigSchema, PrivateKeySchema, type Config, type Hook, type PrivateKey } from '@restora/proto';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import type { ServerFeatures } from './features.js';
 import { keepsStored, maskEnv, maskSecret, maskUriPassword, maskUrl } from './redact-values.js';
@@ -177,7 +177,8 @@ export function redactConfig(config: Config, options: RedactionOptions = ALL): C
   for (const s of slotsOf(c, options)) s.set(s.mask(s.get()));
   const m = c.multihost;
   if (m) {
-    if (m.identity) m.identity.ed25519priv = mask(m.identity.ed25519priv);
+    // Backrest's SanitizeForNetwork: the identity goes out as its key id only
+    if (m.identity) m.identity = create(PrivateKeySchema, { keyid: m.identity.keyid });
     for (const t of m.pairingTokens) t.secret = mask(t.secret);
     for (const p of [...m.knownHosts, ...m.authorizedClients]) {
       p.initialPairingSecret = mask(p.initialPairingSecret);
@@ -217,14 +218,9 @@ function restoreMultihost(c: Config, stored: Config, issues: ValidationIssue[]):
   const m = c.multihost;
   if (!m) return;
   const sm = stored.multihost;
-  if (m.identity?.ed25519priv === REDACTED) {
-    if (sm?.identity && sm.identity.keyid === m.identity.keyid)
-      m.identity = clone(PrivateKeySchema, sm.identity);
-    else
-      issues.push({
-        path: 'sync.identity.ed25519priv',
-        message: 'placeholder sent but the stored identity differs',
-      });
+  if (m.identity) {
+    const problem = mergeIdentity(m.identity, sm?.identity);
+    if (problem) issues.push(problem);
   }
   m.pairingTokens.forEach((t, i) => {
     if (t.secret !== REDACTED) return;
@@ -258,4 +254,24 @@ function restoreMultihost(c: Config, stored: Config, issues: ValidationIssue[]):
         message: 'placeholder sent but no stored secret exists',
       });
   }
+}
+
+/**
+ * Backrest's RehydrateNetworkSanitizedConfig for the identity: a sent identity without its private key (the
+ * Settings dialog sends `{keyId}` only, older clients the placeholder) is the stored one, the fields sent on top.
+ * A key id other than the stored one, without a key to go with it, is refused rather than left unusable.
+ */
+function mergeIdentity(sent: PrivateKey, stored: PrivateKey | undefined): ValidationIssue | undefined {
+  if (sent.ed25519priv !== '' && sent.ed25519priv !== REDACTED) return undefined;
+  if (!stored)
+    return { path: 'sync.identity.ed25519priv', message: 'no private key sent and none is stored' };
+  if (sent.keyid !== '' && sent.keyid !== stored.keyid)
+    return {
+      path: 'sync.identity.keyId',
+      message: `differs from the stored identity (${stored.keyid}); send the full key (ed25519priv) to replace it`,
+    };
+  if (sent.ed25519pub !== '' && sent.ed25519pub !== stored.ed25519pub)
+    return { path: 'sync.identity.ed25519pub', message: 'differs from the stored identity' };
+  Object.assign(sent, clone(PrivateKeySchema, stored));
+  return undefined;
 }

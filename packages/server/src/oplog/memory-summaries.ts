@@ -42,7 +42,7 @@ export function memorySummarySource(all: readonly OpColumns[], opts: SummaryOpti
     },
     recent: (gid, limit) =>
       backups
-        .filter((c) => gidOf(c) === gid)
+        .filter((c) => gidOf(c) === gid && c.status !== OperationStatus.STATUS_PENDING)
         .sort((a, b) => b.start_ms - a.start_ms || b.id - a.id)
         .slice(0, limit)
         .map(toRecent),

@@ -2,12 +2,14 @@
 // GROUP BY over the window's covering index); per-group lookups are ORDER BY ... LIMIT on partial indexes. Each
 // piece is cached until a write changes its group (summary-cache.ts).
 import type { Statement } from 'better-sqlite3';
+import { OperationStatus } from '@restora/proto';
 import { KIND_CODES } from './columns.js';
 import type { DayAgg, SummarySource } from './summaries.js';
 import type { SummaryCache } from './summary-cache.js';
 import type { RecentBackup, SummaryOptions } from './types.js';
 
 const BACKUP = KIND_CODES.operationBackup;
+const PENDING = OperationStatus.STATUS_PENDING;
 
 interface RecentRow {
   id: number;
@@ -73,7 +75,8 @@ export function sqliteSummarySource(
         (
           prepare(
             `SELECT id, flow_id, start_ms, end_ms, status, bytes_added FROM operations
-             WHERE kind = ${BACKUP} AND dry_run = 0 AND ${col} = ?${inst} ORDER BY start_ms DESC, id DESC LIMIT ?`,
+             WHERE kind = ${BACKUP} AND dry_run = 0 AND status <> ${PENDING} AND ${col} = ?${inst}
+             ORDER BY start_ms DESC, id DESC LIMIT ?`,
           ).all(gid, ...ip, limit) as RecentRow[]
         ).map(toRecent),
       ).map((r) => ({ ...r })),

@@ -30,7 +30,9 @@ function bruteForce(all: readonly OpColumns[], o: SummaryOptions): SummaryRow[] 
   const days = dayRanges(o.nowMs ?? Date.now(), o.windowMs ?? DEFAULT_WINDOW_MS, dayStart);
   const gid = (c: OpColumns) => (o.groupBy === 'plan' ? c.plan_id : c.repo_id);
   const mine = all.filter((c) => o.instanceId === undefined || c.instance_id === o.instanceId);
-  const backups = mine.filter((c) => c.kind === KIND_CODES.operationBackup && c.dry_run === 0);
+  const backups = mine.filter(
+    (c) => c.kind === KIND_CODES.operationBackup && c.dry_run === 0 && c.status !== S.STATUS_PENDING,
+  );
   const dayOf = (c: OpColumns) => days.findIndex(([s, e]) => c.start_ms >= s && c.start_ms < e);
   const ids = o.ids ?? [...new Set(backups.filter((c) => dayOf(c) >= 0).map(gid))];
   return [...ids]

@@ -27,7 +27,7 @@ export interface DayAgg {
 export interface SummarySource {
   /** Backups grouped by (index into the `days` [start, end) ranges, plan, repo, status). */
   byDay(days: readonly [number, number][]): DayAgg[];
-  /** Newest `limit` backups of the group by start time, whatever their age. */
+  /** Newest `limit` backups of the group by start time, whatever their age, pending ones (next runs) left out. */
   recent(gid: string, limit: number): RecentBackup[];
   totalSnapshots(gid: string): number;
   /** Newest successful (or warning) backup end, all time. */
@@ -59,6 +59,8 @@ export function buildSummaries(src: SummarySource, opts: SummaryOptions): Summar
   const byGid = new Map<string, DayAgg[]>();
   for (const id of opts.ids ?? []) byGid.set(id, []);
   for (const r of src.byDay(days)) {
+    // a pending backup is the next scheduled run, not a backup (Backrest counts it nowhere)
+    if (r.status === OperationStatus.STATUS_PENDING) continue;
     let list = byGid.get(gidOf(r));
     if (!list) {
       if (opts.ids) continue;

@@ -19,21 +19,32 @@ export class ConfigService {
     private readonly now: () => number = Date.now,
     /** Locked-down servers also hide command-hook text. */
     private readonly redaction: RedactionOptions = { commandHooks: true },
+    /** Where a choice that weakens the install is reported (auth disabled). */
+    private readonly warn: (msg: string) => void = () => undefined,
   ) {}
 
   get(): Config {
     return redactConfig(this.store.get(), this.redaction);
   }
 
-  /** SetConfig. `firstRun`: unauthenticated setup call, allowed only to add the first user(s). */
+  /**
+   * SetConfig. `firstRun`: unauthenticated setup call, allowed only to add the first user(s) or to disable
+   * authentication explicitly (Backrest's first-run dialog offers both).
+   */
   async set(incoming: Config, options: { firstRun?: boolean } = {}): Promise<Config> {
+    let wasDisabled = false;
     const saved = await this.store.update(
       (stored) => {
-        if (options.firstRun) assertFirstUser(stored, incoming);
+        if (options.firstRun) assertFirstRunChoice(stored, incoming);
+        wasDisabled = stored.auth?.disabled === true;
         return restoreRedacted(incoming, stored, this.redaction);
       },
       { expectModno: incoming.modno },
     );
+    if (saved.auth?.disabled && !wasDisabled)
+      this.warn(
+        `authentication disabled by SetConfig${options.firstRun ? ' during first-run setup' : ''} (auth.disabled: true): anyone who reaches the port can use every API`,
+      );
     return redactConfig(saved, this.redaction);
   }
 
@@ -61,12 +72,12 @@ export class ConfigService {
   }
 }
 
-function assertFirstUser(stored: Config, incoming: Config): void {
+function assertFirstRunChoice(stored: Config, incoming: Config): void {
   if ((stored.auth?.users.length ?? 0) > 0 || stored.auth?.disabled)
     throw new PermissionDeniedError('authentication is already configured; log in first');
   const auth = incoming.auth;
-  if (!auth || auth.disabled || auth.users.length === 0)
+  if (!auth || (!auth.disabled && auth.users.length === 0))
     throw new PermissionDeniedError(
-      'first run: the config must add at least one user (auth.users); disabling authentication is only possible by editing the config file',
+      'first run: the config must add at least one user (auth.users) or disable authentication explicitly (auth.disabled: true)',
     );
 }

@@ -56,7 +56,9 @@ export class DashboardService {
     return msg;
   }
 
-  summary(): SummaryDashboardResponse {
+  /** `firstRun`: an unauthenticated first-run poll, answered empty (no repo, plan or path of the install). */
+  summary(o: { firstRun?: boolean } = {}): SummaryDashboardResponse {
+    if (o.firstRun) return create(SummaryDashboardResponseSchema, {});
     const config = this.d.config();
     const next = new Map(this.d.upcoming().map((u) => [u.key, u.runAt]));
     const now = this.d.now?.() ?? Date.now();
@@ -64,12 +66,18 @@ export class DashboardService {
     const common = { instanceId: config.instance, nowMs: now };
     const plans = this.d.oplog.summaries({ groupBy: 'plan', ids: config.plans.map((p) => p.id), ...common });
     const repos = this.d.oplog.summaries({ groupBy: 'repo', ids: config.repos.map((r) => r.id), ...common });
+    // a repo's next backup is the soonest next run of its plans (Backrest: its pending backup op)
+    const repoNext = new Map<string, number>();
+    for (const p of config.plans) {
+      const at = next.get(`backup:${p.id}`);
+      if (at !== undefined) repoNext.set(p.repo, Math.min(at, repoNext.get(p.repo) ?? Infinity));
+    }
     const periods = new Map(config.plans.map((p) => [p.id, nominalPeriodMs(p.schedule, now) ?? undefined]));
     return create(SummaryDashboardResponseSchema, {
       planSummaries: plans.map((row) =>
         this.summaryOf(row, next.get(`backup:${row.id}`), overdueDays(row, periods.get(row.id), now)),
       ),
-      repoSummaries: repos.map((row) => this.summaryOf(row, undefined, undefined)),
+      repoSummaries: repos.map((row) => this.summaryOf(row, repoNext.get(row.id), undefined)),
       configPath: this.d.configPath,
       dataPath: this.d.dataPath,
     });

@@ -55,6 +55,19 @@ describe('OperationsService', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
+  it('first run: an idle stream of keep-alives only, ending when setup ends', async () => {
+    const oplog = new MemoryOpLog();
+    let setup = true;
+    const stream = new OperationsService(oplog, noLogs)
+      .idle({ signal: new AbortController().signal, keepAliveMs: 20, while: () => setup })
+      [Symbol.asyncIterator]();
+    expect((await take(stream, 1))[0]?.event.case).toBe('keepAlive');
+    oplog.add(backupOp({ planId: 'a' }));
+    expect((await take(stream, 2)).map((e) => e.event.case)).toEqual(['keepAlive', 'keepAlive']);
+    setup = false;
+    expect((await stream.next()).done).toBe(true);
+  });
+
   it('answers a missing log with Backrest text', async () => {
     const svc = new OperationsService(new MemoryOpLog(), noLogs);
     const chunks: string[] = [];

@@ -91,6 +91,31 @@ export class OperationsService {
     }
   }
 
+  /**
+   * GetOperationEvents during first-run setup: keep-alives only (no operation is shown to a caller nobody has
+   * signed in as), one at once so the client sees a live stream; ends once `while` turns false (a user was added
+   * or auth disabled), and the client's reconnect then meets the real stream or the sign-in.
+   */
+  async *idle(o: {
+    signal: AbortSignal;
+    keepAliveMs: number;
+    while: () => boolean;
+  }): AsyncGenerator<OperationEvent> {
+    const keepAlive = create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } });
+    while (!o.signal.aborted && o.while()) {
+      yield keepAlive;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          o.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, o.keepAliveMs);
+        o.signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
   /** GetLogs: existing content then live output until the log is finished. */
   async *log(ref: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
     if (!this.logs.exists(ref)) {

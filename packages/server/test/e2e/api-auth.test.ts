@@ -80,14 +80,13 @@ describe('auth over HTTP', () => {
     const { backrest, auth } = clients(server.url, { binary: true });
     const config = await backrest.getConfig({});
     expect(config.auth?.users ?? []).toHaveLength(0);
-    expect(config.multihost?.identity?.ed25519priv).toBe('********');
+    // Backrest's network form: the identity as its key id only
+    expect(config.multihost?.identity?.keyid).toMatch(/^ed25519\./);
+    expect(config.multihost?.identity?.ed25519priv).toBe('');
     expect(await codeOf(backrest.getOperations({ selector: {} }))).toBe(Code.Unauthenticated);
-    // Setup may not disable auth without credentials.
-    const disable = withChanges(config, {
-      instance: 'e2e-host',
-      auth: create(AuthSchema, { disabled: true }),
-    });
-    expect(await codeOf(backrest.setConfig(disable))).toBe(Code.PermissionDenied);
+    // Setup must add a user or disable auth explicitly (that choice: backrest-ui-compat.test.ts).
+    const neither = withChanges(config, { instance: 'e2e-host', auth: create(AuthSchema, {}) });
+    expect(await codeOf(backrest.setConfig(neither))).toBe(Code.PermissionDenied);
     const hash = (await auth.hashPassword({ value: PASS })).value;
     expect(Buffer.from(hash, 'base64').toString()).toMatch(/^\$2[aby]\$10\$/);
     const next = withChanges(config, {
@@ -99,11 +98,11 @@ describe('auth over HTTP', () => {
     const saved = await backrest.setConfig(next);
     expect(saved.modno).toBe(config.modno + 1);
     expect(saved.auth?.users[0]?.password.value).toBe('********');
-    // The stored identity survived the placeholder round trip.
+    // The stored identity survived the {keyId} round trip.
     const onDisk = JSON.parse(readFileSync(ws.configFile, 'utf8')) as {
       sync: { identity: { ed25519priv: string } };
     };
-    expect(onDisk.sync.identity.ed25519priv).not.toBe('********');
+    expect(onDisk.sync.identity.ed25519priv).toMatch(/^sealed:|^[A-Za-z0-9+/]{43}/);
     expect(await codeOf(backrest.setConfig(next))).toBe(Code.Unauthenticated);
   });
 

@@ -8,6 +8,9 @@ const NOT_USER: Record<string, Access> = {
   'v1.Authentication/HashPassword': 'setup',
   'v1.Backrest/GetConfig': 'setup',
   'v1.Backrest/SetConfig': 'setup',
+  // its first-run screen polls these behind the setup dialog: answered empty until a user exists (no data shown)
+  'v1.Backrest/GetSummaryDashboard': 'setup',
+  'v1.Backrest/GetOperationEvents': 'setup',
 };
 
 export const connectAccess = (m: DescMethod): Access => NOT_USER[`${m.parent.typeName}/${m.name}`] ?? 'user';

@@ -1,5 +1,5 @@
 // v1.Backrest handlers: parse → one service call → map. No logic here beyond argument shaping.
-import type { ServiceImpl } from '@connectrpc/connect';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, type Backrest } from '@restora/proto';
 import { InvalidArgumentError } from '../../errors.js';
@@ -28,7 +28,12 @@ export interface BackrestServices {
   keepAliveMs: number;
   /** Aborted on shutdown so open streams end. */
   shutdown: AbortSignal;
+  /** True while no user exists (first run): a first-run event stream ends when this turns false. */
+  inSetup: () => boolean;
 }
+
+/** The caller came through the first-run opening of a `setup` route (no users exist, no credentials). */
+const firstRun = (ctx: HandlerContext) => requestInfo(ctx).auth?.via === 'setup';
 
 const both = (a: AbortSignal, b: AbortSignal) => AbortSignal.any([a, b]);
 
@@ -49,18 +54,23 @@ function eventFilters(h: Headers): { planId?: string; repoId?: string; sinceModn
 export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backrest> {
   return {
     getConfig: () => s.config.get(),
-    setConfig: (req, ctx) =>
-      s.config.set(create(ConfigSchema, req), { firstRun: requestInfo(ctx).auth?.via === 'setup' }),
+    setConfig: (req, ctx) => s.config.set(create(ConfigSchema, req), { firstRun: firstRun(ctx) }),
     setupSftp: (req) => s.sftp.setup(req.host, req.port),
     checkRepoExists: async (req) => s.repos.exists(req.repo),
     addRepo: (req) => s.repos.add(req.repo),
     removeRepo: (req) => s.repos.remove(req.repoId),
     getOperationEvents: (_req, ctx) =>
-      s.operations.events({
-        signal: both(ctx.signal, s.shutdown),
-        keepAliveMs: s.keepAliveMs,
-        ...eventFilters(ctx.requestHeader),
-      }),
+      firstRun(ctx)
+        ? s.operations.idle({
+            signal: both(ctx.signal, s.shutdown),
+            keepAliveMs: s.keepAliveMs,
+            while: s.inSetup,
+          })
+        : s.operations.events({
+            signal: both(ctx.signal, s.shutdown),
+            keepAliveMs: s.keepAliveMs,
+            ...eventFilters(ctx.requestHeader),
+          }),
     getOperations: (req) => ({ operations: s.operations.list(req.selector, req.lastN) }),
     listSnapshots: async (req, ctx) => ({
       snapshots: await s.snapshots.list(req.repoId, req.planId, ctx.signal),
@@ -92,7 +102,7 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
       return {};
     },
     pathAutocomplete: async (req) => ({ values: await s.paths.complete(req.value) }),
-    getSummaryDashboard: () => s.dashboard.summary(),
+    getSummaryDashboard: (_req, ctx) => s.dashboard.summary({ firstRun: firstRun(ctx) }),
     generatePairingToken: async (req) => ({ token: await s.config.generatePairingToken(req) }),
   };
 }
