@@ -43,7 +43,8 @@ import { RepoService } from './services/repo-service.js';
 import { SftpService } from './services/sftp-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
-import { resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
+import { SnapshotIndexer } from './snapshot-index/indexer.js';
+import { readOnly, resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
 import { ResticJournal } from './tasks/restic-journal.js';
 import type { WebhookSettings } from './services/zerobyte/webhook-rules.js';
 
@@ -129,9 +130,20 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
     const shutdown = new AbortController();
     const downloads = new DownloadService(oplog);
+    const snapshotIndex = new SnapshotIndexer({
+      dir: path.join(o.dataDir, 'snapshot-index'),
+      config: () => config.get(),
+      subscribeConfig: (l) => config.subscribe(l),
+      oplog,
+      reader: (repo) => readOnly(resticForRepo(repo, adapter)),
+      now: Date.now,
+      log: (msg) => logger.warn({ component: 'snapshot-index' }, msg),
+    });
+    cleanup.unshift(() => snapshotIndex.stop());
     const snapshots = new SnapshotService(
       () => config.get(),
       (repo: Repo) => resticForRepo(repo, adapter),
+      snapshotIndex,
     );
     const metrics = new MetricsService(oplog, () => engine.queueState());
     cleanup.unshift(() => metrics.close());
@@ -212,6 +224,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
 
     const report = await engine.start();
+    snapshotIndex.start();
     for (const p of report.problems) logger.warn(p);
     for (const w of config.warnings()) logger.warn(`config: ${w}`);
     const mode = authenticator.mode();

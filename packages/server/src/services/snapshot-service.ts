@@ -5,15 +5,17 @@ import { LsEntrySchema, type Config, type LsEntry, type Repo, type ResticSnapsho
 import type { Restic } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { instanceTag, planTag, snapshotToProto } from '../tasks/convert.js';
+import type { LsNode } from '@restora/restic';
 import { readOnly, resticPort } from '../tasks/restic-adapter.js';
 import { snapshotPath } from '../tasks/snapshot-path.js';
-
-const MAX_ENTRIES = 100_000;
+import { IndexDamagedError } from '../snapshot-index/repo-index.js';
+import type { SnapshotIndexer } from '../snapshot-index/indexer.js';
 
 export class SnapshotService {
   constructor(
     private readonly config: () => Config,
     private readonly resticFor: (repo: Repo) => Restic,
+    private readonly index?: SnapshotIndexer,
   ) {}
 
   repoById(repoId: string): Repo {
@@ -40,28 +42,34 @@ export class SnapshotService {
     return snaps.map(snapshotToProto).sort((a, b) => Number(a.unixTimeMs - b.unixTimeMs));
   }
 
+  /**
+   * One folder as `restic ls <snap> <dir>` prints it (the folder, then every child: no cap, a folder is returned
+   * whole), from the snapshot index; a snapshot not indexed yet is listed by restic and indexed in the background.
+   */
   async files(repoId: string, snapshotId: string, path: string, signal: AbortSignal): Promise<LsEntry[]> {
     if (!snapshotId) throw new InvalidArgumentError('snapshotId is required');
     const dir = snapshotPath('path', path);
+    const repo = this.repoById(repoId);
+    const indexed = this.fromIndex(repo, snapshotId, dir);
+    if (indexed) return indexed.map(toLsEntry);
     const entries: LsEntry[] = [];
-    for await (const n of this.reader(this.repoById(repoId)).ls(snapshotId, { path: dir, signal })) {
-      if (entries.length >= MAX_ENTRIES) break;
-      entries.push(
-        create(LsEntrySchema, {
-          name: n.name,
-          type: n.type,
-          path: n.path,
-          uid: BigInt(n.uid ?? 0),
-          gid: BigInt(n.gid ?? 0),
-          size: BigInt(n.size ?? 0),
-          mode: BigInt(n.mode ?? 0),
-          mtime: n.mtime ?? '',
-          atime: n.atime ?? '',
-          ctime: n.ctime ?? '',
-        }),
-      );
-    }
+    for await (const n of this.reader(repo).ls(snapshotId, { path: dir, signal })) entries.push(toLsEntry(n));
     return entries;
+  }
+
+  /** The folder from the index, or undefined when the snapshot is not indexed yet (or the index is damaged). */
+  fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined {
+    if (!this.index) return undefined;
+    try {
+      const idx = this.index.indexOf(repo);
+      const snap = idx.find(snapshotId);
+      if (snap) return idx.list(snap.seq, dir);
+      this.index.request(repo);
+    } catch (err) {
+      if (!(err instanceof IndexDamagedError)) throw err;
+      this.index.rebuild(repo);
+    }
+    return undefined;
   }
 
   /** `restic dump`: raw bytes for a file, an archive for a folder. */
@@ -72,4 +80,19 @@ export class SnapshotService {
   private reader(repo: Repo): Restic {
     return readOnly(this.resticFor(repo));
   }
+}
+
+function toLsEntry(n: LsNode): LsEntry {
+  return create(LsEntrySchema, {
+    name: n.name,
+    type: n.type,
+    path: n.path,
+    uid: BigInt(n.uid ?? 0),
+    gid: BigInt(n.gid ?? 0),
+    size: BigInt(n.size ?? 0),
+    mode: BigInt(n.mode ?? 0),
+    mtime: n.mtime ?? '',
+    atime: n.atime ?? '',
+    ctime: n.ctime ?? '',
+  });
 }
