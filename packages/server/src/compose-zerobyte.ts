@@ -15,7 +15,9 @@ import { RepositoryService } from './services/zerobyte/repositories.js';
 import { RetryService } from './services/zerobyte/retries.js';
 import { ScheduleService } from './services/zerobyte/schedules.js';
 import { SnapshotService } from './services/zerobyte/snapshots.js';
+import { ServerEvents } from './services/zerobyte/server-events.js';
 import { TaskCenter } from './services/zerobyte/tasks.js';
+import { VolumeService } from './services/zerobyte/volumes.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from './services/zerobyte/webhook-rules.js';
 
 export interface RestStores {
@@ -38,7 +40,9 @@ export function openRestStores(
 export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
   const tasks = new TaskCenter(ctx);
   const repositories = new RepositoryService(ctx);
-  const schedules = new ScheduleService(ctx, repositories);
+  const events = new ServerEvents();
+  const volumes = new VolumeService(ctx, events);
+  const schedules = new ScheduleService(ctx, repositories, volumes);
   const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
   const retries = new RetryService(ctx, schedules);
   const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
@@ -52,6 +56,8 @@ export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
     mirrors,
     notifications,
     tasks,
+    volumes,
+    events,
     close: () => {
       notifications.close();
       schedules.close();

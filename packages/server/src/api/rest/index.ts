@@ -16,6 +16,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { taskRoutes } from './routes/tasks.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 export interface RestApiDeps {
   /** Whether any user exists (setup mode) is read from it. */
@@ -50,6 +51,7 @@ export function restRoutes(
     ...snapshotRoutes(services),
     ...backupRoutes(services),
     ...notificationRoutes(services),
+    ...volumeRoutes(services),
     ...taskRoutes(services, heartbeatMs, sseStreams),
   ];
 }

@@ -5,7 +5,9 @@ import type { NotificationService } from './notifications.js';
 import type { RepositoryService } from './repositories.js';
 import type { ScheduleService } from './schedules.js';
 import type { SnapshotService } from './snapshots.js';
+import type { ServerEvents } from './server-events.js';
 import type { TaskCenter } from './tasks.js';
+import type { VolumeService } from './volumes.js';
 
 export type { ZbContext, EnginePort } from './context.js';
 export type { TaskDto } from './task-dto.js';
@@ -18,5 +20,8 @@ export interface ZerobyteServices {
   mirrors: MirrorService;
   notifications: NotificationService;
   tasks: TaskCenter;
+  volumes: VolumeService;
+  /** The feed of GET /api/v1/events. */
+  events: ServerEvents;
   close(): void;
 }

@@ -8,10 +8,10 @@ import { isSealed, SealedValueError, type SecretBox } from '../../secrets/box.js
 import { preparePrivateDatabase } from '../../secrets/private-file.js';
 
 export type MetaKind =
-  'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task' | 'retry';
+  'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task' | 'retry' | 'volume';
 
-/** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs, backup webhook headers). */
-const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination', 'schedule']);
+/** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs, backup webhook headers, share passwords). */
+const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination', 'schedule', 'volume']);
 
 export class MetaStoreSecretsError extends Error {}
 

@@ -21,8 +21,10 @@ export interface Destination {
 
 const TEMPLATE =
   'Restora: {{ .EventName .Event }} of plan {{ .Plan.Id }} on repo {{ .Repo.Id }}{{ if .Error }}: {{ .Error }}{{ end }}';
+// destination and volume configs (share passwords, SSH keys) are masked by the same table
 const SECRET_KEYS = [
   'password',
+  'privateKey',
   'token',
   'botToken',
   'apiToken',

@@ -6,6 +6,7 @@ import { cronProblem } from '../../config/validate-schedule.js';
 import { ValidationError } from '../../errors.js';
 import { toRetention, type Retention } from './retention.js';
 import { fingerprint } from './staged-rows.js';
+import { intoVolume } from './volume-paths.js';
 import {
   backupWebhooksIssues,
   DEFAULT_WEBHOOK_SETTINGS,
@@ -37,10 +38,18 @@ export function buildPlan(
   input: ScheduleInput,
   repoId: string,
   webhooks: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS,
+  /** The schedule's volume directory: includes and anchored excludes are relative to it; no includes = all of it. */
+  volumeRoot?: string,
 ): Plan {
   const hookIssues = backupWebhooksIssues(input.backupWebhooks, webhooks);
   if (hookIssues.length) throw new ValidationError(hookIssues);
-  const paths = [...(input.includePaths ?? []), ...(input.includePatterns ?? [])];
+  const into = (list: string[] | null | undefined, field: string) =>
+    (list ?? []).map((p, i) => (volumeRoot ? intoVolume(p, volumeRoot, `${field}[${i}]`) : p));
+  let paths = [
+    ...into(input.includePaths, 'includePaths'),
+    ...into(input.includePatterns, 'includePatterns'),
+  ];
+  if (volumeRoot && paths.length === 0) paths = [volumeRoot];
   if (paths.length === 0)
     throw new ValidationError([
       { path: 'includePaths', message: 'at least one path to back up is required' },
@@ -68,7 +77,9 @@ export function buildPlan(
     id,
     repo: repoId,
     paths,
-    excludes: input.excludePatterns ?? [],
+    excludes: (input.excludePatterns ?? []).map((p, i) =>
+      volumeRoot ? intoVolume(p, volumeRoot, `excludePatterns[${i}]`, false) : p,
+    ),
     schedule: create(ScheduleSchema, {
       schedule: input.enabled
         ? { case: 'cron', value: input.cronExpression.trim() }

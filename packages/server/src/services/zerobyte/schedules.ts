@@ -5,6 +5,8 @@ import type { ForgetFlags } from '../../tasks/restic-port.js';
 import type { ZbContext } from './context.js';
 import { shortIdOf, slugId, uuidOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
+import { intoVolume, outOfVolume } from './volume-paths.js';
+import type { VolumeService } from './volumes.js';
 import { buildPlan, flagsOf, planFingerprint, renamedPlans, type ScheduleInput } from './plan-fields.js';
 import { fromRetention, type Retention } from './retention.js';
 import { isWarningOp, opToTask, outcomeOf, type TaskOutcome } from './task-dto.js';
@@ -49,6 +51,8 @@ export class ScheduleService {
   constructor(
     private readonly ctx: ZbContext,
     private readonly repos: RepositoryService,
+    /** Resolves volumeId (absent: volumeId is only echoed, as before volumes existed). */
+    private readonly volumes?: VolumeService,
   ) {
     this.reconcile(ctx.config.get());
     this.unsubscribe = ctx.config.subscribe((next, prev) => this.reconcile(next, prev));
@@ -170,11 +174,29 @@ export class ScheduleService {
     return plan;
   }
 
+  /** The directory of a schedule's volume (404 for an unknown one); undefined without a volume. */
+  private volumeRoot(volumeId: string | number | null | undefined): string | undefined {
+    if (volumeId == null || !this.volumes) return undefined;
+    return this.volumes.pathOf(this.volumes.resolve(volumeId));
+  }
+
+  private volumeOf(volumeId: string | number | null | undefined) {
+    try {
+      return volumeId == null || !this.volumes ? undefined : this.volumes.resolve(volumeId);
+    } catch {
+      return undefined; // deleted under the schedule (a Backrest edit, a crash): shown as null
+    }
+  }
+
   toDto(plan: Plan, embed: boolean) {
     const m = this.ensureMeta(plan);
     const repo = this.ctx.config.get().repos.find((r) => r.id === plan.repo);
     const flags = flagsOf(plan.backupFlags);
-    const patterns = plan.paths.filter((p) => m.includePatterns?.includes(p));
+    const volume = this.volumeOf(m.volumeId);
+    const root = volume && this.volumes?.pathOf(volume);
+    const mine = (m.includePatterns ?? []).map((p) => (root ? intoVolumeOrSelf(p, root) : p));
+    const patterns = plan.paths.filter((p) => mine.includes(p));
+    const shown = (p: string) => (root ? outOfVolume(p, root) : p);
     const sched = plan.schedule?.schedule;
     const cron = sched?.case === 'cron' ? sched.value : (m.cronExpression ?? '');
     const running = this.busy(plan.id, 'operationBackup');
@@ -201,11 +223,11 @@ export class ScheduleService {
         sched?.case === 'cron' || sched?.case === 'maxFrequencyDays' || sched?.case === 'maxFrequencyHours',
       cronExpression: cron,
       retentionPolicy: retention,
-      excludePatterns: plan.excludes,
+      excludePatterns: plan.excludes.map(shown),
       // what the config holds comes from the plan: an edit through Backrest's API shows here at once
       excludeIfPresent: flags.excludeIfPresent.length ? flags.excludeIfPresent : (m.excludeIfPresent ?? null),
-      includePaths: plan.paths.filter((p) => !patterns.includes(p)),
-      includePatterns: m.includePatterns ? patterns : null,
+      includePaths: plan.paths.filter((p) => !patterns.includes(p) && p !== root).map(shown),
+      includePatterns: m.includePatterns ? patterns.map(shown) : null,
       customResticParams: flags.custom.length ? flags.custom : (m.customResticParams ?? null),
       oneFileSystem: flags.oneFileSystem,
       compressionMode: flags.compression,
@@ -224,7 +246,12 @@ export class ScheduleService {
             : null,
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
-      ...(embed ? { volume: null, repository: repo ? this.repos.toDto(repo) : null } : {}),
+      ...(embed
+        ? {
+            volume: volume ? this.volumes!.dto(volume) : null,
+            repository: repo ? this.repos.toDto(repo) : null,
+          }
+        : {}),
     };
   }
 
@@ -248,7 +275,7 @@ export class ScheduleService {
     const repo = this.repos.resolve(input.repositoryId);
     const taken = new Set(this.ctx.config.get().plans.map((p) => p.id));
     const planId = slugId(input.name, (id) => taken.has(id) || this.inFlight.has(id));
-    const plan = buildPlan(planId, input, repo.id, this.ctx.webhooks);
+    const plan = buildPlan(planId, input, repo.id, this.ctx.webhooks, this.volumeRoot(input.volumeId));
     const now = this.ctx.now();
     const meta: ScheduleMeta = {
       ...input,
@@ -287,6 +314,7 @@ export class ScheduleService {
     const merged: ScheduleInput = {
       name: current.name,
       repositoryId: current.repositoryId,
+      volumeId: current.volumeId,
       enabled: current.enabled,
       cronExpression: current.cronExpression,
       retentionPolicy: current.retentionPolicy,
@@ -300,7 +328,7 @@ export class ScheduleService {
       ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
     };
     const repo = this.repos.resolve(merged.repositoryId);
-    const next = buildPlan(plan.id, merged, repo.id, this.ctx.webhooks);
+    const next = buildPlan(plan.id, merged, repo.id, this.ctx.webhooks, this.volumeRoot(merged.volumeId));
     next.iexcludes = plan.iexcludes;
     const nextMeta: ScheduleMeta = { ...m, ...merged, updatedAt: this.ctx.now() };
     const before = this.rowOf(plan.id);
@@ -408,5 +436,14 @@ export class ScheduleService {
 
   enabledMirrors(planId: string): Mirror[] {
     return (this.metaOf(planId)?.mirrors ?? []).filter((x) => x.enabled);
+  }
+}
+
+/** A stored pattern as buildPlan placed it, or as it is when it no longer fits the volume. */
+function intoVolumeOrSelf(p: string, root: string): string {
+  try {
+    return intoVolume(p, root, 'includePatterns');
+  } catch {
+    return p;
   }
 }

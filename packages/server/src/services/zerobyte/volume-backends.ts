@@ -1,0 +1,271 @@
+// How each Zerobyte volume kind reaches a local directory: directories as they are; WebDAV, SFTP and rclone
+// remotes through `rclone mount`; NFS and SMB through the system's mount.nfs / mount.cifs. Secrets go through
+// the environment or stdin, never argv.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FailedPreconditionError, ValidationError } from '../../errors.js';
+
+export type VolumeConfig =
+  | { backend: 'directory'; path: string; readOnly?: boolean }
+  | {
+      backend: 'webdav';
+      server: string;
+      path: string;
+      username?: string;
+      password?: string;
+      port: number;
+      readOnly?: boolean;
+      ssl?: boolean;
+    }
+  | {
+      backend: 'sftp';
+      host: string;
+      port: number;
+      username: string;
+      password?: string;
+      privateKey?: string;
+      path: string;
+      readOnly?: boolean;
+      skipHostKeyCheck: boolean;
+      knownHosts?: string;
+      allowLegacySshRsa: boolean;
+      allowUnsafeSymlinkTargets: boolean;
+    }
+  | { backend: 'rclone'; remote: string; path: string; readOnly?: boolean }
+  | { backend: 'nfs'; server: string; exportPath: string; port: number; version: string; readOnly?: boolean }
+  | {
+      backend: 'smb';
+      server: string;
+      share: string;
+      username?: string;
+      password?: string;
+      guest?: boolean;
+      mapToContainerUidGid: boolean;
+      vers: string;
+      domain?: string;
+      port: number;
+      readOnly?: boolean;
+    };
+
+export const VOLUME_BACKENDS = ['directory', 'webdav', 'sftp', 'rclone', 'nfs', 'smb'] as const;
+
+export interface MountTools {
+  /** rclone binary (default `rclone`) and the config file holding the user's remotes (rclone volumes). */
+  rclone?: string;
+  rcloneConfig?: string;
+  /** Extra directories searched for mount helpers (mount.nfs, mount.cifs); tests point it elsewhere. */
+  sbin?: string[];
+}
+
+/** Fields a volume config may carry that this server cannot honour: a 400 at create, never ignored. */
+export function unsupportedFields(c: VolumeConfig): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (c.backend === 'directory' && c.readOnly)
+    out.push({ path: 'config.readOnly', message: 'directory volumes cannot be read-only (as in Zerobyte)' });
+  if (c.backend === 'directory' && !path.isAbsolute(c.path))
+    out.push({ path: 'config.path', message: 'must be an absolute path' });
+  if (c.backend === 'sftp') {
+    if (c.allowLegacySshRsa)
+      out.push({
+        path: 'config.allowLegacySshRsa',
+        message: 'not supported: rclone sftp offers no ssh-rsa switch',
+      });
+    if (c.allowUnsafeSymlinkTargets)
+      out.push({
+        path: 'config.allowUnsafeSymlinkTargets',
+        message: 'not supported: symlinks are not followed',
+      });
+    if (!c.skipHostKeyCheck && !c.knownHosts)
+      out.push({ path: 'config.knownHosts', message: 'required unless skipHostKeyCheck is true' });
+    if (!c.password && !c.privateKey)
+      out.push({ path: 'config.password', message: 'a password or a privateKey is required' });
+  }
+  if (c.backend === 'smb' && c.mapToContainerUidGid && process.getuid?.() !== 0)
+    out.push({ path: 'config.mapToContainerUidGid', message: 'needs the server to run as root' });
+  return out;
+}
+
+export function assertHonourable(c: VolumeConfig): void {
+  const issues = unsupportedFields(c);
+  if (issues.length) throw new ValidationError(issues);
+}
+
+interface Run {
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Runs a tool; an error names the tool and quotes the end of its stderr (which never holds our secrets). */
+function run(cmd: string, { args, env, input, timeoutMs = 30_000 }: Run): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      cmd,
+      args,
+      { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return reject(new FailedPreconditionError(`${path.basename(cmd)} is not installed on this server`));
+        const tail = String(stderr).trim().split('\n').slice(-3).join('; ');
+        reject(new Error(`${path.basename(cmd)} failed: ${tail || err.message}`));
+      },
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+/** Mount points of this process's namespace (fields 5 and 9 of /proc/self/mountinfo, octal escapes decoded). */
+export function mountPoints(): Map<string, string> {
+  const out = new Map<string, string>();
+  let text = '';
+  try {
+    text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return out;
+  }
+  const unescape = (s: string) =>
+    s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    const mp = left?.split(' ')[4];
+    if (mp && right) out.set(unescape(mp), right.split(' ')[0] ?? '');
+  }
+  return out;
+}
+
+export const isMounted = (mountPoint: string) => mountPoints().has(path.resolve(mountPoint));
+
+function which(name: string, extra: string[] = []): string | undefined {
+  const dirs = [...extra, ...(process.env.PATH ?? '').split(':'), '/sbin', '/usr/sbin'];
+  return dirs.map((d) => path.join(d, name)).find((p) => fs.existsSync(p));
+}
+
+function needFuse(): void {
+  if (!fs.existsSync('/dev/fuse'))
+    throw new FailedPreconditionError('rclone mount needs /dev/fuse, which this server does not have');
+  if (!which('fusermount3') && !which('fusermount'))
+    throw new FailedPreconditionError('rclone mount needs fusermount (Debian package fuse3) on this server');
+}
+
+/** rclone's reversible "obscure" form its config expects for passwords (read from stdin: never argv). */
+const obscure = (tools: MountTools, secret: string) =>
+  run(tools.rclone ?? 'rclone', { args: ['obscure', '-'], input: secret }).then((s) => s.trim());
+
+const REMOTE = 'restoravol';
+const envKey = (k: string) => `RCLONE_CONFIG_${REMOTE.toUpperCase()}_${k.toUpperCase()}`;
+
+/** The `rclone mount` source and the environment defining its remote. */
+async function rcloneSource(
+  c: VolumeConfig,
+  tools: MountTools,
+): Promise<{ source: string; env: NodeJS.ProcessEnv }> {
+  const env: NodeJS.ProcessEnv = {};
+  const set = (k: string, v: string | undefined) => {
+    if (v !== undefined && v !== '') env[envKey(k)] = v;
+  };
+  if (c.backend === 'rclone') return { source: `${c.remote}:${c.path}`, env };
+  if (c.backend === 'webdav') {
+    const base = `${c.ssl ? 'https' : 'http'}://${c.server}:${c.port}`;
+    set('type', 'webdav');
+    set('vendor', 'other');
+    set('url', base);
+    set('user', c.username);
+    if (c.password) set('pass', await obscure(tools, c.password));
+    return { source: `${REMOTE}:${c.path.replace(/^\/+/, '')}`, env };
+  }
+  if (c.backend === 'sftp') {
+    set('type', 'sftp');
+    set('host', c.host);
+    set('port', String(c.port));
+    set('user', c.username);
+    if (c.password) set('pass', await obscure(tools, c.password));
+    if (c.privateKey) set('key_pem', c.privateKey.trim().replace(/\r?\n/g, '\\n'));
+    return { source: `${REMOTE}:${c.path}`, env };
+  }
+  throw new Error(`not an rclone volume: ${c.backend}`);
+}
+
+/** Mounts a volume's share at `mountPoint` (an empty directory); resolves once it is mounted. */
+export async function mountShare(
+  c: VolumeConfig,
+  mountPoint: string,
+  tools: MountTools,
+  knownHostsFile?: string,
+) {
+  if (c.backend === 'directory') return;
+  fs.mkdirSync(mountPoint, { recursive: true });
+  if (isMounted(mountPoint)) return;
+  if (c.backend === 'nfs' || c.backend === 'smb') return mountKernel(c, mountPoint, tools);
+  needFuse();
+  const { source, env } = await rcloneSource(c, tools);
+  if (c.backend === 'sftp' && knownHostsFile) env[envKey('known_hosts_file')] = knownHostsFile;
+  const args = ['mount', source, mountPoint, '--daemon', '--daemon-wait', '30s', '--dir-cache-time', '10s'];
+  if (c.readOnly) args.push('--read-only');
+  // our remotes live in the environment; an rclone volume names one of the user's (their config, or rclone's default)
+  if (c.backend !== 'rclone') args.push('--config', '/dev/null');
+  else if (tools.rcloneConfig) args.push('--config', tools.rcloneConfig);
+  await run(tools.rclone ?? 'rclone', { args, env, timeoutMs: 45_000 });
+  if (!isMounted(mountPoint)) throw new Error('rclone mount returned but nothing is mounted');
+}
+
+async function mountKernel(
+  c: VolumeConfig & { backend: 'nfs' | 'smb' },
+  mountPoint: string,
+  tools: MountTools,
+) {
+  const helper = c.backend === 'nfs' ? 'mount.nfs' : 'mount.cifs';
+  const pkg = c.backend === 'nfs' ? 'nfs-common' : 'cifs-utils';
+  if (!which(helper, tools.sbin))
+    throw new FailedPreconditionError(
+      `${c.backend.toUpperCase()} volumes need ${helper} (Debian package ${pkg}) on this server`,
+    );
+  if (process.getuid?.() !== 0)
+    throw new FailedPreconditionError(
+      `mounting ${c.backend.toUpperCase()} needs root (CAP_SYS_ADMIN); this server runs unprivileged`,
+    );
+  const opts: string[] = c.readOnly ? ['ro'] : [];
+  let source: string;
+  const env: NodeJS.ProcessEnv = {};
+  if (c.backend === 'nfs') {
+    source = `${c.server}:${c.exportPath}`;
+    opts.push(`vers=${c.version}`, `port=${c.port}`);
+  } else {
+    source = `//${c.server}/${c.share}`;
+    opts.push(`port=${c.port}`);
+    if (c.vers !== 'auto') opts.push(`vers=${c.vers}`);
+    if (c.guest) opts.push('guest');
+    if (c.username) opts.push(`username=${c.username}`);
+    if (c.domain) opts.push(`domain=${c.domain}`);
+    if (c.mapToContainerUidGid) opts.push(`uid=${process.getuid?.() ?? 0}`, `gid=${process.getgid?.() ?? 0}`);
+    if (c.password) env.PASSWD = c.password; // mount.cifs reads it from the environment
+  }
+  await run('mount', {
+    args: ['-t', c.backend === 'nfs' ? 'nfs' : 'cifs', '-o', opts.join(','), source, mountPoint],
+    env,
+  });
+}
+
+/** Unmounts (a no-op when nothing is mounted there). */
+export async function unmountShare(mountPoint: string): Promise<void> {
+  if (!isMounted(mountPoint)) return;
+  const fuse = (mountPoints().get(path.resolve(mountPoint)) ?? '').startsWith('fuse');
+  const tool = fuse ? (which('fusermount3') ?? which('fusermount')) : undefined;
+  if (tool && process.getuid?.() !== 0) await run(tool, { args: ['-u', mountPoint] });
+  else await run('umount', { args: [mountPoint] });
+}
+
+/** A mounted volume answers: its root lists within the time limit. */
+export async function probe(dir: string, timeoutMs = 10_000): Promise<void> {
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`no answer from the volume within ${timeoutMs} ms`)),
+      timeoutMs,
+    ).unref(),
+  );
+  const st = await Promise.race([fs.promises.stat(dir), timer]);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+  await Promise.race([fs.promises.readdir(dir), timer]);
+}
