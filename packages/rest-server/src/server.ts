@@ -9,7 +9,7 @@ import { Htpasswd } from './auth/htpasswd.js';
 import { createRequestListener } from './http/handler.js';
 import type { AccessLog } from './http/handler.js';
 import { formatAddress, parseListen, unixSocketPath } from './listen.js';
-import { BlobMetrics } from './metrics.js';
+import type { BlobMetrics } from './metrics.js';
 import { ConfigError, defaultDataPath } from './options.js';
 import type { RestServerOptions } from './options.js';
 import { Quota } from './quota.js';
@@ -17,7 +17,6 @@ import { FsStore } from './storage/fs-store.js';
 import { nativeAddonMissing } from './storage/native-commit.js';
 import type { Store } from './storage/types.js';
 import { resolveTls } from './tls.js';
-import { createTlsServer } from './tls-server.js';
 
 export interface RunningRestServer {
   /** Base URL (`http://127.0.0.1:PORT/`), or `http+unix://<socket>:/` for a unix socket. */
@@ -89,7 +88,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     appendOnly: opts.appendOnly ?? false,
     verifyUpload: !(opts.noVerifyUpload ?? false),
     quota,
-    metrics: opts.prometheus ? new BlobMetrics() : undefined,
+    metrics: opts.prometheus ? await loadMetrics() : undefined,
     log,
     authenticate: makeAuthenticator({ noAuth, proxyHeader: proxy, htpasswd }),
     privateRepos: opts.privateRepos ?? false,
@@ -102,7 +101,9 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
 
   // No request timeout: big uploads over slow links must not be cut; idle keep-alive outlives Go's 90 s.
   const serverOpts = { requestTimeout: 0, keepAliveTimeout: 120_000, headersTimeout: 60_000, noDelay: true };
-  const secure = tls ? createTlsServer(tls, serverOpts, listener) : undefined;
+  const secure = tls
+    ? (await import('./tls-server.js')).createTlsServer(tls, serverOpts, listener)
+    : undefined;
   const server: Server & { closeIdleConnections(): void } =
     secure?.server ?? createHttpServer(serverOpts, listener);
   // HTTP/1.1 parse errors (the TLS server emits them too for its HTTP/1.1 connections).
@@ -175,4 +176,9 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
       return closing;
     },
   };
+}
+
+// prom-client (13 MB of idle RSS) and the TLS/HTTP2 modules are loaded only when their flag is given.
+async function loadMetrics(): Promise<BlobMetrics> {
+  return new (await import('./metrics.js')).BlobMetrics();
 }

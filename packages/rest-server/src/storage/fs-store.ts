@@ -19,6 +19,7 @@ import { OBJECT_TYPES } from '../http/paths.js';
 import { readSmallBody, writeBodyToFd } from './body-writer.js';
 import { ExistsError, HashMismatchError, NoSpaceError, RepoMissingError, isNoSpace } from './errors.js';
 import { fsyncFd, syncDir } from './fs-sync.js';
+import { DirIndex } from './dir-index.js';
 import { listTypeDir } from './fs-list.js';
 import { CommitError, commitSmall } from './native-commit.js';
 import type { CommitSmall } from './native-commit.js';
@@ -54,6 +55,8 @@ export class FsStore implements Store {
   private readonly dirMode: number;
   private readonly fileMode: number;
   private readonly commitSmall: CommitSmall | undefined;
+  /** Listings in memory, told of every upload we rename into place. */
+  private readonly index = new DirIndex();
 
   constructor(root: string, opts: FsStoreOptions = {}) {
     this.root = resolvePath(root);
@@ -140,6 +143,7 @@ export class FsStore implements Store {
       close(fd, () => undefined); // nothing to wait for: the data is on disk
       renameSync(temp, final); // microseconds; a thread-pool round trip cost 2-6 ms under load (bench/versus.ts)
       renamed = true;
+      this.index.added(dir, file.name, n);
       await syncDir(dir); // on failure: 500, but the file stays (a retry would find it, like rest-server)
       return n;
     } catch (err) {
@@ -168,6 +172,7 @@ export class FsStore implements Store {
           this.fileMode,
           opts.chunksOwned === true,
         );
+        this.index.added(dir, file.name, size);
         return size;
       } catch (err) {
         const failure = commitFailure(err);
@@ -202,6 +207,7 @@ export class FsStore implements Store {
       closeSync(fd);
       renameSync(temp, final);
       renamed = true;
+      this.index.added(dir, name, size);
       await syncDir(dir); // on failure: 500, but the file stays (a retry would find it, like rest-server)
       return size;
     } catch (err) {
@@ -293,7 +299,7 @@ export class FsStore implements Store {
       if (isMissing(err)) return undefined;
       throw err;
     }
-    return listTypeDir(join(dir, type), type === 'data');
+    return listTypeDir(join(dir, type), type === 'data', this.index);
   }
 
   async usage(): Promise<number> {

@@ -1,0 +1,112 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ListEntry } from './types.js';
+
+const ID_RE = /^[0-9a-f]{64}$/;
+// Files another program wrote this recently may still be growing: their size is read again at the next listing.
+const SETTLE_MS = 2_000;
+// Bound on the entries held (about 150 bytes each): past it the index starts over and refills as listed.
+const MAX_ENTRIES = 200_000;
+
+interface DirState {
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  sizes: Map<string, number>;
+  /** Names found on disk (not written by us) whose size may still change. */
+  unsettled: Set<string>;
+  /** The listing, rebuilt after a change; the same array while nothing changed (its JSON is reused). */
+  entries: ListEntry[] | undefined;
+}
+
+/**
+ * Listings of type folders kept in memory. A folder whose inode, mtime and ctime are what the index last read is
+ * listed from memory; any other is read again with one readdir, and only names the index does not know are
+ * stat'ed: objects are immutable, and the server's own uploads enter the index with their size when they are
+ * renamed into place. So a listing right after uploads costs a stat and a readdir per changed folder, no stat per
+ * object, and other programs' changes are seen at the next listing (readdir is the truth, not a timer).
+ */
+export class DirIndex {
+  private readonly dirs = new Map<string, DirState>();
+  private total = 0;
+
+  /** The valid object files in `dir` with their sizes; [] when it is missing. */
+  list(dir: string): ListEntry[] {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) {
+      this.forget(dir);
+      return [];
+    }
+    let state = this.dirs.get(dir);
+    const same =
+      state && state.ino === st.ino && state.mtimeMs === st.mtimeMs && state.ctimeMs === st.ctimeMs;
+    if (!state || !same || state.unsettled.size > 0) {
+      state = this.read(dir, state);
+      if (!state) return [];
+      Object.assign(state, { ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
+    }
+    state.entries ??= Array.from(state.sizes, ([name, size]) => ({ name, size }));
+    return state.entries;
+  }
+
+  /** Our own upload of `name` (size bytes) into `dir` is in place: the next read of `dir` need not stat it. */
+  added(dir: string, name: string, size: number): void {
+    const state = this.dirs.get(dir);
+    if (!state) return; // not listed yet: the first listing reads it
+    if (!state.sizes.has(name)) this.total++;
+    state.sizes.set(name, size);
+    state.entries = undefined;
+    state.unsettled.delete(name);
+  }
+
+  private read(dir: string, old: DirState | undefined): DirState | undefined {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return this.forget(dir);
+      throw err;
+    }
+    const settledBefore = Date.now() - SETTLE_MS;
+    const sizes = new Map<string, number>();
+    const unsettled = new Set<string>();
+    for (const name of names) {
+      // Temp files and strays are not objects; rest-server lists every regular file, we list only valid ids.
+      if (!ID_RE.test(name)) continue;
+      const known = old?.unsettled.has(name) ? undefined : old?.sizes.get(name);
+      if (known !== undefined) {
+        sizes.set(name, known);
+        continue;
+      }
+      const st = statSync(join(dir, name), { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      sizes.set(name, st.size);
+      if (st.ctimeMs >= settledBefore) unsettled.add(name);
+    }
+    // Unchanged names keep the old array, so the HTTP layer reuses its serialisation.
+    const entries = old && sameEntries(old.sizes, sizes) ? old.entries : undefined;
+    this.forget(dir);
+    if (this.total + sizes.size > MAX_ENTRIES) {
+      this.dirs.clear();
+      this.total = 0;
+    }
+    const state: DirState = { ino: 0, mtimeMs: 0, ctimeMs: 0, sizes, unsettled, entries };
+    this.dirs.set(dir, state);
+    this.total += sizes.size;
+    return state;
+  }
+
+  private forget(dir: string): undefined {
+    const state = this.dirs.get(dir);
+    if (state) this.total -= state.sizes.size;
+    this.dirs.delete(dir);
+    return undefined;
+  }
+}
+
+function sameEntries(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, size] of b) if (a.get(name) !== size) return false;
+  return true;
+}
