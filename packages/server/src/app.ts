@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createContextValues } from '@connectrpc/connect';
-import { Authentication, Backrest, type Repo } from '@restora/proto';
+import { Authentication, Backrest, SnapshotIndex, type Repo } from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
@@ -13,6 +13,7 @@ import { identityOf, installRouteGuard } from './auth/route-guard.js';
 import { connectAccess } from './api/connect/access.js';
 import { authHandlers } from './api/connect/auth-handlers.js';
 import { backrestHandlers } from './api/connect/backrest-handlers.js';
+import { snapshotIndexHandlers } from './api/connect/snapshot-index-handlers.js';
 import { kRequest } from './api/connect/context.js';
 import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
@@ -26,7 +27,13 @@ import { dataPaths } from './config/paths.js';
 import { SecretBox } from './secrets/box.js';
 import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
 import { composeEngine } from './compose-engine.js';
-import { createLogger, installConsole, refusedLoginLogger } from './console/index.js';
+import {
+  createLogger,
+  detectRestic,
+  installConsole,
+  logRestic,
+  refusedLoginLogger,
+} from './console/index.js';
 import { composeZerobyte, openRestStores } from './compose-zerobyte.js';
 import type { Engine } from './engine.js';
 import { FileLogStore } from './oplog/log-store.js';
@@ -41,6 +48,7 @@ import { OperationsService } from './services/operations-service.js';
 import { PathService } from './services/path-service.js';
 import { RepoService } from './services/repo-service.js';
 import { SftpService } from './services/sftp-service.js';
+import { SnapshotIndexService } from './services/snapshot-index-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
 import { SnapshotIndexer } from './snapshot-index/indexer.js';
@@ -101,7 +109,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   try {
     const logs = await FileLogStore.open(paths.taskLogs);
     cleanup.unshift(() => logs.close());
+    const restic = await detectRestic(o.resticCommand);
+    logRestic(logger, restic, config.get());
     const adapter: AdapterOptions = {
+      ...(restic.version ? { resticVersion: restic.version } : {}),
       ...(o.resticCommand ? { binaryPath: o.resticCommand } : {}),
       scratchDir: path.join(o.dataDir, 'command-prefix'),
       ...(features.repoPrograms === false ? { lockedDown: true } : {}),
@@ -145,6 +156,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       (repo: Repo) => resticForRepo(repo, adapter),
       snapshotIndex,
     );
+    const snapshotSearch = new SnapshotIndexService(() => config.get(), oplog, snapshotIndex);
     const metrics = new MetricsService(oplog, () => engine.queueState());
     cleanup.unshift(() => metrics.close());
     const services = {
@@ -207,6 +219,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       routes: (router) => {
         router.service(Backrest, backrestHandlers(services));
         router.service(Authentication, authHandlers(authenticator));
+        router.service(SnapshotIndex, snapshotIndexHandlers(snapshotSearch));
       },
       interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
       contextValues: (req) => createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),

@@ -82,7 +82,8 @@ export class SnapshotService {
   }
 }
 
-function toLsEntry(n: LsNode): LsEntry {
+/** A node as Backrest's LsEntry. */
+export function toLsEntry(n: LsNode): LsEntry {
   return create(LsEntrySchema, {
     name: n.name,
     type: n.type,
