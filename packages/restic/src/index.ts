@@ -7,9 +7,11 @@ export {
   atLeast,
   supports,
   FEATURES,
+  FLAG_MIN_VERSIONS,
   type Feature,
   type ResticVersionInfo,
 } from './version.js';
+export { sftpArgsAsCommand, sftpTarget } from './sftp-command.js';
 export type {
   ResticOptions,
   CallOptions,

@@ -67,6 +67,8 @@ export function atLeast(version: string, min: string): boolean {
 /** Version gates for flags and output formats that changed between 0.14 and 0.19. */
 export const FEATURES = {
   fullBackupSnapshotId: '0.15.0',
+  /** `-o sftp.args=...`: 0.14 and 0.15 stop with "option sftp.args is not known". */
+  sftpArgs: '0.16.0',
   initJson: '0.15.0',
   noScan: '0.15.0',
   rewrite: '0.15.0',
@@ -84,3 +86,12 @@ export type Feature = keyof typeof FEATURES;
 export function supports(version: string, feature: Feature): boolean {
   return atLeast(version, FEATURES[feature]);
 }
+
+/** Command-line flags a config may carry (repo flags, plan backup flags) and the restic release that added each. */
+export const FLAG_MIN_VERSIONS: Readonly<Record<string, string>> = {
+  '--no-scan': '0.15.0',
+  '--read-concurrency': '0.15.0',
+  '--retry-lock': '0.16.0',
+  '--group-by': '0.16.0',
+  '--skip-if-unchanged': '0.17.0',
+};

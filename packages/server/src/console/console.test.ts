@@ -114,3 +114,19 @@ describe('config change lines', () => {
     });
   });
 });
+
+describe('restic version gaps', () => {
+  it('names sftp.args, skip_if_unchanged and newer flags a config uses on restic 0.14, none on 0.17', async () => {
+    const { resticGaps } = await import('./restic-version.js');
+    const config = create(ConfigSchema, {
+      repos: [create(RepoSchema, { id: 'nas', uri: 'sftp:bob@nas:/r', flags: ['--retry-lock 1m'] })],
+      plans: [create(PlanSchema, { id: 'docs', repo: 'nas', skipIfUnchanged: true })],
+    });
+    expect(resticGaps(config, '0.14.0').map((g) => [g.feature, g.needs, g.usedBy])).toEqual([
+      ['sftp.args', '0.16.0', 'repo nas'],
+      ['--retry-lock', '0.16.0', 'repo nas'],
+      ['skip_if_unchanged', '0.17.0', 'plan docs'],
+    ]);
+    expect(resticGaps(config, '0.17.3')).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { logOperations } from './op-lines.js';
 
 export { createLogger } from './logger.js';
 export { resolveLogFormat, type LogFormat } from './pretty.js';
+export { detectRestic, logRestic, resticGaps, type ResticGap } from './restic-version.js';
 
 export interface ConsoleSources {
   logger: Logger;

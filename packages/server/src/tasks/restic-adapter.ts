@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Repo } from '@restora/proto';
-import { atLeast, Restic } from '@restora/restic';
+import { atLeast, Restic, sftpArgsAsCommand, supports } from '@restora/restic';
 import type { BackupMessage, ForgetOptions, Snapshot } from '@restora/restic';
 import { resolveRepoSecrets } from '../secrets/repo-secrets.js';
 import { ValidationError } from '../errors.js';
@@ -26,6 +26,8 @@ export interface AdapterOptions {
   lockedDown?: boolean;
   /** Records which repos have restic running, so a start after a crash unlocks them (scheduler/recovery.ts). */
   journal?: ResticJournal;
+  /** restic's version, detected at start: before 0.16 sftp.args goes through sftp.command instead. */
+  resticVersion?: string;
 }
 
 /** Instances made for a locked-down install: their backups re-check the plan's flags too. */
@@ -53,6 +55,9 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
   if (uri.startsWith('sftp:') && !flags.some((f) => f.includes('sftp.args'))) {
     flags.push('-o', 'sftp.args=-oBatchMode=yes');
   }
+  const sftpArgsKnown = !opts.resticVersion || supports(opts.resticVersion, 'sftpArgs');
+  if (uri.startsWith('sftp:') && !sftpArgsKnown)
+    flags.splice(0, flags.length, ...sftpArgsAsCommand(uri, flags));
   const prefix = prefixArgs(repo.commandPrefix);
   const binary = opts.binaryPath ?? env.RESTIC ?? 'restic';
   const restic = new Restic({
