@@ -113,6 +113,8 @@ function run(cmd: string, { args, env, input, timeoutMs = 30_000 }: Run): Promis
         reject(new Error(`${path.basename(cmd)} failed: ${tail || err.message}`));
       },
     );
+    // a tool that exits without reading its stdin must not crash us with EPIPE
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }
@@ -202,7 +204,8 @@ export async function mountShare(
   needFuse();
   const { source, env } = await rcloneSource(c, tools);
   if (c.backend === 'sftp' && knownHostsFile) env[envKey('known_hosts_file')] = knownHostsFile;
-  const args = ['mount', source, mountPoint, '--daemon', '--daemon-wait', '30s', '--dir-cache-time', '10s'];
+  // mount2 (go-fuse): the classic mount answers listxattr with EIO, which makes restic skip every file
+  const args = ['mount2', source, mountPoint, '--daemon', '--daemon-wait', '30s', '--dir-cache-time', '10s'];
   if (c.readOnly) args.push('--read-only');
   // our remotes live in the environment; an rclone volume names one of the user's (their config, or rclone's default)
   if (c.backend !== 'rclone') args.push('--config', '/dev/null');

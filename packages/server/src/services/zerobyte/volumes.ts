@@ -7,6 +7,7 @@ import { writeFileAtomicSync } from '../../config/atomic-write.js';
 import type { ZbContext } from './context.js';
 import { keepsStoredField, redact } from './notification-actions.js';
 import type { ServerEvents } from './server-events.js';
+import { asStaged } from './staged-rows.js';
 import {
   assertHonourable,
   isMounted,
@@ -183,13 +184,15 @@ export class VolumeService {
   async delete(ref: string): Promise<void> {
     const v = this.resolve(ref);
     const users = this.ctx.meta
-      .list<{ volumeId?: string | number | null; name?: string }>('schedule')
-      .filter(
-        (r) => r.value.volumeId != null && [String(v.id), v.shortId].includes(String(r.value.volumeId)),
-      );
+      .list<unknown>('schedule')
+      .map((r) => ({
+        key: r.key,
+        m: asStaged<{ volumeId?: string | number | null; name?: string }>(r.value).value,
+      }))
+      .filter(({ m }) => m.volumeId != null && [String(v.id), v.shortId].includes(String(m.volumeId)));
     if (users.length)
       throw new ConflictError(
-        `Volume is used by backup schedule ${users.map((u) => JSON.stringify(u.value.name ?? u.key)).join(', ')}`,
+        `Volume is used by backup schedule ${users.map((u) => JSON.stringify(u.m.name ?? u.key)).join(', ')}`,
       );
     await this.unmountRow(v);
     this.ctx.meta.delete('volume', v.shortId);
