@@ -12,6 +12,7 @@ import { Condition } from '../hooks/conditions.js';
 import { isScheduleEnabled } from '../scheduler/schedule.js';
 import { errorMessage, instanceTag, planTag, retentionToFlags, summaryToProto } from './convert.js';
 import { shlexSplit } from '../config/shlex.js';
+import { backupStartLine, backupSummaryLines } from './task-log-lines.js';
 import type { TaskHandler, TaskResult } from './types.js';
 
 const MAX_ERRORS = 20;
@@ -33,6 +34,9 @@ export const backupTask: TaskHandler<'backup'> = {
     const backupOf = (op: { op: { case?: string; value?: unknown } }) => op.op.value as OperationBackup;
 
     await rt.fireHooks([Condition.SNAPSHOT_START]);
+    rt.log.write(
+      backupStartLine({ planId: plan.id, repoId: repo.id, paths: plan.paths, dryRun: !!task.dryRun }),
+    );
 
     const seenErrors = new Set<string>();
     let result;
@@ -98,6 +102,7 @@ export const backupTask: TaskHandler<'backup'> = {
 
     const snapshotId = task.dryRun ? '' : (result.snapshotId ?? '');
     const summary = summaryToProto(result, snapshotId);
+    rt.log.write(backupSummaryLines(result, snapshotId, !!task.dryRun));
     rt.update((op) => {
       op.snapshotId = snapshotId;
       backupOf(op).lastStatus = create(BackupProgressEntrySchema, {

@@ -218,7 +218,9 @@ export function resticPort(restic: Restic): ResticPort {
         ...(include ? { include } : {}),
         signal: a.signal,
         onProgress: (m) => {
-          if (m.messageType === 'status' || m.messageType === 'summary') {
+          if (m.messageType === 'error')
+            a.onError?.({ message: m.message, ...(m.item ? { item: m.item } : {}) });
+          else if (m.messageType === 'status' || m.messageType === 'summary') {
             a.onProgress({
               percentDone: m.messageType === 'status' ? m.percentDone : 1,
               ...(m.totalBytes !== undefined ? { totalBytes: m.totalBytes } : {}),

@@ -109,6 +109,8 @@ export interface RestoreArgs {
     secondsElapsed?: number;
     summary: boolean;
   }) => void;
+  /** A file restic could not restore (the restore goes on; the task logs it). */
+  onError?: (e: { message: string; item?: string }) => void;
 }
 
 export interface ResticPort {

@@ -3,6 +3,7 @@ import { OperationRestoreSchema, OperationSchema, RestoreProgressEntrySchema } f
 import type { Operation, OperationRestore } from '@restora/proto';
 import { restoreTarget, snapshotPath } from './snapshot-path.js';
 import type { RestoreArgs } from './restic-port.js';
+import { restoreStartLine, restoreSummaryLine } from './task-log-lines.js';
 import type { TaskHandler } from './types.js';
 
 export type RestoreProgress = Parameters<RestoreArgs['onProgress']>[0];
@@ -37,12 +38,21 @@ export const restoreTask: TaskHandler<'restore'> = {
   prototype: (task) => restoreOperation(task),
   async run(task, rt) {
     // normalised again here: a restore queued before an upgrade (adopted at start) was never checked
+    const path = snapshotPath('path', task.path);
+    const target = restoreTarget('target', task.target);
+    rt.log.write(restoreStartLine({ snapshotId: task.snapshotId, path, target }));
+    let last: RestoreProgress = { percentDone: 1, summary: true };
     await rt.restic().restore({
       snapshotId: task.snapshotId,
-      path: snapshotPath('path', task.path),
-      target: restoreTarget('target', task.target),
+      path,
+      target,
       signal: rt.signal,
-      onProgress: (p) => rt.update((op) => setRestoreProgress(op, p), { throttle: !p.summary }),
+      onProgress: (p) => {
+        last = p;
+        rt.update((op) => setRestoreProgress(op, p), { throttle: !p.summary });
+      },
+      onError: (e) => rt.log.write(`error: ${e.item ? `${e.item}: ` : ''}${e.message}\n`),
     });
+    rt.log.write(restoreSummaryLine(last));
   },
 };

@@ -251,7 +251,10 @@ describe('restora serve with real restic', () => {
     expect(url.value).toMatch(/^\.\/download\/[^/]+\/$/);
     const file = await fetch(`${server.url}/${url.value.slice(2)}`);
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-disposition')).toBe('attachment; filename="b.bin"');
+    // named after the snapshot path, as Backrest does
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="${join(ws.src, 'sub', 'b.bin')}"`,
+    );
     expect(Buffer.from(await file.arrayBuffer()).equals(bigFile)).toBe(true);
 
     const dirUrl = await bin.backrest.getDownloadURL({ opId: indexOp.id, filePath: ws.src });

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { routeAuth } from '../../auth/route-access.js';
 import { classifyError, HTTP_STATUS } from '../error-table.js';
+import { attachment } from './content-disposition.js';
 import type { DownloadService } from '../../services/download-service.js';
 import type { SnapshotService } from '../../services/snapshot-service.js';
 
@@ -43,20 +44,23 @@ export function registerDownloadRoute(
   );
 }
 
-/** Sniffs the first bytes: a folder dump is an archive, so the file name gets .tar/.zip appended. */
+/**
+ * Sniffs the first bytes: a folder dump is an archive. Named like Backrest: the path in the snapshot, with .tar/.zip
+ * appended to a folder unless it ends so already (the snapshot root alone, which no browser keeps, is "snapshot").
+ */
 async function sendDump(reply: FastifyReply, stream: Readable, filePath: string, archive: string) {
   const head = await readHead(stream, 512);
   const isTar = head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
   const isZip = head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
-  const base = path.posix.basename(filePath) || 'snapshot';
-  const name = isTar || isZip ? `${base}.${archive}` : base;
+  const base = filePath === '/' ? 'snapshot' : filePath;
+  const name = (isTar || isZip) && path.posix.extname(base) !== `.${archive}` ? `${base}.${archive}` : base;
   const out = new PassThrough();
   out.write(head);
   stream.pipe(out);
   stream.on('error', (e) => out.destroy(e));
   return reply
     .header('content-type', 'application/octet-stream')
-    .header('content-disposition', `attachment; filename="${name.replace(/"/g, '')}"`)
+    .header('content-disposition', attachment(name))
     .header('content-transfer-encoding', 'binary')
     .send(out);
 }
@@ -97,6 +101,6 @@ function sendRestore(reply: FastifyReply, target: string, filePath: string) {
   const stamp = new Date().toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-');
   return reply
     .header('content-type', 'application/gzip')
-    .header('content-disposition', `attachment; filename="archive-${stamp}.tar.gz"`)
+    .header('content-disposition', attachment(`archive-${stamp}.tar.gz`))
     .send(gz);
 }
