@@ -34,6 +34,9 @@ const keyOf = (repo: Repo) => repo.guid || `id:${repo.id}`;
 const fileName = (key: string) =>
   `${crypto.createHash('sha1').update(key).digest('hex').slice(0, 20)}.sqlite`;
 
+/** The index file of a repository inside the index directory. */
+export const indexFileOf = (dir: string, repo: Repo) => path.join(dir, fileName(keyOf(repo)));
+
 export class SnapshotIndexer {
   private readonly open = new Map<string, RepoIndex>();
   private readonly dirty = new Set<string>();
@@ -75,7 +78,7 @@ export class SnapshotIndexer {
     const key = keyOf(repo);
     let idx = this.open.get(key);
     if (!idx) {
-      idx = RepoIndex.open(path.join(this.deps.dir, fileName(key)));
+      idx = RepoIndex.open(indexFileOf(this.deps.dir, repo));
       if (idx.rebuilt) this.deps.log(`snapshot index of repo ${repo.id} was damaged: rebuilding`);
       this.open.set(key, idx);
     }
