@@ -187,17 +187,20 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       shutdown: shutdown.signal,
     };
 
-    const zerobyte = composeZerobyte({
-      config,
-      oplog,
-      engine,
-      meta: restStores.meta,
-      dataDir: o.dataDir,
-      restic: adapter,
-      now: Date.now,
-      ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
-      ...(o.webhooks ? { webhooks: o.webhooks } : {}),
-    });
+    const zerobyte = composeZerobyte(
+      {
+        config,
+        oplog,
+        engine,
+        meta: restStores.meta,
+        dataDir: o.dataDir,
+        restic: adapter,
+        now: Date.now,
+        ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
+        ...(o.webhooks ? { webhooks: o.webhooks } : {}),
+      },
+      snapshots,
+    );
 
     const app = Fastify({
       loggerInstance: logger,

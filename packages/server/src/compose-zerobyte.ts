@@ -1,6 +1,7 @@
 // Composition root, Zerobyte part: opens rest-api.sqlite's stores and builds the Zerobyte use-cases over them
 // (app.ts and tests call these; route registration receives what they build).
 import path from 'node:path';
+import type { Snapshot } from '@restora/restic';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { SessionStore } from './auth/sessions.js';
 import type { SecretBox } from './secrets/box.js';
@@ -14,7 +15,8 @@ import { NotificationService } from './services/zerobyte/notifications.js';
 import { RepositoryService } from './services/zerobyte/repositories.js';
 import { RetryService } from './services/zerobyte/retries.js';
 import { ScheduleService } from './services/zerobyte/schedules.js';
-import { SnapshotService } from './services/zerobyte/snapshots.js';
+import { SnapshotService, type FolderSource } from './services/zerobyte/snapshots.js';
+import { SnapshotListCache } from './snapshot-index/snapshot-list-cache.js';
 import { ServerEvents } from './services/zerobyte/server-events.js';
 import { TaskCenter } from './services/zerobyte/tasks.js';
 import { VolumeService } from './services/zerobyte/volumes.js';
@@ -37,7 +39,7 @@ export function openRestStores(
 }
 
 /** The Zerobyte use-cases over one shared context; close() stops their listeners and timers. */
-export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
+export function composeZerobyte(ctx: ZbContext, folders?: FolderSource): ZerobyteServices {
   const tasks = new TaskCenter(ctx);
   const repositories = new RepositoryService(ctx);
   const events = new ServerEvents();
@@ -48,9 +50,10 @@ export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
   const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
   const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
   const notifications = new NotificationService(ctx, schedules);
+  const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
   return {
     repositories,
-    snapshots: new SnapshotService(ctx, repositories, tasks),
+    snapshots: new SnapshotService(ctx, repositories, tasks, snapshotLists, folders),
     doctor: new DoctorService(ctx, repositories, tasks),
     schedules,
     mirrors,
@@ -65,6 +68,7 @@ export function composeZerobyte(ctx: ZbContext): ZerobyteServices {
       retries.close();
       removeWebhooks();
       tasks.close();
+      snapshotLists.close();
     },
   };
 }

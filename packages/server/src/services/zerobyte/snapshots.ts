@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Snapshot } from '@restora/restic';
+import type { Repo } from '@restora/proto';
+import type { LsNode, Snapshot } from '@restora/restic';
 import { atLeast } from '@restora/restic';
 import { InvalidArgumentError, NotFoundError } from '../../errors.js';
 import { restoreOperation, setRestoreProgress } from '../../tasks/restore.js';
@@ -11,6 +12,12 @@ import { readerOf, resticOf, type ZbContext } from './context.js';
 import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { TaskCenter } from './tasks.js';
+import type { SnapshotListCache } from '../../snapshot-index/snapshot-list-cache.js';
+
+/** Folders from the snapshot index (undefined: not indexed yet, ask restic). */
+export interface FolderSource {
+  fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined;
+}
 
 export interface SnapshotDto {
   id: string;
@@ -61,32 +68,45 @@ export class SnapshotService {
     private readonly ctx: ZbContext,
     private readonly repos: RepositoryService,
     private readonly tasks: TaskCenter,
+    private readonly cache: SnapshotListCache<Snapshot>,
+    private readonly folders?: FolderSource,
   ) {}
 
+  /** The repo's snapshots from the cache (refreshed by backup, forget, prune and index-snapshots). */
+  private all(repo: Repo, fresh = false): Promise<Snapshot[]> {
+    return this.cache.get(
+      repo.id,
+      () => readerOf(this.ctx, repo).snapshots({ signal: AbortSignal.timeout(300_000) }),
+      fresh,
+    );
+  }
+
   /** All snapshots, newest first; `backupId` (a schedule shortId) keeps that schedule's (plan's) snapshots. */
-  async list(ref: string, backupId?: string): Promise<SnapshotDto[]> {
+  async list(ref: string, backupId?: string, fresh = false): Promise<SnapshotDto[]> {
     const repo = this.repos.resolve(ref);
-    let tags: string[][] | undefined;
+    let tag: string | undefined;
     if (backupId) {
       const plan = this.ctx.config
         .get()
         .plans.find((p) => shortIdOf('plan', p.id) === backupId || p.id === backupId);
       if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', backupId);
-      tags = [[`plan:${plan.id}`]];
+      tag = `plan:${plan.id}`;
     }
-    const list = await readerOf(this.ctx, repo).snapshots({
-      ...(tags ? { tags } : {}),
-      signal: AbortSignal.timeout(300_000),
-    });
-    return list.map((s) => toDto(s)).sort((a, b) => b.time - a.time);
+    const list = await this.all(repo, fresh);
+    return list
+      .filter((s) => !tag || (s.tags ?? []).includes(tag))
+      .map((s) => toDto(s))
+      .sort((a, b) => b.time - a.time);
   }
 
   private async find(ref: string, snapshotId: string): Promise<Snapshot> {
     if (!/^[0-9a-f]{4,64}$/i.test(snapshotId))
       throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
     const repo = this.repos.resolve(ref);
-    const list = await readerOf(this.ctx, repo).snapshots({ signal: AbortSignal.timeout(300_000) });
-    const hit = list.filter((s) => s.id.startsWith(snapshotId.toLowerCase()));
+    const pick = (list: Snapshot[]) => list.filter((s) => s.id.startsWith(snapshotId.toLowerCase()));
+    let hit = pick(await this.all(repo));
+    // made since the list was cached (elsewhere, before index-snapshots saw it): one fresh look
+    if (hit.length === 0) hit = pick(await this.all(repo, true));
     if (hit.length !== 1 || !hit[0]) throw new NotFoundError('Snapshot not found', 'snapshot', snapshotId);
     return hit[0];
   }
@@ -95,16 +115,16 @@ export class SnapshotService {
     return toDto(await this.find(ref, snapshotId), true);
   }
 
-  /** One directory level of a snapshot (`restic ls <snap> <dir>`), paginated. */
+  /** One directory level of a snapshot, from the snapshot index (`restic ls <snap> <dir>` until indexed), paginated. */
   async files(ref: string, snapshotId: string, dir: string | undefined, offset: number, limit: number) {
     const at = snapshotPath('path', dir);
     const snap = await this.find(ref, snapshotId);
     const repo = this.repos.resolve(ref);
+    const nodes =
+      this.folders?.fromIndex(repo, snap.id, at) ??
+      readerOf(this.ctx, repo).ls(snap.id, { path: at, signal: AbortSignal.timeout(300_000) });
     const files: Record<string, unknown>[] = [];
-    for await (const node of readerOf(this.ctx, repo).ls(snap.id, {
-      path: at,
-      signal: AbortSignal.timeout(300_000),
-    })) {
+    for await (const node of nodes) {
       if (node.path === at) continue;
       if (path.posix.dirname(node.path) !== at) continue;
       files.push({

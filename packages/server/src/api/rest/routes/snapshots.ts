@@ -70,7 +70,7 @@ export function snapshotRoutes(s: ZerobyteServices): AnyRoute[] {
         200: { description: 'Count', schema: z.object({ message: z.string(), count: z.number() }) },
       },
       handler: async ({ params }) => {
-        const list = await s.snapshots.list(params.shortId);
+        const list = await s.snapshots.list(params.shortId, undefined, true);
         return { message: 'Snapshots refreshed', count: list.length };
       },
     }),
