@@ -10,6 +10,11 @@ export interface RestServerOptions {
   listen?: string;
   /** Storage backend; default a filesystem store over `path`. */
   store?: Store;
+  /**
+   * --s3: keep repositories in an S3-compatible bucket, `https://host[:port]/bucket[/prefix]` (path style), with
+   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, AWS_REGION) from the environment.
+   */
+  s3?: string;
   /** --log: access log file in combined format, `-` for stdout. */
   log?: string;
   debug?: boolean;

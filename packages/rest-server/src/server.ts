@@ -14,6 +14,7 @@ import { ConfigError, defaultDataPath } from './options.js';
 import type { RestServerOptions } from './options.js';
 import { Quota } from './quota.js';
 import { FsStore } from './storage/fs-store.js';
+import type { S3Store } from './storage/s3-store.js';
 import { nativeAddonMissing } from './storage/native-commit.js';
 import type { Store } from './storage/types.js';
 import { resolveTls } from './tls.js';
@@ -42,8 +43,14 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     // rest-server lets --no-auth win; keep that and say so.
     log('Proxy authentication ignored: --no-auth is set');
   }
-  const store = opts.store ?? new FsStore(dataPath, { groupAccessible: opts.groupAccessibleRepos ?? false });
-  log(`Data directory: ${dataPath}`);
+  const store =
+    opts.store ??
+    (opts.s3
+      ? await s3Store(opts.s3)
+      : new FsStore(dataPath, { groupAccessible: opts.groupAccessibleRepos ?? false }));
+  log(
+    opts.s3 && !opts.store ? `Data in S3 bucket: ${new URL(opts.s3).origin}` : `Data directory: ${dataPath}`,
+  );
   if (!opts.store && nativeAddonMissing)
     log('Native addon not built (npm run build): small uploads take the slower TypeScript commit');
 
@@ -181,4 +188,28 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
 // prom-client (13 MB of idle RSS) and the TLS/HTTP2 modules are loaded only when their flag is given.
 async function loadMetrics(): Promise<BlobMetrics> {
   return new (await import('./metrics.js')).BlobMetrics();
+}
+
+/** The S3 store of --s3, credentials from the environment only (never from flags: argv is visible to all). */
+async function s3Store(url: string): Promise<S3Store> {
+  const { S3Store } = await import('./storage/s3-store.js'); // loaded only with --s3
+  const env = (name: string): string => {
+    const v = process.env[name];
+    if (!v) throw new ConfigError(`--s3 needs ${name} in the environment`);
+    return v;
+  };
+  const credentials = {
+    accessKeyId: env('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: env('AWS_SECRET_ACCESS_KEY'),
+  };
+  try {
+    return new S3Store({
+      url,
+      ...credentials,
+      sessionToken: process.env.AWS_SESSION_TOKEN,
+      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    });
+  } catch (err) {
+    throw new ConfigError(`--s3: ${(err as Error).message}`); // not a URL, or no bucket in it
+  }
 }

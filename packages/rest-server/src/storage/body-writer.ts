@@ -156,13 +156,14 @@ function writeAll(
 }
 
 /**
- * Collects a small body (announced size known and bounded by the caller) in memory, hashing on the way, and
- * resolves with its chunks once size and hash are verified: a bad body is never written.
+ * Collects a body (announced size known and bounded by the caller, or at most `limit` bytes) in memory, hashing
+ * on the way, and resolves with its chunks once size and hash are verified: a bad body is never written.
  */
 export function readSmallBody(
   body: Readable,
-  expectedSize: number,
+  expectedSize: number | undefined,
   expectedSha256: string | undefined,
+  limit = expectedSize ?? 0,
 ): Promise<Buffer[]> {
   const hash = expectedSha256 === undefined ? undefined : createHash('sha256');
   return new Promise<Buffer[]>((resolve, reject) => {
@@ -179,8 +180,8 @@ export function readSmallBody(
     );
     const onData = (chunk: Buffer): void => {
       received += chunk.length;
-      if (received > expectedSize) {
-        finish(new IncompleteBodyError(`body is longer than ${expectedSize} bytes`));
+      if (received > (expectedSize ?? limit)) {
+        finish(new IncompleteBodyError(`body is longer than ${expectedSize ?? limit} bytes`));
         return;
       }
       hash?.update(chunk);

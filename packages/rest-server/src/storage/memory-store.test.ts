@@ -1,4 +1,7 @@
 import { storeContract } from '../../test/store-contract.js';
 import { MemoryStore } from './memory-store.js';
 
-storeContract('MemoryStore', { make: ({ capacity }) => new MemoryStore(capacity ? { capacity } : {}) });
+storeContract('MemoryStore', {
+  make: ({ capacity }) => new MemoryStore(capacity ? { capacity } : {}),
+  simulatesFullDevice: true,
+});
