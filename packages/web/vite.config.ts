@@ -1,9 +1,12 @@
 import { defineConfig } from 'vite';
+import { precompress, preloadFirstView } from './vite-plugins.js';
 
 // Relative base + hash router: the built UI works when served under any sub-path.
 // The restora-source condition lets Vite consume @restora/proto's TypeScript sources without a build.
 export default defineConfig({
   base: './',
+  // The dashboard (the first view) loads with the entry; assets ship brotli/gzip-compressed.
+  plugins: [preloadFirstView('src/views/dashboard.tsx'), precompress()],
   resolve: { conditions: ['restora-source', 'module', 'browser', 'development|production'] },
   esbuild: { jsx: 'automatic' },
   build: {

@@ -1,17 +1,21 @@
 import { create, toJsonString } from '@bufbuild/protobuf';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
-import { matchesOpSelector, OpSelectorSchema, OperationStatus } from '@restora/proto';
+import { ConfigSchema, matchesOpSelector, OpSelectorSchema, OperationStatus } from '@restora/proto';
 import type { Config, Operation, OperationEvent, OpSelector } from '@restora/proto';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { useClients } from './clients-context.js';
 import { mergeOps, removeOps } from '../lib/ops.js';
+import { takePrefetched } from './prefetch.js';
 
 export const CONFIG_KEY = ['config'] as const;
 
 export function useConfig() {
   const { backrest } = useClients();
-  return useQuery({ queryKey: CONFIG_KEY, queryFn: () => backrest.getConfig({}) });
+  return useQuery({
+    queryKey: CONFIG_KEY,
+    queryFn: async () => (await takePrefetched('GetConfig', ConfigSchema)) ?? backrest.getConfig({}),
+  });
 }
 
 export function useSetConfigCache(): (c: Config) => void {

@@ -13,9 +13,10 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { OperationStatus } from '@restora/proto';
+import { OperationStatus, SummaryDashboardResponseSchema } from '@restora/proto';
 import type { Config, SummaryDashboardResponse_Summary } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
+import { takePrefetched } from '../api/prefetch.js';
 import { HistoryStrip } from '../components/history-strip.js';
 import { errorMessage, formatBytes, formatRelative, formatTime } from '../lib/format.js';
 import { STATUS_COLOR, STATUS_LABEL } from '../lib/ops.js';
@@ -115,7 +116,12 @@ function SummaryCard({ s, kind }: { s: SummaryDashboardResponse_Summary; kind: '
 /** Health at a glance: every plan and repo, failures and overdue plans in red. */
 export default function Dashboard({ config }: { config: Config }) {
   const { backrest } = useClients();
-  const q = useQuery({ queryKey: ['dashboard'], queryFn: () => backrest.getSummaryDashboard({}) });
+  const q = useQuery({
+    queryKey: ['dashboard'],
+    queryFn: async () =>
+      (await takePrefetched('GetSummaryDashboard', SummaryDashboardResponseSchema)) ??
+      backrest.getSummaryDashboard({}),
+  });
   if (q.isPending) return <Loader aria-label="Loading dashboard" />;
   if (q.isError) return <Alert color="red">{errorMessage(q.error)}</Alert>;
   const d = q.data;

@@ -29,25 +29,47 @@ export function defaultWebDir(): string | undefined {
   return fs.existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }
 
+/** Precompressed siblings written by the UI build (vite.config.ts), best first. */
+const ENCODINGS: [encoding: string, suffix: string][] = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+];
+
+/** Encodings the client accepts (q=0 refuses one), from the Accept-Encoding header. */
+export function acceptedEncodings(header: string | string[] | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const part of String(header ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) === 0)) out.add(name);
+  }
+  return out;
+}
+
 export function registerStaticRoute(app: FastifyInstance, webDir: string): void {
   const root = path.resolve(webDir);
-  const send = (reply: FastifyReply, file: string) => {
+  const send = (reply: FastifyReply, file: string, acceptEncoding: string | string[] | undefined) => {
     const ext = path.extname(file);
     const immutable = file.includes(`${path.sep}assets${path.sep}`);
-    return reply
+    const accepted = acceptedEncodings(acceptEncoding);
+    const pre = ENCODINGS.find(([enc, suffix]) => accepted.has(enc) && isFile(file + suffix));
+    reply
       .type(TYPES[ext] ?? 'application/octet-stream')
       .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
       .header('x-content-type-options', 'nosniff')
-      .send(fs.createReadStream(file));
+      .header('vary', 'accept-encoding');
+    if (pre) reply.header('content-encoding', pre[0]);
+    return reply.send(fs.createReadStream(pre ? file + pre[1] : file));
   };
   app.get('/*', { config: routeAuth('open') }, async (req, reply) => {
     const rel = relativePath(req.url);
     if (rel === undefined) return reply.code(400).type('text/plain').send('bad path');
     const file = path.resolve(root, rel);
-    if (rel && file.startsWith(root + path.sep) && isFile(file)) return send(reply, file);
+    const ae = req.headers['accept-encoding'];
+    if (rel && file.startsWith(root + path.sep) && isFile(file)) return send(reply, file, ae);
     if (path.extname(rel) || /^(api|v1|v1sync)[./]/.test(rel))
       return reply.code(404).type('text/plain').send('not found');
-    return send(reply, path.join(root, 'index.html'));
+    return send(reply, path.join(root, 'index.html'), ae);
   });
 }
 

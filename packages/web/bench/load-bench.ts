@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { hashPassword, startServer } from '@restora/server';
+import { CHROMIUM_PATH } from '../test/support/browser.js';
+import { ensureBuilt } from '../test/support/build-ui.js';
+
+// npm run bench -w @restora/web (second part): time from navigation to a rendered dashboard, served by a
+// real `restora serve`, cold (empty browser cache) and warm (same context, assets cached). The peer is the
+// same build fetched with `Accept-Encoding: identity`, index.html stripped of the data prefetch and the first
+// view's modulepreloads: the serial path the UI had before (entry → GetConfig → view chunk → view data).
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const USER = 'bench';
+const PASSWORD = 'bench-password';
+
+declare global {
+  interface Window {
+    __dashboardAt?: number;
+  }
+}
+
+/** Records performance.now() when the first summary card is in the DOM (relative to navigation start). */
+// A string, not a function: tsx's keepNames would inject a `__name` helper the page does not have.
+const MARK_DASHBOARD = `
+  const observer = new MutationObserver(() => {
+    if (window.__dashboardAt === undefined && document.querySelector('[data-testid^="summary-"]')) {
+      window.__dashboardAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+`;
+
+async function setupServer(dist: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'restora-load-bench-'));
+  const configFile = join(dir, 'config', 'config.json');
+  await mkdir(dirname(configFile), { recursive: true });
+  const config = {
+    version: 6,
+    instance: 'bench-host',
+    auth: { users: [{ name: USER, passwordBcrypt: await hashPassword(PASSWORD) }] },
+    repos: [{ id: 'local', uri: join(dir, 'repo'), password: 'repo-password', guid: 'b'.repeat(64) }],
+    plans: [{ id: 'docs', repo: 'local', paths: [join(dir, 'src')], schedule: { disabled: true } }],
+  };
+  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    configFile,
+    dataDir: join(dir, 'data'),
+    resticCommand: process.env.RESTORA_RESTIC ?? 'restic',
+    logLevel: 'silent',
+    webDir: dist,
+  });
+  const res = await fetch(`${server.url}/v1.Authentication/Login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: USER, password: PASSWORD }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  return {
+    url: server.url,
+    token,
+    async close() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Mode = 'app' | 'peer';
+
+/** One cold load in a fresh context, then one warm load in the same context; ms to the dashboard. */
+async function measure(browser: Browser, url: string, token: string, mode: Mode) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    ...(mode === 'peer' ? { extraHTTPHeaders: { 'accept-encoding': 'identity' } } : {}),
+  });
+  await context.addInitScript(
+    `localStorage.setItem('backrest-ui-authToken', ${JSON.stringify(token)});` +
+      (mode === 'peer' ? `localStorage.setItem('restora-no-prefetch', '1');` : ''),
+  );
+  await context.addInitScript(MARK_DASHBOARD);
+  if (mode === 'peer') {
+    // The old serial path: index.html without the data prefetch and the first view's modulepreloads.
+    await context.route(/\/(index\.html)?(#.*)?$/, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text())
+        .replace(/<script>[\s\S]*?__restoraPrefetch[\s\S]*?<\/script>/, '')
+        .replace(/<link rel="modulepreload"[^>]*>/g, '');
+      await route.fulfill({ response: res, body: html });
+    });
+  }
+  const once = async () => {
+    const page = await context.newPage();
+    await page.goto(`${url}/#/`);
+    const h = await page
+      .waitForFunction(() => window.__dashboardAt, undefined, { timeout: 30_000 })
+      .catch(async (e: unknown) => {
+        console.error(await page.locator('body').innerText());
+        throw e;
+      });
+    const ms = (await h.jsonValue()) as number;
+    const bytes = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .concat(performance.getEntriesByType('navigation'))
+        .reduce((n, e) => n + ((e as PerformanceResourceTiming).transferSize || 0), 0),
+    );
+    if (process.env.BENCH_TRACE)
+      console.log(
+        await page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map(
+              (e) =>
+                `${e.name.split('/').pop()} ${e.startTime.toFixed(0)}-${(e as PerformanceResourceTiming).responseEnd.toFixed(0)} ms`,
+            )
+            .join('\n'),
+        ),
+        `\ndashboard at ${ms.toFixed(0)} ms`,
+      );
+    await page.close();
+    return { ms, bytes };
+  };
+  const cold = await once();
+  const warm = await once();
+  await context.close();
+  return { cold, warm };
+}
+
+async function main() {
+  const dist = await ensureBuilt();
+  const server = await setupServer(dist);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const results: Record<Mode, { cold: number[]; warm: number[]; bytes: number }> = {
+    app: { cold: [], warm: [], bytes: 0 },
+    peer: { cold: [], warm: [], bytes: 0 },
+  };
+  try {
+    await measure(browser, server.url, server.token, 'app'); // warm-up: server JIT, disk cache
+    for (let i = 0; i < RUNS; i++) {
+      for (const mode of (i % 2 ? ['peer', 'app'] : ['app', 'peer']) as Mode[]) {
+        const r = await measure(browser, server.url, server.token, mode);
+        results[mode].cold.push(r.cold.ms);
+        results[mode].warm.push(r.warm.ms);
+        results[mode].bytes = r.cold.bytes;
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const a = results.app;
+  const p = results.peer;
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`time to rendered dashboard (restora serve, headless Chromium, median of ${RUNS}):`);
+  console.log(
+    `  app : cold ${median(a.cold).toFixed(0)} ms, warm ${median(a.warm).toFixed(0)} ms, ${kb(a.bytes)} transferred cold; target cold < 1000 ms: ${median(a.cold) < 1000 ? 'OK' : 'OVER'}`,
+  );
+  console.log(
+    `  peer (identity encoding, no prefetch): cold ${median(p.cold).toFixed(0)} ms, warm ${median(p.warm).toFixed(0)} ms, ${kb(p.bytes)} transferred cold`,
+  );
+  console.log(
+    `  ratio peer/app: cold ${(median(p.cold) / median(a.cold)).toFixed(2)}x, warm ${(median(p.warm) / median(a.warm)).toFixed(2)}x`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
