@@ -1,3 +1,10 @@
+import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  // commander has already printed the message (or the help); only the exit code is left
+  if (!(err instanceof CommanderError)) throw err;
+  process.exitCode = err.exitCode;
+}

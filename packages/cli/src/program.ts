@@ -1,8 +1,21 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { clientCommands } from './commands/client.js';
+import { localCommands } from './commands/local.js';
 import { restServerCommand } from './commands/rest-server.js';
 import { serveCommand } from './commands/serve.js';
 
-// Each subcommand lives in its own file under commands/ and registers itself here.
+// Exit 2 for a usage mistake (unknown option, missing argument), as the client verbs' codes say.
+const usageExit = (err: CommanderError) => {
+  throw err.exitCode === 0 ? err : new CommanderError(2, err.code, err.message);
+};
+
+function withUsageExit(cmd: Command): Command {
+  cmd.exitOverride(usageExit);
+  for (const sub of cmd.commands) withUsageExit(sub);
+  return cmd;
+}
+
+// Each command lives under commands/ and registers itself here; every body loads lazily, so help stays fast.
 export function buildProgram(): Command {
   const program = new Command('restora')
     .description('Restora: a self-hosted control plane for restic backups')
@@ -11,5 +24,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   program.addCommand(restServerCommand());
   program.addCommand(serveCommand());
+  for (const c of [...clientCommands(), ...localCommands()]) program.addCommand(withUsageExit(c));
+  program.exitOverride(usageExit);
   return program;
 }

@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './config/index.js';
 export * from './oplog/index.js';
 export { Engine, TaskFailedError, type EngineOptions, type RunHandle, type RepoTaskKind } from './engine.js';
+export { detectRestic, resticGaps, type ResticGap } from './console/index.js';

@@ -1,12 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  ConfigError,
-  DEFAULT_LISTEN,
-  defaultDataPath,
-  startCpuProfile,
-  startRestServer,
-} from '@restora/rest-server';
 import type { RestServerOptions, RunningRestServer } from '@restora/rest-server';
+// Only the option defaults load for help; the server itself loads when it runs.
+import { ConfigError, DEFAULT_LISTEN, defaultDataPath } from '@restora/rest-server/options';
 
 const VERSION = '0.1.0';
 
@@ -62,6 +57,7 @@ export function restServerCommand(): Command {
 }
 
 async function run(flags: Flags & { auth?: boolean; verifyUpload?: boolean }): Promise<void> {
+  const { startCpuProfile, startRestServer } = await import('@restora/rest-server');
   const stopProfile = flags.cpuProfile ? await startCpuProfile(flags.cpuProfile) : undefined;
   const opts: RestServerOptions = {
     ...flags,

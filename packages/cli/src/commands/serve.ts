@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { parseServeOptions, serveCommandOptions, ServeOptionsError, startServer } from '@restora/server';
 import type { ServeFlags } from '@restora/server';
+import { serveCommandOptions } from '@restora/server/serve-flags';
 
 /** `restora serve`: the orchestrator with Backrest's Connect API, until SIGINT/SIGTERM. */
 export function serveCommand(): Command {
@@ -9,6 +9,8 @@ export function serveCommand(): Command {
   );
   for (const o of serveCommandOptions) cmd.option(o.flags, `${o.description} [env ${o.env}]`);
   return cmd.action(async (flags: ServeFlags) => {
+    // the server loads only when it runs: `restora serve --help` stays fast
+    const { parseServeOptions, ServeOptionsError, startServer } = await import('@restora/server');
     let options;
     try {
       options = parseServeOptions(flags);

@@ -1,0 +1,70 @@
+// backup <plan>: starts the plan's backup and follows it to the end with live progress (or returns at once).
+import type { Operation } from '@restora/proto';
+import { bytes, duration, statusOf } from '../format.js';
+import { exitFor, opJson, print, printJson } from '../output.js';
+import { progressView } from '../progress.js';
+import { trackOp } from '../track.js';
+import { findPlan, type Ctx } from './context.js';
+
+export interface BackupFlags {
+  wait: boolean;
+  dryRun?: boolean;
+}
+
+/** "success in 12s: 150 files, 2.00 MiB added, snapshot 1a2b3c4d" */
+export function outcome(op: Operation): string {
+  const parts = [`${statusOf(op)} in ${duration(Number(op.unixTimeEndMs - op.unixTimeStartMs))}`];
+  const o = op.op;
+  if (o.case === 'operationBackup' && o.value.lastStatus?.entry.case === 'summary') {
+    const s = o.value.lastStatus.entry.value;
+    parts.push(`${s.totalFilesProcessed} files, ${bytes(s.dataAdded)} added`);
+  }
+  if (o.case === 'operationRestore' && o.value.lastStatus)
+    parts.push(
+      `${o.value.lastStatus.filesRestored} files, ${bytes(o.value.lastStatus.bytesRestored)} restored to ${o.value.target}`,
+    );
+  if (op.snapshotId) parts.push(`snapshot ${op.snapshotId.slice(0, 8)}`);
+  const why = op.displayMessage.trim().split('\n')[0];
+  return `${parts.join(', ')}${why && exitFor(op) !== 0 ? `: ${why}` : ''}`;
+}
+
+export async function backup(ctx: Ctx, planId: string, f: BackupFlags): Promise<number> {
+  await findPlan(ctx, planId);
+  const recent = () => ctx.c.backrest.getOperations({ selector: { planId }, lastN: 5n });
+  // ops are numbered in creation order: ours is newer than the plan's newest op now
+  const floor = (await recent()).operations.reduce((m, op) => (op.id > m ? op.id : m), 0n);
+  const ac = new AbortController();
+  const call = ctx.c.backrest.backup({ value: planId, dryRun: f.dryRun === true }, { signal: ac.signal });
+  const view = await progressView(`backup ${planId}`, ctx.json || !f.wait);
+  try {
+    const op = await Promise.race([
+      trackOp(ctx.c, {
+        match: (op) => op.op.case === 'operationBackup' && op.planId === planId && op.id > floor,
+        poll: async () => (await recent()).operations,
+        headers: { 'restora-plan-id': planId },
+        onUpdate: (op) => view.update(op),
+        until: f.wait ? 'end' : 'start',
+        pollMs: 1000,
+      }),
+      // Backup refused (a plan removed meanwhile, no access): its error ends the wait
+      call.then(() => new Promise<never>(() => {})),
+    ]);
+    view.stop();
+    if (!f.wait) {
+      if (ctx.json) printJson({ operationId: op.id.toString(), planId });
+      else
+        print(
+          `backup of plan ${planId} started: operation #${op.id} (follow it with \`restora ops --follow --plan ${planId}\`)`,
+        );
+      return 0;
+    }
+    if (ctx.json) printJson(opJson(op));
+    else print(`backup of plan ${planId}: ${outcome(op)} (operation #${op.id})`);
+    return exitFor(op);
+  } finally {
+    view.stop();
+    // the backup goes on without us: the server never ties it to this call
+    call.catch(() => {});
+    ac.abort();
+  }
+}
