@@ -6,7 +6,8 @@ import type { Authenticator } from './authenticator.js';
 import { readCredentials } from './credentials.js';
 import { refuseAsText, type FaceGuard, type Verdict } from './route-guard.js';
 
-const SETUP_ONLY = 'Unauthorized (no users are configured yet: add the first user with SetConfig)';
+const SETUP_ONLY =
+  'Unauthorized (no users are configured yet: add the first user, or disable authentication, with SetConfig)';
 
 type Refusal = Extract<Verdict, { ok: false }>;
 
