@@ -29,6 +29,7 @@ import { loadSecretKey, type SecretKeySource } from './secrets/key.js';
 import { composeEngine } from './compose-engine.js';
 import {
   createLogger,
+  DebugRequestLines,
   detectRestic,
   installConsole,
   logRestic,
@@ -199,12 +200,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
         ...(o.webhooks ? { webhooks: o.webhooks } : {}),
       },
-      snapshots,
+      { folders: snapshots, search: snapshotSearch },
     );
 
     const app = Fastify({
       loggerInstance: logger,
-      disableRequestLogging: true,
+      logController: new DebugRequestLines(),
       return503OnClosing: true,
       routerOptions: { maxParamLength: 4096 },
       serverFactory: (handler) => createDualServer(handler),

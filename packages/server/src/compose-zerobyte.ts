@@ -15,7 +15,7 @@ import { NotificationService } from './services/zerobyte/notifications.js';
 import { RepositoryService } from './services/zerobyte/repositories.js';
 import { RetryService } from './services/zerobyte/retries.js';
 import { ScheduleService } from './services/zerobyte/schedules.js';
-import { SnapshotService, type FolderSource } from './services/zerobyte/snapshots.js';
+import { SnapshotService, type IndexPort } from './services/zerobyte/snapshots.js';
 import { SnapshotListCache } from './snapshot-index/snapshot-list-cache.js';
 import { ServerEvents } from './services/zerobyte/server-events.js';
 import { TaskCenter } from './services/zerobyte/tasks.js';
@@ -39,7 +39,7 @@ export function openRestStores(
 }
 
 /** The Zerobyte use-cases over one shared context; close() stops their listeners and timers. */
-export function composeZerobyte(ctx: ZbContext, folders?: FolderSource): ZerobyteServices {
+export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServices {
   const tasks = new TaskCenter(ctx);
   const repositories = new RepositoryService(ctx);
   const events = new ServerEvents();
@@ -53,7 +53,7 @@ export function composeZerobyte(ctx: ZbContext, folders?: FolderSource): Zerobyt
   const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
   return {
     repositories,
-    snapshots: new SnapshotService(ctx, repositories, tasks, snapshotLists, folders),
+    snapshots: new SnapshotService(ctx, repositories, tasks, snapshotLists, index),
     doctor: new DoctorService(ctx, repositories, tasks),
     schedules,
     mirrors,

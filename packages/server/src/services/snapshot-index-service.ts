@@ -1,7 +1,7 @@
 // Search, diff and status over the snapshot index: the use-cases behind restora.v1.SnapshotIndex and the REST
 // routes. Snapshots not indexed yet are queued and reported as pending, never silently left out.
 import type { Config, OperationIndexSnapshot, Repo } from '@restora/proto';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, UnavailableError } from '../errors.js';
 import type { OpLog } from '../oplog/types.js';
 import type { DiffItem, IndexedSnapshot, SearchHit } from '../snapshot-index/index-queries.js';
 import type { SnapshotIndexer } from '../snapshot-index/indexer.js';
@@ -139,7 +139,7 @@ export class SnapshotIndexService {
     const known = [...this.snapshotIdsOf(repo)].filter((s) => s.startsWith(id.toLowerCase()));
     if (known.length !== 1) throw new NotFoundError(`snapshot "${id}" not found`, 'snapshot', id);
     this.indexer.request(repo);
-    throw new FailedPreconditionError(`snapshot ${id} is not indexed yet (queued); try again shortly`);
+    throw new UnavailableError(`snapshot ${id} is not indexed yet (queued); try again shortly`);
   }
 
   /** A damaged index is rebuilt; this request fails as unavailable instead of answering wrong. */
@@ -149,9 +149,7 @@ export class SnapshotIndexService {
     } catch (err) {
       if (!(err instanceof IndexDamagedError)) throw err;
       this.indexer.rebuild(repo);
-      throw new FailedPreconditionError(
-        'the snapshot index was damaged and is being rebuilt; try again shortly',
-      );
+      throw new UnavailableError('the snapshot index was damaged and is being rebuilt; try again shortly');
     }
   }
 }

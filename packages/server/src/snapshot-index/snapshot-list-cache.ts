@@ -1,5 +1,6 @@
-// Each repository's snapshot list, kept until the oplog shows it may have changed (a backup, forget or prune ended,
-// index-snapshots recorded or marked a snapshot) or five minutes pass, so browsing never waits on `restic snapshots`.
+// Each repository's snapshot list, kept until the oplog shows it may have changed (a backup, forget, prune, command or
+// front-end job such as tag or delete wrote its op; index-snapshots recorded or marked a snapshot) or five minutes
+// pass, so browsing does not wait on `restic snapshots` at every click.
 import type { Operation } from '@restora/proto';
 import type { OpLog } from '../oplog/types.js';
 
@@ -8,6 +9,7 @@ const CHANGES = new Set<Operation['op']['case']>([
   'operationForget',
   'operationPrune',
   'operationIndexSnapshot',
+  'operationRunCommand',
 ]);
 
 export class SnapshotListCache<T> {

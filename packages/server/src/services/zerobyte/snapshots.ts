@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Repo } from '@restora/proto';
 import type { LsNode, Snapshot } from '@restora/restic';
 import { atLeast } from '@restora/restic';
-import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../errors.js';
 import { restoreOperation, setRestoreProgress } from '../../tasks/restore.js';
 import { restoreTarget, snapshotPath, snapshotPattern } from '../../tasks/snapshot-path.js';
 import { readerOf, resticOf, type ZbContext } from './context.js';
@@ -13,10 +13,28 @@ import { shortIdOf } from './ids.js';
 import type { RepositoryService } from './repositories.js';
 import type { TaskCenter } from './tasks.js';
 import type { SnapshotListCache } from '../../snapshot-index/snapshot-list-cache.js';
+import type { SnapshotIndexService } from '../snapshot-index-service.js';
 
-/** Folders from the snapshot index (undefined: not indexed yet, ask restic). */
-export interface FolderSource {
-  fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined;
+/** The snapshot index: folders (undefined: not indexed yet, ask restic), search, diff and status. */
+export interface IndexPort {
+  folders: { fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined };
+  search: SnapshotIndexService;
+}
+
+/** A node in the REST shape (times as epoch ms). */
+function fileDto(node: LsNode): Record<string, unknown> {
+  return {
+    name: node.name,
+    type: node.type,
+    path: node.path,
+    ...(node.uid !== undefined ? { uid: node.uid } : {}),
+    ...(node.gid !== undefined ? { gid: node.gid } : {}),
+    ...(node.size !== undefined ? { size: node.size } : {}),
+    ...(node.mode !== undefined ? { mode: node.mode } : {}),
+    ...(node.mtime ? { mtime: Date.parse(node.mtime) } : {}),
+    ...(node.atime ? { atime: Date.parse(node.atime) } : {}),
+    ...(node.ctime ? { ctime: Date.parse(node.ctime) } : {}),
+  };
 }
 
 export interface SnapshotDto {
@@ -69,7 +87,7 @@ export class SnapshotService {
     private readonly repos: RepositoryService,
     private readonly tasks: TaskCenter,
     private readonly cache: SnapshotListCache<Snapshot>,
-    private readonly folders?: FolderSource,
+    private readonly index?: IndexPort,
   ) {}
 
   /** The repo's snapshots from the cache (refreshed by backup, forget, prune and index-snapshots). */
@@ -84,14 +102,7 @@ export class SnapshotService {
   /** All snapshots, newest first; `backupId` (a schedule shortId) keeps that schedule's (plan's) snapshots. */
   async list(ref: string, backupId?: string, fresh = false): Promise<SnapshotDto[]> {
     const repo = this.repos.resolve(ref);
-    let tag: string | undefined;
-    if (backupId) {
-      const plan = this.ctx.config
-        .get()
-        .plans.find((p) => shortIdOf('plan', p.id) === backupId || p.id === backupId);
-      if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', backupId);
-      tag = `plan:${plan.id}`;
-    }
+    const tag = backupId ? `plan:${this.planOf(backupId)}` : undefined;
     const list = await this.all(repo, fresh);
     return list
       .filter((s) => !tag || (s.tags ?? []).includes(tag))
@@ -121,24 +132,13 @@ export class SnapshotService {
     const snap = await this.find(ref, snapshotId);
     const repo = this.repos.resolve(ref);
     const nodes =
-      this.folders?.fromIndex(repo, snap.id, at) ??
+      this.index?.folders.fromIndex(repo, snap.id, at) ??
       readerOf(this.ctx, repo).ls(snap.id, { path: at, signal: AbortSignal.timeout(300_000) });
     const files: Record<string, unknown>[] = [];
     for await (const node of nodes) {
       if (node.path === at) continue;
       if (path.posix.dirname(node.path) !== at) continue;
-      files.push({
-        name: node.name,
-        type: node.type,
-        path: node.path,
-        ...(node.uid !== undefined ? { uid: node.uid } : {}),
-        ...(node.gid !== undefined ? { gid: node.gid } : {}),
-        ...(node.size !== undefined ? { size: node.size } : {}),
-        ...(node.mode !== undefined ? { mode: node.mode } : {}),
-        ...(node.mtime ? { mtime: Date.parse(node.mtime) } : {}),
-        ...(node.atime ? { atime: Date.parse(node.atime) } : {}),
-        ...(node.ctime ? { ctime: Date.parse(node.ctime) } : {}),
-      });
+      files.push(fileDto(node));
     }
     files.sort((a, b) => String(a.name).localeCompare(String(b.name)));
     return {
@@ -155,6 +155,70 @@ export class SnapshotService {
       total: files.length,
       hasMore: offset + limit < files.length,
     };
+  }
+
+  /** Files by name or glob across the repo's (or one schedule's) indexed snapshots. */
+  search(
+    ref: string,
+    q: { pattern: string; backupId?: string; ignoreCase?: boolean; offset: number; limit: number },
+  ) {
+    const repo = this.repos.resolve(ref);
+    const plan = q.backupId ? this.planOf(q.backupId) : undefined;
+    const r = this.indexService().search({
+      repoId: repo.id,
+      pattern: q.pattern,
+      offset: q.offset,
+      limit: q.limit,
+      ...(q.ignoreCase ? { ignoreCase: true } : {}),
+      ...(plan ? { planId: plan } : {}),
+    });
+    return {
+      hits: r.hits.map((h) => ({ ...fileDto(h.node), snapshotIds: h.snapshotIds })),
+      hasMore: r.hasMore,
+      searchedSnapshots: r.searched,
+      pendingSnapshots: r.pending,
+    };
+  }
+
+  /** Added, removed and changed files from one snapshot to another. */
+  diff(ref: string, from: string, to: string, offset: number, limit: number) {
+    const repo = this.repos.resolve(ref);
+    const r = this.indexService().diff({ repoId: repo.id, from, to, offset, limit });
+    return {
+      changes: r.items.map((d) => ({
+        kind: d.kind,
+        ...fileDto(d.node),
+        ...(d.before ? { before: fileDto(d.before) } : {}),
+      })),
+      offset,
+      limit,
+      total: r.total,
+      hasMore: r.hasMore,
+    };
+  }
+
+  /** Indexed and pending snapshots and the index's bytes on disk. */
+  indexStatus(ref: string) {
+    const repo = this.repos.resolve(ref);
+    const [s] = this.indexService().status(repo.id);
+    return {
+      indexedSnapshots: s?.indexed ?? 0,
+      pendingSnapshots: s?.pending ?? 0,
+      sizeBytes: s?.sizeBytes ?? 0,
+    };
+  }
+
+  private indexService(): SnapshotIndexService {
+    if (!this.index) throw new FailedPreconditionError('the snapshot index is not available on this server');
+    return this.index.search;
+  }
+
+  private planOf(backupId: string): string {
+    const plan = this.ctx.config
+      .get()
+      .plans.find((p) => shortIdOf('plan', p.id) === backupId || p.id === backupId);
+    if (!plan) throw new NotFoundError('Backup schedule not found', 'backup', backupId);
+    return plan.id;
   }
 
   /** `restic dump`: a tar of a folder or the raw bytes of a file; destroying the stream stops restic. */
@@ -327,6 +391,7 @@ export class SnapshotService {
 
   private afterChange(repoId: string): void {
     this.repos.invalidate(repoId);
+    this.cache.invalidate(repoId);
     void this.ctx.engine.runRepoTask(repoId, 'index-snapshots').catch(() => undefined);
   }
 }

@@ -34,6 +34,16 @@ const FileEntry = z.object({
   ctime: z.number().optional(),
 });
 
+const SearchHit = FileEntry.extend({ snapshotIds: z.array(z.string()) });
+const Change = FileEntry.extend({
+  kind: z.enum(['added', 'removed', 'changed']),
+  before: FileEntry.optional(),
+});
+const Page = {
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+};
+
 const RestoreBody = z.object({
   snapshotId: z.string().regex(/^[0-9a-f]{4,64}$/i, 'must be a snapshot id (hex)'),
   include: z.array(z.string()).optional(),
@@ -126,6 +136,83 @@ export function snapshotRoutes(s: ZerobyteServices): AnyRoute[] {
         reply.header('Cache-Control', 'max-age=300, stale-while-revalidate=600');
         return out;
       },
+    }),
+    route({
+      method: 'GET',
+      url: '/repositories/:shortId/snapshots/search',
+      operationId: 'searchSnapshots',
+      summary: 'Find files by name or glob across the indexed snapshots (Restora extension)',
+      tag,
+      params: ShortIdParams,
+      query: z.object({
+        pattern: z.string().min(1).max(1024),
+        backupId: z.string().optional(),
+        ignoreCase: z.enum(['true', 'false']).optional(),
+        ...Page,
+      }),
+      responses: {
+        200: {
+          description:
+            'Each matching file version with the snapshots holding it; snapshots not indexed yet are counted in pendingSnapshots',
+          schema: z.object({
+            hits: z.array(SearchHit),
+            hasMore: z.boolean(),
+            searchedSnapshots: z.number(),
+            pendingSnapshots: z.number(),
+          }),
+        },
+      },
+      handler: ({ params, query }) =>
+        s.snapshots.search(params.shortId, {
+          pattern: query.pattern,
+          offset: query.offset,
+          limit: query.limit,
+          ...(query.backupId ? { backupId: query.backupId } : {}),
+          ...(query.ignoreCase === 'true' ? { ignoreCase: true } : {}),
+        }),
+    }),
+    route({
+      method: 'GET',
+      url: '/repositories/:shortId/snapshots/:snapshotId/diff/:otherId',
+      operationId: 'diffSnapshots',
+      summary: 'Files added, removed and changed from one snapshot to another (Restora extension)',
+      tag,
+      params: SnapParams.extend({ otherId: z.string().min(1).max(64) }),
+      query: z.object({ ...Page, limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+      responses: {
+        200: {
+          description: 'Changes ordered by path (503 while a snapshot is not indexed yet)',
+          schema: z.object({
+            changes: z.array(Change),
+            offset: z.number(),
+            limit: z.number(),
+            total: z.number(),
+            hasMore: z.boolean(),
+          }),
+        },
+      },
+      handler: ({ params, query }) =>
+        s.snapshots.diff(params.shortId, params.snapshotId, params.otherId, query.offset, query.limit),
+    }),
+    route({
+      method: 'GET',
+      url: '/repositories/:shortId/snapshot-index',
+      operationId: 'getSnapshotIndexStatus',
+      summary:
+        "The repository's snapshot index: indexed and pending snapshots, bytes on disk (Restora extension)",
+      tag,
+      params: ShortIdParams,
+      responses: {
+        200: {
+          description: 'Index status',
+          schema: z.object({
+            indexedSnapshots: z.number(),
+            pendingSnapshots: z.number(),
+            sizeBytes: z.number(),
+          }),
+        },
+      },
+      handler: ({ params }) => s.snapshots.indexStatus(params.shortId),
     }),
     route({
       method: 'GET',
