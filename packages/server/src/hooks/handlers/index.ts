@@ -8,6 +8,7 @@ import { runCommandHook } from './command.js';
 import { sendHttp } from './http.js';
 import type { HttpRequest } from './http.js';
 import { shoutrrrRequest } from './shoutrrr.js';
+import { isSmtpUrl, sendSmtp } from './smtp.js';
 
 export interface HandlerOptions {
   /** Per-request HTTP timeout (default 30 s). */
@@ -115,7 +116,14 @@ export async function runHookAction(
     }
     case 'actionShoutrrr': {
       const body = renderHookTemplate(a.value.template, vars);
-      await http(shoutrrrRequest(a.value.shoutrrrUrl, { title: `Backrest ${vars.EventName(event)}`, body }));
+      const msg = { title: `Backrest ${vars.EventName(event)}`, body };
+      if (isSmtpUrl(a.value.shoutrrrUrl))
+        return sendSmtp(a.value.shoutrrrUrl, msg, {
+          signal: ctx.signal,
+          timeoutMs: opts.httpTimeoutMs,
+          log: (l) => ctx.log(`${l}\n`),
+        });
+      await http(shoutrrrRequest(a.value.shoutrrrUrl, msg, { telegramApiBase: opts.telegramApiBase }));
       return;
     }
     default:

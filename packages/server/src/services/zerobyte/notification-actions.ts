@@ -1,9 +1,10 @@
 // A notification destination's config as a hook action (native actions, shoutrrr URLs for the rest), and the
 // masking of its secrets in answers (a masked value sent back keeps the stored one).
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { Hook_Webhook_Method, type HookSchema } from '@restora/proto';
+import type { HookSchema } from '@restora/proto';
 import { keepsStored, maskSecret, maskUriPassword, maskUrl } from '../../config/redact-values.js';
 import { REDACTED } from '../../config/types.js';
+import { GENERIC_KEYS } from '../../hooks/handlers/shoutrrr.js';
 import { ValidationError } from '../../errors.js';
 
 export interface Destination {
@@ -37,59 +38,138 @@ const SECRET_KEYS = [
 export const s = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const enc = encodeURIComponent;
 
-/** The hook action for a destination config (shoutrrr URLs for the types without a native hook). */
+const shoutrrr = (url: string): MessageInitShape<typeof HookSchema>['action'] => ({
+  case: 'actionShoutrrr',
+  value: { shoutrrrUrl: url, template: TEMPLATE },
+});
+
+/** A webhook URL with shoutrrr generic parameters (JSON body, extra `$fields`) added to its own query. */
+function genericPlus(target: string, params: [string, string][]): string {
+  const u = new URL(target);
+  // the target's own parameters that shoutrrr would read as its keys are escaped with "_"
+  const own = [...u.searchParams].map(([k, v]): [string, string] => [
+    GENERIC_KEYS.includes(k.toLowerCase()) ? `_${k}` : k,
+    v,
+  ]);
+  u.search = '';
+  for (const [k, v] of [...own, ...params]) u.searchParams.append(k, v);
+  return `generic+${u.toString()}`;
+}
+
+/** `$key` fields for the set values only. */
+const fields = (c: Record<string, unknown>, map: Record<string, string>): [string, string][] =>
+  Object.entries(map).flatMap(([from, to]) =>
+    s(c[from]) ? [[`$${to}`, s(c[from])] as [string, string]] : [],
+  );
+
+/** "Name: value" lines as shoutrrr `@Name` parameters; a line without a colon is refused, not dropped. */
+function headerParams(headers: unknown): [string, string][] {
+  if (!Array.isArray(headers)) return [];
+  return headers.map((h, i) => {
+    const line = s(h);
+    const at = line.indexOf(':');
+    if (at <= 0)
+      throw new ValidationError([{ path: `config.headers[${i}]`, message: 'must be "Name: value"' }]);
+    return [`@${line.slice(0, at).trim()}`, line.slice(at + 1).trim()];
+  });
+}
+
+/** The hook action for a destination config; every field it accepts is carried (native hooks when they can). */
 export function actionFor(config: Record<string, unknown>): MessageInitShape<typeof HookSchema>['action'] {
   const c = config;
   switch (c.type) {
-    case 'slack':
+    case 'slack': {
+      const extras = fields(c, { username: 'username', iconEmoji: 'icon_emoji' });
+      if (extras.length)
+        return shoutrrr(
+          genericPlus(s(c.webhookUrl), [
+            ['template', 'json'],
+            ['title', ''],
+            ['messagekey', 'text'],
+            ...extras,
+          ]),
+        );
       return { case: 'actionSlack', value: { webhookUrl: s(c.webhookUrl), template: TEMPLATE } };
-    case 'discord':
+    }
+    case 'discord': {
+      const extras = fields(c, { username: 'username', avatarUrl: 'avatar_url' });
+      const thread: [string, string][] = s(c.threadId) ? [['thread_id', s(c.threadId)]] : [];
+      if (extras.length || thread.length)
+        return shoutrrr(
+          genericPlus(s(c.webhookUrl), [
+            ...thread,
+            ['template', 'json'],
+            ['title', ''],
+            ['messagekey', 'content'],
+            ...extras,
+          ]),
+        );
       return { case: 'actionDiscord', value: { webhookUrl: s(c.webhookUrl), template: TEMPLATE } };
-    case 'gotify':
+    }
+    case 'gotify': {
+      const sub = s(c.path).replace(/^\/+|\/+$/g, '');
       return {
         case: 'actionGotify',
         value: {
-          baseUrl: s(c.serverUrl),
+          baseUrl: sub ? `${s(c.serverUrl).replace(/\/+$/, '')}/${sub}` : s(c.serverUrl),
           token: s(c.token),
           template: TEMPLATE,
           titleTemplate: 'Restora',
           priority: Number(c.priority ?? 5),
         },
       };
+    }
     case 'telegram':
+      if (s(c.threadId))
+        return shoutrrr(
+          `telegram://${s(c.botToken)}@telegram?chats=${enc(s(c.chatId))}:${enc(s(c.threadId))}`,
+        );
       return {
         case: 'actionTelegram',
         value: { botToken: s(c.botToken), chatId: s(c.chatId), template: TEMPLATE },
       };
-    case 'generic':
-      return {
-        case: 'actionWebhook',
-        value: {
-          webhookUrl: s(c.url),
-          method: c.method === 'GET' ? Hook_Webhook_Method.GET : Hook_Webhook_Method.POST,
-          template:
-            c.useJson === false
-              ? TEMPLATE
-              : `{"${s(c.messageKey) || 'message'}": "${TEMPLATE.replace(/"/g, '\\"')}"}`,
-        },
-      };
+    case 'generic': {
+      const json = c.useJson !== false;
+      if (!json)
+        for (const k of ['titleKey', 'messageKey'])
+          if (s(c[k]))
+            throw new ValidationError([{ path: `config.${k}`, message: 'only applies with useJson: true' }]);
+      const params: [string, string][] = [
+        ['method', c.method === 'GET' ? 'GET' : 'POST'],
+        ...(json ? [['template', 'json'] as [string, string]] : []),
+        ...(s(c.titleKey) ? [['titlekey', s(c.titleKey)] as [string, string]] : []),
+        ...(s(c.messageKey) ? [['messagekey', s(c.messageKey)] as [string, string]] : []),
+        ...(s(c.contentType) ? [['contenttype', s(c.contentType)] as [string, string]] : []),
+        ...headerParams(c.headers),
+      ];
+      return shoutrrr(genericPlus(s(c.url), params));
+    }
     case 'custom':
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: s(c.shoutrrrUrl), template: TEMPLATE } };
+      return shoutrrr(s(c.shoutrrrUrl));
     case 'ntfy': {
       const u = new URL(s(c.serverUrl) || 'https://ntfy.sh');
-      const auth = c.username ? `${enc(s(c.username))}:${enc(s(c.password))}@` : '';
-      const url = `ntfy://${auth}${u.host}/${enc(s(c.topic))}?priority=${enc(s(c.priority) || 'default')}${u.protocol === 'http:' ? '&scheme=http' : ''}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
+      // Zerobyte: an access token wins over user/password and goes as the password alone
+      const auth = s(c.accessToken)
+        ? `:${enc(s(c.accessToken))}@`
+        : c.username
+          ? `${enc(s(c.username))}:${enc(s(c.password))}@`
+          : '';
+      return shoutrrr(
+        `ntfy://${auth}${u.host}/${enc(s(c.topic))}?priority=${enc(s(c.priority) || 'default')}${u.protocol === 'http:' ? '&scheme=http' : ''}`,
+      );
     }
-    case 'pushover': {
-      const url = `pushover://shoutrrr:${enc(s(c.apiToken))}@${enc(s(c.userKey))}/?priority=${s(c.priority) || '0'}${c.devices ? `&devices=${enc(s(c.devices))}` : ''}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
-    }
+    case 'pushover':
+      return shoutrrr(
+        `pushover://shoutrrr:${enc(s(c.apiToken))}@${enc(s(c.userKey))}/?priority=${s(c.priority) || '0'}${c.devices ? `&devices=${enc(s(c.devices))}` : ''}`,
+      );
     case 'email': {
       const auth = c.username ? `${enc(s(c.username))}:${enc(s(c.password))}@` : '';
       const to = Array.isArray(c.to) ? c.to.map(s).join(',') : s(c.to);
-      const url = `smtp://${auth}${s(c.smtpHost)}:${s(c.smtpPort) || '25'}/?from=${enc(s(c.from))}&to=${enc(to)}&usetls=${c.useTLS ? 'yes' : 'no'}`;
-      return { case: 'actionShoutrrr', value: { shoutrrrUrl: url, template: TEMPLATE } };
+      const q = new URLSearchParams({ from: s(c.from) });
+      if (s(c.fromName)) q.set('fromname', s(c.fromName));
+      q.set('to', to);
+      q.set('starttls', c.useTLS === false ? 'no' : 'yes');
+      return shoutrrr(`smtp://${auth}${s(c.smtpHost)}:${s(c.smtpPort) || '25'}/?${q.toString()}`);
     }
     default:
       throw new ValidationError([

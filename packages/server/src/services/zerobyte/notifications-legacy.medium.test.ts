@@ -93,8 +93,11 @@ describe('notification rows of an older version', () => {
         const config = (await h.call('POST', '/v1.Backrest/GetConfig', {
           json: {},
           headers: { authorization: basic },
-        })) as { body: { plans: { hooks: { actionWebhook: { template: string } }[] }[] } };
-        const templates = config.body.plans[0]!.hooks.map((x) => x.actionWebhook.template);
+        })) as { body: { plans: { hooks: Record<string, { template: string }>[] }[] } };
+        // the user's own webhook hook, then the generated one (a generic destination is a shoutrrr generic URL)
+        const templates = config.body.plans[0]!.hooks.map(
+          (x) => (x.actionWebhook ?? x.actionShoutrrr)!.template,
+        );
         expect(templates, `start ${round}`).toEqual([
           'mine',
           expect.stringMatching(

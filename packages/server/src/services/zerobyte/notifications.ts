@@ -9,6 +9,7 @@ import { makeHookVars } from '../../hooks/vars.js';
 import type { ZbContext } from './context.js';
 import { assignmentsFp, fires, hookedOf, hookFor, isGenerated, type Assignment } from './hook-marker.js';
 import { actionFor, keepsStoredField, redact, s, type Destination } from './notification-actions.js';
+import { checkNotificationConfig } from './notification-config.js';
 import { renamedPlans, type ScheduleService } from './schedules.js';
 import { asStaged, resolveStaged, type Staged } from './staged-rows.js';
 
@@ -93,6 +94,7 @@ export class NotificationService {
       config = { ...d.config };
       for (const [k, v] of Object.entries(patch.config))
         if (!keepsStoredField(k, v, d.config[k])) config[k] = v;
+      config = checkNotificationConfig(config);
       actionFor(config);
     }
     const next: Destination = {

@@ -3,72 +3,10 @@ import { z } from 'zod';
 import type { ZerobyteServices } from '../../../services/zerobyte/index.js';
 import { route, type AnyRoute } from '../route.js';
 import { Message, Success } from '../schemas/common.js';
+import { NotificationConfig } from '../../../services/zerobyte/notification-config.js';
 
 const tag = 'Notifications';
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
-const str = z.string().min(1);
-export const NotificationConfig = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('email'),
-    smtpHost: str,
-    smtpPort: z.coerce.number().int().min(1).max(65535),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    from: str,
-    fromName: z.string().optional(),
-    to: z.array(str).min(1),
-    useTLS: z.boolean().default(true),
-  }),
-  z.object({
-    type: z.literal('slack'),
-    webhookUrl: z.url(),
-    username: z.string().optional(),
-    iconEmoji: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('discord'),
-    webhookUrl: z.url(),
-    username: z.string().optional(),
-    avatarUrl: z.string().optional(),
-    threadId: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('gotify'),
-    serverUrl: z.url(),
-    token: str,
-    path: z.string().optional(),
-    priority: z.number().int().min(0).max(10).default(5),
-  }),
-  z.object({
-    type: z.literal('ntfy'),
-    serverUrl: z.url().optional(),
-    topic: str,
-    priority: z.enum(['max', 'high', 'default', 'low', 'min']).default('default'),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    accessToken: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('pushover'),
-    userKey: str,
-    apiToken: str,
-    devices: z.string().optional(),
-    priority: z.union([z.literal(-1), z.literal(0), z.literal(1)]).default(0),
-  }),
-  z.object({ type: z.literal('telegram'), botToken: str, chatId: str, threadId: z.string().optional() }),
-  z.object({
-    type: z.literal('generic'),
-    url: z.url(),
-    method: z.enum(['GET', 'POST']).default('POST'),
-    contentType: z.string().optional(),
-    headers: z.array(z.string()).optional(),
-    useJson: z.boolean().optional(),
-    titleKey: z.string().optional(),
-    messageKey: z.string().optional(),
-  }),
-  z.object({ type: z.literal('custom'), shoutrrrUrl: str }),
-]);
-
 const Destination = z.object({
   id: z.number(),
   name: z.string(),
