@@ -254,9 +254,9 @@ describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
         (o) => o.op.case === 'operationIndexSnapshot',
       ),
     );
-    const nameOf = async (filePath: string) => {
+    const nameOf = async (filePath: string, hint = '') => {
       const url = await user.backrest.getDownloadURL({ opId: index.id, filePath });
-      const res = await fetch(`${usedServer.url}/${url.value.slice(2)}`);
+      const res = await fetch(`${usedServer.url}/${url.value.slice(2)}${hint}`);
       await res.arrayBuffer();
       return res.headers.get('content-disposition');
     };
@@ -264,5 +264,10 @@ describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
       `attachment; filename="${join(used.src, 'hello.txt')}"`,
     );
     expect(await nameOf(join(used.src, 'docs'))).toBe(`attachment; filename="${join(used.src, 'docs')}.tar"`);
+    // Restora's own UI appends the name it wants after the token; Backrest's UI appends nothing
+    expect(await nameOf(join(used.src, 'docs'), 'docs')).toBe('attachment; filename=docs.tar');
+    expect(await nameOf(join(used.src, 'docs'), 'd%C3%B6cs.zip?format=zip')).toBe(
+      "attachment; filename*=utf-8''d%C3%B6cs.zip",
+    );
   });
 });

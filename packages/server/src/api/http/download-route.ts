@@ -16,7 +16,7 @@ export function registerDownloadRoute(
   downloads: DownloadService,
   snapshots: SnapshotService,
 ): void {
-  app.get<{ Params: { token: string }; Querystring: { format?: string } }>(
+  app.get<{ Params: { token: string; '*': string }; Querystring: { format?: string } }>(
     '/download/:token/*',
     // the signed token in the path is the credential (checked by the download service)
     { config: routeAuth('open') },
@@ -32,7 +32,9 @@ export function registerDownloadRoute(
         const abort = new AbortController();
         reply.raw.on('close', () => abort.abort());
         const stream = snapshots.dump(repo, t.op.snapshotId, t.filePath, archive, abort.signal);
-        return await sendDump(reply, stream, t.filePath, archive);
+        // Restora extension: a name after the token (`/download/<token>/docs`) names the file; Backrest's UI sends none
+        const hint = req.params['*'].split('/').filter(Boolean).pop();
+        return await sendDump(reply, stream, hint ?? t.filePath, archive);
       } catch (err) {
         const known = classifyError(err);
         if (known && HTTP_STATUS[known.kind] < 500)
@@ -45,22 +47,23 @@ export function registerDownloadRoute(
 }
 
 /**
- * Sniffs the first bytes: a folder dump is an archive. Named like Backrest: the path in the snapshot, with .tar/.zip
- * appended to a folder unless it ends so already (the snapshot root alone, which no browser keeps, is "snapshot").
+ * Sniffs the first bytes: a folder dump is an archive. Named like Backrest: the path in the snapshot (or the name
+ * the client asked for), with .tar/.zip appended to a folder unless it ends so already (the snapshot root alone,
+ * which no browser keeps, is "snapshot").
  */
-async function sendDump(reply: FastifyReply, stream: Readable, filePath: string, archive: string) {
+async function sendDump(reply: FastifyReply, stream: Readable, name: string, archive: string) {
   const head = await readHead(stream, 512);
   const isTar = head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
   const isZip = head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
-  const base = filePath === '/' ? 'snapshot' : filePath;
-  const name = (isTar || isZip) && path.posix.extname(base) !== `.${archive}` ? `${base}.${archive}` : base;
+  const base = name === '/' ? 'snapshot' : name;
+  const file = (isTar || isZip) && path.posix.extname(base) !== `.${archive}` ? `${base}.${archive}` : base;
   const out = new PassThrough();
   out.write(head);
   stream.pipe(out);
   stream.on('error', (e) => out.destroy(e));
   return reply
     .header('content-type', 'application/octet-stream')
-    .header('content-disposition', attachment(name))
+    .header('content-disposition', attachment(file))
     .header('content-transfer-encoding', 'binary')
     .send(out);
 }
