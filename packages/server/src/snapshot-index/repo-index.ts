@@ -115,6 +115,7 @@ export class RepoIndex {
         const counts = await write(snap, nodes, now);
         if (this.closed) throw new Error('index closed while indexing');
         this.db.exec('COMMIT');
+        this.db.pragma('wal_checkpoint(TRUNCATE)'); // the log back into the file: its size is the index's
         return counts;
       } catch (err) {
         if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -141,6 +142,7 @@ export class RepoIndex {
       });
       const n = tx();
       if (n) this.db.pragma('incremental_vacuum');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
       return n;
     });
   }
