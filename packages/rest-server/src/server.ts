@@ -43,7 +43,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     // rest-server lets --no-auth win; keep that and say so.
     log('Proxy authentication ignored: --no-auth is set');
   }
-  const store =
+  const store: Store =
     opts.store ??
     (opts.s3
       ? await s3Store(opts.s3)
@@ -150,6 +150,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${a.port}/`;
   }
   log(`start server on ${address}`);
+  void store.warmListings?.().catch(() => undefined); // only a head start: listings read what they need
 
   let closing: Promise<void> | undefined;
   return {

@@ -30,6 +30,11 @@ export class DirIndex {
   private readonly dirs = new Map<string, DirState>();
   private total = 0;
 
+  /** Whether the index holds half its bound or more (warming stops there). */
+  get filling(): boolean {
+    return this.total >= MAX_ENTRIES / 2;
+  }
+
   /** The valid object files in `dir` with their sizes; [] when it is missing. */
   list(dir: string): ListEntry[] {
     const st = statSync(dir, { throwIfNoEntry: false });

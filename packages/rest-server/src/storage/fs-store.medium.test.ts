@@ -13,7 +13,8 @@ const tmp = (): string => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// Each repository has 261 folders: removing them all took 7-10 s while the shared disk was busy.
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })), 60_000);
 
 storeContract('FsStore', { make: () => new FsStore(tmp()) });
 // Small uploads take the native addon's one-job commit when it is built; the TypeScript commit must hold as well.

@@ -6,6 +6,7 @@ import {
   fstat,
   open,
   promises as fsp,
+  readdirSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -23,7 +24,7 @@ import { DirIndex } from './dir-index.js';
 import { listTypeDir } from './fs-list.js';
 import { CommitError, commitSmall } from './native-commit.js';
 import type { CommitSmall } from './native-commit.js';
-import { offThreadSha256 } from './sha256-thread.js';
+import { uploadSha256 } from './sha256-thread.js';
 import type { OffThreadSha256 } from './sha256-thread.js';
 import type { FileRef, ListEntry, ObjectReader, Store, WriteOptions } from './types.js';
 
@@ -134,7 +135,7 @@ export class FsStore implements Store {
     try {
       if (existing.status === 'rejected') throw existing.reason;
       if (existing.value !== undefined) throw new ExistsError('object already exists');
-      if (opts.expectedSha256 !== undefined) hash = offThreadSha256(opts.chunksOwned === true);
+      if (opts.expectedSha256 !== undefined) hash = uploadSha256(opts.chunksOwned === true);
       const n = await writeBodyToFd(body, fd, opts.size, hash?.update);
       // The digest comes back from the hash thread while the file is being fsynced.
       const [, digest] = await Promise.all([fsyncFd(fd), hash?.digest()]);
@@ -304,6 +305,32 @@ export class FsStore implements Store {
 
   async usage(): Promise<number> {
     return dirUsage(this.root);
+  }
+
+  /**
+   * Reads the listings of the repositories below the root (folders holding a config, up to 4 levels down) into
+   * the index, one folder per event-loop turn: restic lists at the start of every backup, and after a restart
+   * those listings then cost no readdir and no stat. Stops once the index holds half its bound.
+   */
+  async warmListings(): Promise<void> {
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return; // gone or unreadable: the listing itself will tell
+      }
+      const isRepo = entries.some((e) => e.name === 'config' && e.isFile());
+      for (const e of entries) {
+        if (!e.isDirectory() || this.index.filling) continue;
+        const isType = (OBJECT_TYPES as readonly string[]).includes(e.name);
+        await new Promise<void>((r) => setImmediate(r));
+        if (isRepo && isType)
+          for await (const _ of listTypeDir(join(dir, e.name), e.name === 'data', this.index));
+        else if (!isType && depth < 4) await walk(join(dir, e.name), depth + 1);
+      }
+    };
+    await walk(this.root, 0);
   }
 }
 

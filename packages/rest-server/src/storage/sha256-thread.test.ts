@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { offThreadSha256, stopHashThread } from './sha256-thread.js';
+import { offThreadSha256, stopHashThread, uploadSha256 } from './sha256-thread.js';
 
 const sha256 = (...parts: Buffer[]): string => {
   const h = createHash('sha256');
@@ -68,5 +68,20 @@ describe('offThreadSha256', () => {
     const next = offThreadSha256(true);
     next.update([body]);
     expect(await next.digest()).toBe(want);
+  });
+});
+
+describe('uploadSha256', () => {
+  it('hashes on the event loop or the thread by how many are in flight, with the same digests', async () => {
+    const bodies = Array.from({ length: 6 }, (_, i) => [randomBytes(5000 + i), randomBytes(70_000)]);
+    const hashes = bodies.map(() => uploadSha256(false)); // past 4 in flight, the rest go to the thread
+    bodies.forEach((chunks, i) => hashes[i]?.update(chunks));
+    expect(await Promise.all(hashes.map((h) => h.digest()))).toEqual(bodies.map((c) => sha256(...c)));
+    const dropped = uploadSha256(false);
+    dropped.update([randomBytes(10)]);
+    dropped.discard();
+    const again = uploadSha256(false); // the count went back down: this one hashes inline
+    again.update([Buffer.from('x')]);
+    expect(await again.digest()).toBe(sha256(Buffer.from('x')));
   });
 });

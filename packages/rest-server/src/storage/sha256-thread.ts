@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { nativeAddonPath } from './native-commit.js';
 
@@ -137,6 +138,46 @@ export function offThreadSha256(takeChunks: boolean): OffThreadSha256 {
       finished = true;
       batch = [];
       if (thread.alive) post('drop'); // the thread may hold a partial hash (a drop of an unknown id is a no-op)
+    },
+  };
+}
+
+/** The same interface hashing on the event loop, for when the hash thread is not worth its start. */
+export function inlineSha256(): OffThreadSha256 {
+  const hash = createHash('sha256');
+  return {
+    update(chunks) {
+      for (const chunk of chunks) hash.update(chunk);
+    },
+    digest: () => Promise.resolve(hash.digest('hex')),
+    discard: () => undefined,
+  };
+}
+
+// Starting the hash thread costs about 0.4 s of CPU (a second Node environment) and 10-20 MB of RSS; it pays off
+// only with many uploads at once (8 in bench/versus.ts). restic 0.14 sends few large uploads at a time (measured in
+// bench/restic.ts): those hash here, on the event loop (about 1 ms per MiB).
+const OFFLOAD_AT = Number(process.env.RESTORA_HASH_THREAD_AT ?? 4);
+let inFlight = 0;
+
+/** The hash of one streamed upload: on the event loop while few are in flight, on the hash thread past that. */
+export function uploadSha256(takeChunks: boolean): OffThreadSha256 {
+  const hash = inFlight >= OFFLOAD_AT ? offThreadSha256(takeChunks) : inlineSha256();
+  inFlight++;
+  let counted = true;
+  const done = (): void => {
+    if (counted) inFlight--;
+    counted = false;
+  };
+  return {
+    update: (chunks) => hash.update(chunks),
+    digest: () => {
+      done();
+      return hash.digest();
+    },
+    discard: () => {
+      done();
+      hash.discard();
     },
   };
 }

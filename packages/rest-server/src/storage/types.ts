@@ -62,4 +62,6 @@ export interface Store {
   list(repo: readonly string[], type: ObjectType): Promise<AsyncIterable<ListEntry[]> | undefined>;
   /** Total bytes used by everything in the store (quota initialisation). */
   usage(): Promise<number>;
+  /** Prepares listings in the background after start, so the first ones are fast (optional). */
+  warmListings?(): Promise<void>;
 }
