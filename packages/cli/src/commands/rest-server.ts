@@ -20,7 +20,10 @@ export function restServerCommand(): Command {
   return new Command('rest-server')
     .description('Run a REST server for use with restic (drop-in for restic/rest-server)')
     .option('--path <string>', 'data directory', defaultDataPath())
-    .option('--s3 <url>', 'keep repositories in an S3 bucket: https://host/bucket[/prefix] (AWS_* credentials)')
+    .option(
+      '--s3 <url>',
+      'keep repositories in an S3 bucket: https://host/bucket[/prefix] (AWS_* credentials)',
+    )
     .option('--listen <string>', 'listen address (host:port or unix:/path)', DEFAULT_LISTEN)
     .option(
       '--log <filename>',
