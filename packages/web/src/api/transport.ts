@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import type { Client, Interceptor, Transport } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-web';
-import { Authentication, Backrest } from '@restora/proto';
+import { Authentication, Backrest, SnapshotIndex } from '@restora/proto';
 import { authStore } from './auth-store.js';
 
 /** Base URL of the API: the directory the page is served from, so a sub-path deployment works. */
@@ -31,8 +31,16 @@ export function createHttpTransport(): Transport {
 
 export type BackrestClient = Client<typeof Backrest>;
 export type AuthClient = Client<typeof Authentication>;
-export type Clients = { backrest: BackrestClient; auth: AuthClient };
+export type Clients = {
+  backrest: BackrestClient;
+  auth: AuthClient;
+  snapshotIndex: Client<typeof SnapshotIndex>;
+};
 
 export function createClients(transport: Transport): Clients {
-  return { backrest: createClient(Backrest, transport), auth: createClient(Authentication, transport) };
+  return {
+    backrest: createClient(Backrest, transport),
+    auth: createClient(Authentication, transport),
+    snapshotIndex: createClient(SnapshotIndex, transport),
+  };
 }

@@ -23,27 +23,41 @@ export function SnapshotTable({ repoId, snapshots }: { repoId: string; snapshots
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {[...snapshots].reverse().map((s) => (
-            <Table.Tr key={s.id}>
-              <Table.Td>{formatTime(s.unixTimeMs)}</Table.Td>
-              <Table.Td>
-                <Anchor
-                  href={href(['snapshot', repoId, s.id], { plan: planOf(s) })}
-                  aria-label={`Browse snapshot ${s.id.slice(0, 8)}`}
-                >
-                  {s.id.slice(0, 8)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{planOf(s)}</Table.Td>
-              <Table.Td>{s.hostname}</Table.Td>
-              <Table.Td>{s.summary ? formatBytes(s.summary.dataAdded) : '–'}</Table.Td>
-              <Table.Td>
-                <Text size="sm" truncate maw={260}>
-                  {s.paths.join(', ')}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
+          {[...snapshots].reverse().map((s, i, newestFirst) => {
+            // the plan's snapshot before this one: what "compare with previous" diffs against
+            const prev = newestFirst.slice(i + 1).find((o) => planOf(o) === planOf(s));
+            return (
+              <Table.Tr key={s.id}>
+                <Table.Td>{formatTime(s.unixTimeMs)}</Table.Td>
+                <Table.Td>
+                  <Anchor
+                    href={href(['snapshot', repoId, s.id], { plan: planOf(s) })}
+                    aria-label={`Browse snapshot ${s.id.slice(0, 8)}`}
+                  >
+                    {s.id.slice(0, 8)}
+                  </Anchor>
+                  {prev && (
+                    <Anchor
+                      ml="xs"
+                      size="xs"
+                      href={href(['snapshot', repoId, s.id], { plan: planOf(s), compare: prev.id })}
+                      aria-label={`Compare ${s.id.slice(0, 8)} with previous snapshot`}
+                    >
+                      compare with previous
+                    </Anchor>
+                  )}
+                </Table.Td>
+                <Table.Td>{planOf(s)}</Table.Td>
+                <Table.Td>{s.hostname}</Table.Td>
+                <Table.Td>{s.summary ? formatBytes(s.summary.dataAdded) : '–'}</Table.Td>
+                <Table.Td>
+                  <Text size="sm" truncate maw={260}>
+                    {s.paths.join(', ')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>

@@ -1,19 +1,24 @@
-import { Alert, Anchor, Breadcrumbs, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Breadcrumbs, Button, Divider, Group, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { LsEntry, Repo } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
 import { downloadOp } from '../components/op-actions.js';
 import { RestoreModal } from '../components/restore-modal.js';
-import { errorMessage, formatBytes, formatTime } from '../lib/format.js';
+import { SnapshotDiff } from '../components/snapshot-diff.js';
+import { SnapshotSearch } from '../components/snapshot-search.js';
+import { SnapshotTree } from '../components/snapshot-tree.js';
+import { errorMessage } from '../lib/format.js';
 import { href } from '../router.js';
 
 function link(repo: Repo, snapshotId: string, plan: string, path: string): string {
   return href(['snapshot', repo.id, snapshotId], { plan, path });
 }
 
-/** Navigates a snapshot's folders (ListSnapshotFiles); restore or download any entry. */
+/**
+ * A snapshot's folders as a tree (from the server's snapshot index), a search over the plan's snapshots and, with
+ * `compare=<snapshot>`, what changed since that snapshot; restore or download any entry.
+ */
 export default function SnapshotBrowser({
   repo,
   snapshotId,
@@ -26,20 +31,13 @@ export default function SnapshotBrowser({
   const clients = useClients();
   const path = query.get('path') || '/';
   const plan = query.get('plan') || '';
+  const compare = query.get('compare') || '';
   const [restorePath, setRestorePath] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const files = useQuery({
-    queryKey: ['ls', repo.id, snapshotId, path],
-    queryFn: () => clients.backrest.listSnapshotFiles({ repoId: repo.id, snapshotId, path }),
-    staleTime: Infinity,
-  });
   // Downloads are addressed through the snapshot's index operation.
   const ops = useOperations({ snapshotId });
   const indexOp = ops.data?.find((o) => o.op.case === 'operationIndexSnapshot');
   const parts = path.split('/').filter(Boolean);
-  const entries = (files.data?.entries ?? []).filter(
-    (e) => e.path !== path && e.path !== path.replace(/\/$/, ''),
-  );
   const download = (e: LsEntry) => {
     if (!indexOp)
       return setError('This snapshot is not indexed yet: run "Index snapshots" on the repository.');
@@ -72,59 +70,40 @@ export default function SnapshotBrowser({
           {error}
         </Alert>
       )}
-      {files.isPending ? (
-        <Loader aria-label="Loading files" />
-      ) : files.isError ? (
-        <Alert color="red">{errorMessage(files.error)}</Alert>
-      ) : (
-        <Table.ScrollContainer minWidth={520}>
-          <Table highlightOnHover aria-label="Snapshot files">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Modified</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {entries.map((e) => (
-                <Table.Tr key={e.path}>
-                  <Table.Td>
-                    {e.type === 'dir' ? (
-                      <Anchor href={link(repo, snapshotId, plan, e.path)}>{e.name}/</Anchor>
-                    ) : (
-                      <Text size="sm">{e.name}</Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{e.type === 'dir' ? '–' : formatBytes(e.size)}</Table.Td>
-                  <Table.Td>{e.mtime ? formatTime(Date.parse(e.mtime)) : ''}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        onClick={() => setRestorePath(e.path)}
-                        aria-label={`Restore ${e.name}`}
-                      >
-                        Restore
-                      </Button>
-                      <Button
-                        size="compact-xs"
-                        variant="default"
-                        onClick={() => download(e)}
-                        aria-label={`Download ${e.name}`}
-                      >
-                        Download
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+      {compare && (
+        <>
+          <SnapshotDiff repoId={repo.id} from={compare} to={snapshotId} />
+          <Divider />
+        </>
       )}
+      <SnapshotTree
+        repoId={repo.id}
+        snapshotId={snapshotId}
+        path={path}
+        linkFor={(p) => link(repo, snapshotId, plan, p)}
+        actions={(e) => (
+          <Group gap={4} wrap="nowrap">
+            <Button
+              size="compact-xs"
+              variant="light"
+              onClick={() => setRestorePath(e.path)}
+              aria-label={`Restore ${e.name}`}
+            >
+              Restore
+            </Button>
+            <Button
+              size="compact-xs"
+              variant="default"
+              onClick={() => download(e)}
+              aria-label={`Download ${e.name}`}
+            >
+              Download
+            </Button>
+          </Group>
+        )}
+      />
+      <Divider />
+      <SnapshotSearch repoId={repo.id} planId={plan} linkFor={(id, dir) => link(repo, id, plan, dir)} />
       <RestoreModal
         opened={restorePath !== null}
         onClose={() => setRestorePath(null)}
