@@ -25,6 +25,7 @@ interface Sample {
   cpuMs: Record<string, number>; // server CPU per phase
   idleMb: number; // VmRSS 1 s after start
   peakMb: number; // VmHWM at the end of the round
+  peakAfter: Record<string, number>; // VmHWM after each phase: which one raised it
 }
 
 const work = mkdtempSync(join(tmpdir(), 'restora-restic-bench-'));
@@ -68,7 +69,7 @@ async function oneRound(name: string, round: number): Promise<Sample> {
   const dir = join(work, `${name}-${round}`);
   const cache = join(dir + '-cache');
   mkdirSync(dir);
-  const s: Sample = { secs: {}, listMs: [], cpuMs: {}, idleMb: 0, peakMb: 0 };
+  const s: Sample = { secs: {}, listMs: [], cpuMs: {}, idleMb: 0, peakMb: 0, peakAfter: {} };
   let server = await startServer(name, dir);
   const pid = server.child.pid ?? 0;
   try {
@@ -91,6 +92,7 @@ async function oneRound(name: string, round: number): Promise<Sample> {
       await restic(repo, cache, steps[phase]);
       s.secs[phase] = Number(process.hrtime.bigint() - t0) / 1e9;
       s.cpuMs[phase] = cpuMs(pid) - c0;
+      s.peakAfter[phase] = peakRssMb(pid);
       if (phase === 'backup')
         s.listMs.push(await listMs(server.base, '/repo/index/'), await listMs(server.base, '/repo/data/'));
       if (phase === 'restore') rmSync(target, { recursive: true, force: true });
@@ -163,7 +165,8 @@ async function main(): Promise<void> {
       const secs = PHASES.map((p) => `${p} ${f2(s.secs[p] ?? 0)}`).join(', ');
       process.stderr.write(
         `${round < 0 ? 'warm-up' : `round ${round + 1}/${ROUNDS}`} ${name}: ${secs}; lists ${s.listMs.map(f2).join('/')} ms; ` +
-          `backup CPU ${s.cpuMs.backup} ms; RSS idle ${f2(s.idleMb)} peak ${f2(s.peakMb)} MB\n`,
+          `backup CPU ${s.cpuMs.backup} ms; RSS idle ${f2(s.idleMb)} peak ${f2(s.peakMb)} MB ` +
+          `(after ${PHASES.map((p) => `${p} ${(s.peakAfter[p] ?? 0).toFixed(0)}`).join(', ')})\n`,
       );
       if (round >= 0) samples[name]?.push(s);
     }
