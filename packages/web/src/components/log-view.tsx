@@ -6,7 +6,7 @@ import { errorMessage } from '../lib/format.js';
 const MAX_CHARS = 512 * 1024;
 
 /** Streams a task log via GetLogs; the server keeps the stream open while the task runs, so it follows live. */
-export function LogView({ logref }: { logref: string }) {
+export function LogView({ logref, hideWhenEmpty = false }: { logref: string; hideWhenEmpty?: boolean }) {
   const { backrest } = useClients();
   const [text, setText] = useState('');
   const [done, setDone] = useState(false);
@@ -30,10 +30,12 @@ export function LogView({ logref }: { logref: string }) {
   useEffect(() => {
     viewport.current?.scrollTo({ top: viewport.current.scrollHeight });
   }, [text]);
+  // A backup's row already shows its summary and warnings: an empty log adds nothing.
+  if (done && !text && hideWhenEmpty) return null;
   return (
     <ScrollArea.Autosize mah={300} viewportRef={viewport} type="auto">
       <Code block aria-label="Operation log" style={{ whiteSpace: 'pre-wrap' }}>
-        {text || (done ? '(empty log)' : '')}
+        {text || (done ? 'No log output.' : '')}
         {!done && <Loader size="xs" aria-label="Following log" ml="xs" />}
       </Code>
     </ScrollArea.Autosize>

@@ -4,25 +4,26 @@ import { OperationStatus } from '@restora/proto';
 import type { Operation } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { errorMessage, formatClock } from '../lib/format.js';
-import { isActive, opTypeLabel } from '../lib/ops.js';
+import { isActive, isForgotten, opTypeLabel } from '../lib/ops.js';
 import { href } from '../router.js';
 import { LogView } from './log-view.js';
 import { downloadOp } from './op-actions.js';
 import { OpProgress } from './op-progress.js';
-import { OpDuration, opSummary } from './op-summary.js';
+import { BackupSummary, OpDuration, opSummary } from './op-summary.js';
 import { StatusBadge } from './status-badge.js';
 
-function snapshotLink(op: Operation): string | null {
+/** A snapshot link, unless the snapshot was forgotten (its index op says so, in this op or its flow). */
+function snapshotLink(op: Operation, flow: readonly Operation[]): string | null {
   const snap = op.op.case === 'operationIndexSnapshot' ? op.op.value.snapshot?.id : op.snapshotId;
-  if (!snap || (op.op.case === 'operationIndexSnapshot' && op.op.value.forgot)) return null;
+  if (!snap || isForgotten(snap, [op, ...flow])) return null;
   return href(['snapshot', op.repoId, snap], { plan: op.planId });
 }
 
-function OpActions({ op }: { op: Operation }) {
+function OpActions({ op, flow = [] }: { op: Operation; flow?: readonly Operation[] }) {
   const clients = useClients();
   const [err, setErr] = useState<string | null>(null);
   const run = (f: () => Promise<unknown>) => () => void f().catch((e: unknown) => setErr(errorMessage(e)));
-  const link = snapshotLink(op);
+  const link = snapshotLink(op, flow);
   return (
     <Group gap="xs">
       {isActive(op) && (
@@ -54,8 +55,22 @@ function OpActions({ op }: { op: Operation }) {
   );
 }
 
-function OpLine({ op, onToggle, expanded }: { op: Operation; onToggle?: () => void; expanded?: boolean }) {
+function OpLine({
+  op,
+  flow = [],
+  onToggle,
+  expanded,
+}: {
+  op: Operation;
+  flow?: readonly Operation[];
+  onToggle?: () => void;
+  expanded?: boolean;
+}) {
   const failed = op.status === OperationStatus.STATUS_ERROR;
+  const forgotten =
+    op.op.case === 'operationBackup' && !!op.snapshotId && isForgotten(op.snapshotId, flow)
+      ? ' · forgotten'
+      : '';
   const header = (
     <Group gap="xs" wrap="wrap" style={{ minWidth: 0, rowGap: 2 }}>
       <StatusBadge status={op.status} />
@@ -67,7 +82,7 @@ function OpLine({ op, onToggle, expanded }: { op: Operation; onToggle?: () => vo
       </Text>
       <OpDuration op={op} />
       <Text size="sm" truncate span c={failed ? 'red' : undefined} style={{ minWidth: 0, flex: '1 1 16rem' }}>
-        {failed ? op.displayMessage.split('\n')[0] : opSummary(op)}
+        {failed ? op.displayMessage.split('\n')[0] : opSummary(op) + forgotten}
       </Text>
     </Group>
   );
@@ -104,6 +119,7 @@ function OpDetails({ op, children }: { op: Operation; children: Operation[] }) {
           {op.displayMessage}
         </Text>
       )}
+      <BackupSummary op={op} />
       {errors.length > 0 && (
         <Stack gap={2}>
           {errors.map((e, i) => (
@@ -116,10 +132,10 @@ function OpDetails({ op, children }: { op: Operation; children: Operation[] }) {
       {children.map((c) => (
         <Box key={c.id.toString()} pl="md">
           <OpLine op={c} />
-          <OpActions op={c} />
+          <OpActions op={c} flow={children} />
         </Box>
       ))}
-      {logref && <LogView logref={logref} />}
+      {logref && <LogView logref={logref} hideWhenEmpty={op.op.case === 'operationBackup'} />}
     </Stack>
   );
 }
@@ -146,7 +162,7 @@ export const FlowRow = memo(function FlowRow({ main, children, expanded, onToggl
       data-op-status={main.status}
       style={failed ? { borderColor: 'var(--mantine-color-red-6)' } : undefined}
     >
-      <OpLine op={main} expanded={expanded} onToggle={() => onToggle(rowKey)} />
+      <OpLine op={main} flow={children} expanded={expanded} onToggle={() => onToggle(rowKey)} />
       {main.status === OperationStatus.STATUS_INPROGRESS && (
         <Box mt={6}>
           <OpProgress op={main} />
@@ -165,7 +181,7 @@ export const FlowRow = memo(function FlowRow({ main, children, expanded, onToggl
             </>
           ) : null}
         </Text>
-        <OpActions op={main} />
+        <OpActions op={main} flow={children} />
       </Group>
       {expanded && <OpDetails op={main} children={children} />}
     </Paper>

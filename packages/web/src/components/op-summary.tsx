@@ -1,4 +1,4 @@
-import { Text } from '@mantine/core';
+import { SimpleGrid, Text } from '@mantine/core';
 import { OperationStatus } from '@restora/proto';
 import type { Operation } from '@restora/proto';
 import { formatBytes, formatDuration } from '../lib/format.js';
@@ -49,5 +49,33 @@ export function OpDuration({ op }: { op: Operation }) {
     <Text size="xs" c="dimmed" span>
       {formatDuration(end - Number(op.unixTimeStartMs))}
     </Text>
+  );
+}
+
+/** The finished backup's numbers, shown when its row opens (restic's summary message). */
+export function BackupSummary({ op }: { op: Operation }) {
+  if (op.op.case !== 'operationBackup') return null;
+  const e = op.op.value.lastStatus?.entry;
+  if (e?.case !== 'summary') return null;
+  const s = e.value;
+  const rows: [string, string][] = [
+    ['Files', `${s.filesNew} new, ${s.filesChanged} changed, ${s.filesUnmodified} unmodified`],
+    ['Folders', `${s.dirsNew} new, ${s.dirsChanged} changed, ${s.dirsUnmodified} unmodified`],
+    ['Data added', formatBytes(s.dataAdded)],
+    ['Processed', `${s.totalFilesProcessed} files, ${formatBytes(s.totalBytesProcessed)}`],
+    ['Took', formatDuration(s.totalDuration * 1000)],
+    ['Snapshot', s.snapshotId ? s.snapshotId.slice(0, 8) : 'none (dry run)'],
+  ];
+  return (
+    <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4} verticalSpacing={2} data-testid="backup-summary">
+      {rows.map(([k, v]) => (
+        <Text key={k} size="xs">
+          <Text span c="dimmed" size="xs">
+            {k}:
+          </Text>{' '}
+          {v}
+        </Text>
+      ))}
+    </SimpleGrid>
   );
 }

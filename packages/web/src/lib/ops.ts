@@ -40,6 +40,17 @@ export function opTypeLabel(op: Operation): string {
   return (op.op.case && TYPE_LABEL[op.op.case]) ?? 'Operation';
 }
 
+/** Whether any of these ops records `snapshotId` as forgotten (an index op marked forgot, or a forget op). */
+export function isForgotten(snapshotId: string, ops: readonly Operation[]): boolean {
+  return ops.some(
+    (o) =>
+      (o.op.case === 'operationIndexSnapshot' &&
+        o.op.value.forgot &&
+        o.op.value.snapshot?.id === snapshotId) ||
+      (o.op.case === 'operationForget' && o.op.value.forget.some((s) => s.id === snapshotId)),
+  );
+}
+
 export function isActive(op: Operation): boolean {
   return op.status === OperationStatus.STATUS_INPROGRESS || op.status === OperationStatus.STATUS_PENDING;
 }

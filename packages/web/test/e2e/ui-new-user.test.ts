@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,50 @@ describe('web UI for a new user (issue 19)', () => {
     expect(summary?.start).toBeLessThan(config.end);
     expect(chunk?.start).toBeLessThan(config.end);
     await shots('01-dashboard-empty');
+  });
+
+  it('shows speed and elapsed time while backing up, then a summary instead of an empty log', async () => {
+    const src = join(fx.dir, 'src');
+    await mkdir(join(src, 'docs'), { recursive: true });
+    await writeFile(join(src, 'docs', 'hello.txt'), 'hello\n');
+    await writeFile(join(src, 'big.bin'), randomBytes(96 * 1024 * 1024));
+    await fx.rpc('AddRepo', { repo: { id: 'local', uri: join(fx.dir, 'repo'), password: 'repo-password' } });
+    const config = await fx.rpc<{ plans?: unknown[] }>('GetConfig');
+    const plan = { id: 'docs', repo: 'local', paths: [src], schedule: { disabled: true } };
+    await fx.rpc('SetConfig', { ...config, plans: [...(config.plans ?? []), plan] });
+    await page.goto(`${fx.server.url}/#/plans/docs`);
+    await page.reload(); // the config changed behind the UI's back
+    await page.getByRole('button', { name: 'Backup now' }).click();
+    const running = page.locator('[data-op-row][data-op-status="2"]').first();
+    await running.getByTestId('op-speed').waitFor({ timeout: 60_000 });
+    await expect.poll(() => running.getByTestId('op-elapsed').textContent()).toMatch(/^\d+s elapsed$/);
+    await shots('02-plan-backup-running');
+    const done = page.locator('[data-op-row][data-op-status="3"]').first();
+    await done.waitFor({ timeout: 120_000 });
+    await done.getByRole('button', { name: /Show details of Backup operation/ }).click();
+    await expect.poll(() => done.getByTestId('backup-summary').textContent()).toMatch(/Files:\s*2 new/);
+    await page.waitForTimeout(500); // the log stream ends: an empty one must not say "(empty log)"
+    expect(await done.textContent()).not.toContain('(empty log)');
+    await shots('03-plan-backup-done');
+  });
+
+  it('offers no browsing or restoring of a forgotten snapshot and shows no raw ids', async () => {
+    const { snapshots = [] } = await fx.rpc<{ snapshots?: { id: string }[] }>('ListSnapshots', {
+      repoId: 'local',
+    });
+    const id = snapshots[0]!.id;
+    const row = page
+      .locator('[data-op-row]')
+      .filter({ hasText: id.slice(0, 8) })
+      .first();
+    await row.getByRole('link', { name: 'Browse snapshot' }).first().waitFor();
+    await fx.rpc('Forget', { repoId: 'local', planId: 'docs', snapshotId: id });
+    await row
+      .getByText(/forgotten/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await expect.poll(() => row.getByRole('link', { name: 'Browse snapshot' }).count()).toBe(0);
+    expect(await page.locator('main').textContent()).not.toContain(id);
+    await shots('04-plan-forgotten');
   });
 });
