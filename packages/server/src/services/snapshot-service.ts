@@ -48,17 +48,29 @@ export class SnapshotService {
    */
   async files(repoId: string, snapshotId: string, path: string, signal: AbortSignal): Promise<LsEntry[]> {
     if (!snapshotId) throw new InvalidArgumentError('snapshotId is required');
-    const dir = snapshotPath('path', path);
-    const repo = this.repoById(repoId);
+    const nodes = await this.listFolder(
+      this.repoById(repoId),
+      snapshotId,
+      snapshotPath('path', path),
+      signal,
+    );
+    return nodes.map(toLsEntry);
+  }
+
+  /** `restic ls <snap> <dir>`'s nodes: from the index, else from restic (indexing paused meanwhile). */
+  async listFolder(repo: Repo, snapshotId: string, dir: string, signal: AbortSignal): Promise<LsNode[]> {
     const indexed = this.fromIndex(repo, snapshotId, dir);
-    if (indexed) return indexed.map(toLsEntry);
-    const entries: LsEntry[] = [];
-    for await (const n of this.reader(repo).ls(snapshotId, { path: dir, signal })) entries.push(toLsEntry(n));
-    return entries;
+    if (indexed) return indexed;
+    const read = async () => {
+      const nodes: LsNode[] = [];
+      for await (const n of this.reader(repo).ls(snapshotId, { path: dir, signal })) nodes.push(n);
+      return nodes;
+    };
+    return this.index ? this.index.foregroundRead(read) : read();
   }
 
   /** The folder from the index, or undefined when the snapshot is not indexed yet (or the index is damaged). */
-  fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined {
+  private fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined {
     if (!this.index) return undefined;
     try {
       const idx = this.index.indexOf(repo);

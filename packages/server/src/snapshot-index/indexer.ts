@@ -46,6 +46,9 @@ export class SnapshotIndexer {
   private unsubscribe: (() => void)[] = [];
   /** Settles when the queue is empty (tests and the bench wait on it). */
   private idleWaiters: (() => void)[] = [];
+  /** Folder reads restic serves right now: indexing pauses for them (a click never competes with it). */
+  private foreground = 0;
+  private foregroundWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: IndexerDeps) {}
 
@@ -106,6 +109,16 @@ export class SnapshotIndexer {
     });
   }
 
+  /** Runs a user's restic read with indexing paused (restic's pipe fills and it stops) until it is done. */
+  async foregroundRead<T>(fn: () => Promise<T>): Promise<T> {
+    this.foreground++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.foreground === 0) for (const w of this.foregroundWaiters.splice(0)) w();
+    }
+  }
+
   whenIdle(): Promise<void> {
     return this.running ? new Promise((r) => this.idleWaiters.push(r)) : Promise.resolve();
   }
@@ -158,10 +171,9 @@ export class SnapshotIndexer {
     for (const id of want) {
       if (known.has(id) || this.abort.signal.aborted) continue;
       let time = '';
-      const nodes = this.deps.reader(repo).ls(id, {
-        signal: this.abort.signal,
-        onSnapshot: (s) => (time = s.time),
-      });
+      const nodes = this.paced(
+        this.deps.reader(repo).ls(id, { signal: this.abort.signal, onSnapshot: (s) => (time = s.time) }),
+      );
       try {
         await idx.add(
           {
@@ -178,6 +190,13 @@ export class SnapshotIndexer {
         if (isResticError(err) && err.code === 'invalid-argument') continue;
         throw err;
       }
+    }
+  }
+
+  private async *paced<T>(nodes: AsyncIterable<T>): AsyncGenerator<T> {
+    for await (const n of nodes) {
+      while (this.foreground) await new Promise<void>((r) => this.foregroundWaiters.push(r));
+      yield n;
     }
   }
 

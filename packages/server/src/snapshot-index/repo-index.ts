@@ -66,6 +66,7 @@ export class RepoIndex {
     }
     const reader = new Database(file);
     reader.pragma('query_only = ON');
+    reader.pragma('mmap_size = 268435456'); // folder reads from the page cache, not through read() calls
     return new RepoIndex(file, db, reader, prepareQueries(reader), rebuilt);
   }
 

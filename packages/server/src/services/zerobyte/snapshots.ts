@@ -17,7 +17,9 @@ import type { SnapshotIndexService } from '../snapshot-index-service.js';
 
 /** The snapshot index: folders (undefined: not indexed yet, ask restic), search, diff and status. */
 export interface IndexPort {
-  folders: { fromIndex(repo: Repo, snapshotId: string, dir: string): LsNode[] | undefined };
+  folders: {
+    listFolder(repo: Repo, snapshotId: string, dir: string, signal: AbortSignal): Promise<LsNode[]>;
+  };
   search: SnapshotIndexService;
 }
 
@@ -131,9 +133,10 @@ export class SnapshotService {
     const at = snapshotPath('path', dir);
     const snap = await this.find(ref, snapshotId);
     const repo = this.repos.resolve(ref);
-    const nodes =
-      this.index?.folders.fromIndex(repo, snap.id, at) ??
-      readerOf(this.ctx, repo).ls(snap.id, { path: at, signal: AbortSignal.timeout(300_000) });
+    const signal = AbortSignal.timeout(300_000);
+    const nodes = this.index
+      ? await this.index.folders.listFolder(repo, snap.id, at, signal)
+      : readerOf(this.ctx, repo).ls(snap.id, { path: at, signal });
     const files: Record<string, unknown>[] = [];
     for await (const node of nodes) {
       if (node.path === at) continue;
