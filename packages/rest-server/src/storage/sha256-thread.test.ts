@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { offThreadSha256, stopHashThread, uploadSha256 } from './sha256-thread.js';
+import { nativeAddonPath } from './native-commit.js';
+import { inlineSha256, offThreadSha256, stopHashThread, uploadSha256 } from './sha256-thread.js';
 
 const sha256 = (...parts: Buffer[]): string => {
   const h = createHash('sha256');
@@ -84,4 +85,16 @@ describe('uploadSha256', () => {
     again.update([Buffer.from('x')]);
     expect(await again.digest()).toBe(sha256(Buffer.from('x')));
   });
+
+  it.skipIf(!nativeAddonPath)(
+    'frees owned chunks once hashed on the event loop (native addon built)',
+    async () => {
+      const owned = Buffer.alloc(100_000, 7);
+      const want = sha256(owned);
+      const h = inlineSha256(true);
+      h.update([owned]);
+      expect(owned.buffer.byteLength).toBe(0); // detached: its memory is back now, not at a later GC
+      expect(await h.digest()).toBe(want);
+    },
+  );
 });

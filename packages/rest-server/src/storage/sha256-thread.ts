@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { nativeAddonPath } from './native-commit.js';
+import { nativeAddonPath, releaseBuffers } from './native-commit.js';
 
 // SHA-256 of streamed uploads runs on one worker thread. On the event loop it took about 7 ms of every 8 MiB
 // upload and held 8 concurrent uploads to 0.75x of rest-server, which hashes on all cores; here the digest
@@ -142,12 +142,16 @@ export function offThreadSha256(takeChunks: boolean): OffThreadSha256 {
   };
 }
 
-/** The same interface hashing on the event loop, for when the hash thread is not worth its start. */
-export function inlineSha256(): OffThreadSha256 {
+/**
+ * The same interface hashing on the event loop, for when the hash thread is not worth its start. With takeChunks,
+ * hashed chunks are freed at once (they are on disk and read no more), as the hash thread does.
+ */
+export function inlineSha256(takeChunks = false): OffThreadSha256 {
   const hash = createHash('sha256');
   return {
     update(chunks) {
       for (const chunk of chunks) hash.update(chunk);
+      if (takeChunks) releaseBuffers(chunks);
     },
     digest: () => Promise.resolve(hash.digest('hex')),
     discard: () => undefined,
@@ -162,7 +166,7 @@ let inFlight = 0;
 
 /** The hash of one streamed upload: on the event loop while few are in flight, on the hash thread past that. */
 export function uploadSha256(takeChunks: boolean): OffThreadSha256 {
-  const hash = inFlight >= OFFLOAD_AT ? offThreadSha256(takeChunks) : inlineSha256();
+  const hash = inFlight >= OFFLOAD_AT ? offThreadSha256(takeChunks) : inlineSha256(takeChunks);
   inFlight++;
   let counted = true;
   const done = (): void => {
