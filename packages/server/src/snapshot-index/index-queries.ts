@@ -130,29 +130,36 @@ export function prepareQueries(db: Database.Database) {
     diff(a: number, b: number): DiffItem[] {
       const before = new Map(q.snapdirs.all(a).map((r) => [r.path_id, r]));
       const after = new Map(q.snapdirs.all(b).map((r) => [r.path_id, r]));
-      const out: DiffItem[] = [];
-      const ids = new Set([...before.keys(), ...after.keys()]);
-      for (const id of ids) {
+      // listings that differ, and the entry ids only one side holds (fetched below in one query)
+      const pairs: { path: string; gone: number[]; came: number[] }[] = [];
+      const wanted: number[] = [];
+      for (const id of new Set([...before.keys(), ...after.keys()])) {
         const x = before.get(id);
         const y = after.get(id);
         if (x && y && x.dir === y.dir) continue;
-        const dirPath = (x ?? y)!.path;
         const xs = new Set(x ? memberIds(x.dir) : []);
         const ys = new Set(y ? memberIds(y.dir) : []);
-        const gone = entriesOf([...xs].filter((e) => !ys.has(e)));
-        const came = new Map(entriesOf([...ys].filter((e) => !xs.has(e))).map((r) => [r.name, r]));
-        for (const r of gone) {
-          const now = came.get(r.name);
+        const gone = [...xs].filter((e) => !ys.has(e));
+        const came = [...ys].filter((e) => !xs.has(e));
+        pairs.push({ path: (x ?? y)!.path, gone, came });
+        wanted.push(...gone, ...came);
+      }
+      const rows = new Map(entriesOf(wanted).map((r) => [r.id, r]));
+      const out: DiffItem[] = [];
+      for (const { path: dirPath, gone, came } of pairs) {
+        const cameByName = new Map(came.map((e) => rows.get(e)!).map((r) => [r.name, r]));
+        for (const r of gone.map((e) => rows.get(e)!)) {
+          const now = cameByName.get(r.name);
           if (!now) {
             out.push({ kind: 'removed', node: toNode(r, dirPath) });
             continue;
           }
-          came.delete(r.name);
+          cameByName.delete(r.name);
           // a directory's own metadata changes whenever its content does: its content is reported instead
           if (r.type === 'dir' && now.type === 'dir') continue;
           out.push({ kind: 'changed', node: toNode(now, dirPath), before: toNode(r, dirPath) });
         }
-        for (const r of came.values()) out.push({ kind: 'added', node: toNode(r, dirPath) });
+        for (const r of cameByName.values()) out.push({ kind: 'added', node: toNode(r, dirPath) });
       }
       return out.sort((p, q2) => (p.node.path < q2.node.path ? -1 : p.node.path > q2.node.path ? 1 : 0));
     },
