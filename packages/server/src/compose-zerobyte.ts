@@ -6,7 +6,7 @@ import { ApiKeyStore } from './auth/api-keys.js';
 import { SessionStore } from './auth/sessions.js';
 import type { SecretBox } from './secrets/box.js';
 import { ScheduleWebhooks } from './services/zerobyte/backup-webhooks.js';
-import type { ZbContext } from './services/zerobyte/context.js';
+import { defaultResticPassword, type ZbContext } from './services/zerobyte/context.js';
 import { DoctorService } from './services/zerobyte/doctor.js';
 import type { ZerobyteServices } from './services/zerobyte/index.js';
 import { MetaStore } from './services/zerobyte/meta-store.js';
@@ -61,6 +61,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
     tasks,
     volumes,
     events,
+    resticPassword: () => defaultResticPassword(ctx),
     close: () => {
       notifications.close();
       schedules.close();

@@ -11,10 +11,12 @@ import { registerDocsRoutes } from './docs-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { mount, type AnyRoute } from './route.js';
 import { authRoutes, type AuthRouteDeps } from './routes/auth.js';
+import { betterAuthRoutes } from './routes/better-auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { volumeRoutes } from './routes/volumes.js';
 
@@ -53,6 +55,12 @@ export function restRoutes(
     ...notificationRoutes(services),
     ...volumeRoutes(services),
     ...taskRoutes(services, heartbeatMs, sseStreams),
+    ...systemRoutes(
+      services,
+      { checkPassword: deps.checkPassword, resticPassword: () => services.resticPassword() },
+      heartbeatMs,
+      sseStreams,
+    ),
   ];
 }
 
@@ -71,21 +79,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
 
   const plugin: FastifyPluginAsync = async (api) => {
-    api.removeContentTypeParser('application/json');
-    api.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text) as unknown);
-      } catch (e) {
-        done(badRequest(`Malformed JSON body: ${(e as Error).message}`), undefined);
-      }
-    });
-    api.setErrorHandler((err, req, reply) => {
-      const { status, body } = mapError(err);
-      if (status >= 500) req.log.error({ err }, 'REST API request failed');
-      void reply.code(status).send(body);
-    });
+    jsonScope(api, bodyLimit);
     const notFound = (
       req: { method: string; url: string },
       reply: { code(c: number): { send(b: unknown): unknown } },
@@ -102,6 +96,34 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     });
   };
   await app.register(plugin, { prefix: REST_PREFIX });
+  // better-auth's endpoints that Zerobyte's web client calls, and its liveness probe
+  await app.register(
+    async (api) => {
+      jsonScope(api, bodyLimit);
+      for (const r of betterAuthRoutes(authDeps)) mount(api, r);
+    },
+    { prefix: '/api/auth' },
+  );
+  app.get('/api/healthcheck', { config: routeAuth('open', 'zerobyte') }, () => ({ status: 'ok' }));
+}
+
+/** JSON bodies (empty = none, malformed = 400) and the one error mapper, for a scope of REST routes. */
+function jsonScope(api: FastifyInstance, bodyLimit: number): void {
+  api.removeContentTypeParser('application/json');
+  api.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch (e) {
+      done(badRequest(`Malformed JSON body: ${(e as Error).message}`), undefined);
+    }
+  });
+  api.setErrorHandler((err, req, reply) => {
+    const { status, body } = mapError(err);
+    if (status >= 500) req.log.error({ err }, 'REST API request failed');
+    void reply.code(status).send(body);
+  });
 }
 
 export { buildOpenApi } from './openapi.js';

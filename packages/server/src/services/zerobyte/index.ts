@@ -23,5 +23,7 @@ export interface ZerobyteServices {
   volumes: VolumeService;
   /** The feed of GET /api/v1/events. */
   events: ServerEvents;
+  /** The instance-wide restic password (repositories without a customPassword): GET …/system/restic-password. */
+  resticPassword(): string;
   close(): void;
 }

@@ -8,7 +8,15 @@ import { isSealed, SealedValueError, type SecretBox } from '../../secrets/box.js
 import { preparePrivateDatabase } from '../../secrets/private-file.js';
 
 export type MetaKind =
-  'repository' | 'schedule' | 'destination' | 'assignment' | 'plan-hooks' | 'task' | 'retry' | 'volume';
+  | 'repository'
+  | 'schedule'
+  | 'destination'
+  | 'assignment'
+  | 'plan-hooks'
+  | 'task'
+  | 'retry'
+  | 'volume'
+  | 'order';
 
 /** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs, backup webhook headers, share passwords). */
 const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination', 'schedule', 'volume']);

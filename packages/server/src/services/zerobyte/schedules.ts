@@ -255,8 +255,30 @@ export class ScheduleService {
     };
   }
 
+  /** In the order /backups/reorder set (schedules it does not name follow, in config order). */
   list() {
-    return this.ctx.config.get().plans.map((p) => this.toDto(p, true));
+    const order = this.ctx.meta.get<string[]>('order', 'schedules') ?? [];
+    const rank = (p: Plan) => {
+      const i = order.indexOf(shortIdOf('plan', p.id));
+      return i < 0 ? order.length : i;
+    };
+    return [...this.ctx.config.get().plans]
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+      .map(({ p }) => this.toDto(p, true));
+  }
+
+  /** Zerobyte's drag-and-drop order: every id must be a schedule, each once. */
+  reorder(shortIds: string[]): void {
+    const seen = new Set<string>();
+    const known = new Set(this.ctx.config.get().plans.map((p) => shortIdOf('plan', p.id)));
+    shortIds.forEach((id, i) => {
+      if (seen.has(id))
+        throw new ValidationError([{ path: `scheduleShortIds[${i}]`, message: `${id} is listed twice` }]);
+      if (!known.has(id)) throw new NotFoundError(`Backup schedule not found: ${id}`, 'backup', id);
+      seen.add(id);
+    });
+    this.ctx.meta.put('order', 'schedules', shortIds);
   }
 
   get(ref: string) {

@@ -272,3 +272,19 @@ export async function probe(dir: string, timeoutMs = 10_000): Promise<void> {
   if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
   await Promise.race([fs.promises.readdir(dir), timer]);
 }
+
+/** The volume kinds this server can mount now (Zerobyte's system capabilities). */
+export function availableBackends(tools: MountTools): {
+  rclone: boolean;
+  sysAdmin: boolean;
+  volumeBackends: string[];
+} {
+  const rclone = tools.rclone ? fs.existsSync(tools.rclone) || !!which(tools.rclone) : !!which('rclone');
+  const root = process.getuid?.() === 0;
+  const fuse = fs.existsSync('/dev/fuse') && !!(which('fusermount3') ?? which('fusermount'));
+  const out = ['directory'];
+  if (rclone && fuse) out.push('webdav', 'sftp', 'rclone');
+  if (root && which('mount.nfs', tools.sbin)) out.push('nfs');
+  if (root && which('mount.cifs', tools.sbin)) out.push('smb');
+  return { rclone, sysAdmin: root, volumeBackends: out };
+}

@@ -10,6 +10,7 @@ import type { ServerEvents } from './server-events.js';
 import { asStaged } from './staged-rows.js';
 import {
   assertHonourable,
+  availableBackends,
   isMounted,
   mountShare,
   probe,
@@ -288,6 +289,10 @@ export class VolumeService {
   listFiles(ref: string, sub: string | undefined, offset: number, limit: number) {
     const v = this.resolve(ref);
     return listDirectory(this.mountedRoot(v), sub ?? '/', offset, limit);
+  }
+
+  capabilities() {
+    return availableBackends(this.tools);
   }
 
   browse(p: string | undefined) {

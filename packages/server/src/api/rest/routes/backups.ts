@@ -89,6 +89,19 @@ export function backupRoutes(s: ZerobyteServices): AnyRoute[] {
     }),
     route({
       method: 'POST',
+      url: '/backups/reorder',
+      operationId: 'reorderBackupSchedules',
+      summary: 'Set the order of the schedule list',
+      tag,
+      body: z.object({ scheduleShortIds: z.array(z.string().min(1).max(64)) }),
+      responses: { 200: { description: 'Reordered', schema: Success } },
+      handler: ({ body }) => {
+        s.schedules.reorder(body.scheduleShortIds);
+        return { success: true };
+      },
+    }),
+    route({
+      method: 'POST',
       url: '/backups',
       operationId: 'createBackupSchedule',
       summary: 'Create a backup schedule (a plan in the config)',

@@ -1,8 +1,8 @@
 // /api/v1/tasks (Zerobyte §3.8, §6): active, history, get, cancel, and Server-Sent Events.
 import { z } from 'zod';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TaskDto, ZerobyteServices } from '../../../services/zerobyte/index.js';
 import { route, type AnyRoute } from '../route.js';
+import { openSse } from '../sse-stream.js';
 
 const tag = 'Tasks';
 const Filter = z.object({
@@ -34,54 +34,6 @@ const TaskParams = z.object({ taskId: z.string().min(1).max(64) });
 const matches = (t: TaskDto, f: z.infer<typeof Filter>) =>
   (Object.entries(f) as [keyof TaskDto, unknown][]).every(([k, v]) => v === undefined || t[k] === v);
 
-/** Opens an SSE stream: `connected`, optional initial events, changes, `heartbeat` every `heartbeatMs`. */
-function stream(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  s: ZerobyteServices,
-  heartbeatMs: number,
-  initial: { event: string; data: unknown }[],
-  accept: (t: TaskDto) => boolean,
-  open: Set<() => Promise<void>>,
-): FastifyReply {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    'X-Accel-Buffering': 'no',
-    // a stream's connection is never reused: ending it (shutdown) closes the socket
-    Connection: 'close',
-  });
-  const send = (event: string, data: unknown) =>
-    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  send('connected', { type: 'connected', timestamp: Date.now() });
-  for (const e of initial) send(e.event, e.data);
-  const off = s.tasks.onChange((t) => {
-    if (accept(t)) send('task:changed', t);
-  });
-  const beat = setInterval(() => send('heartbeat', { timestamp: Date.now() }), heartbeatMs);
-  const close = () => {
-    clearInterval(beat);
-    off();
-    open.delete(end);
-  };
-  // server shutdown ends the stream (an open SSE response would otherwise hold app.close())
-  const end = () =>
-    new Promise<void>((resolve) => {
-      close();
-      // an aborted client may not have been noticed yet: never wait on a dead socket
-      if (res.destroyed || res.writableEnded) return resolve();
-      res.once('close', () => resolve());
-      res.end(() => resolve());
-      setTimeout(resolve, 1000).unref();
-    });
-  open.add(end);
-  // the response's close (not the request's: that fires once a GET is read) means the client went away
-  res.once('close', close);
-  return reply;
-}
-
 /** `open` holds a closer per live SSE stream (called on server shutdown). */
 export function taskRoutes(
   s: ZerobyteServices,
@@ -107,15 +59,16 @@ export function taskRoutes(
       tag,
       query: Filter,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
-      handler: ({ req, reply, query }) =>
-        stream(
-          req,
+      handler: ({ reply, query }) =>
+        openSse(
           reply,
-          s,
           heartbeatMs,
-          [{ event: 'tasks:snapshot', data: s.tasks.active(query) }],
-          (t) => matches(t, query),
           open,
+          [{ event: 'tasks:snapshot', data: s.tasks.active(query) }],
+          (send) =>
+            s.tasks.onChange((t) => {
+              if (matches(t, query)) send('task:changed', t);
+            }),
         ),
     }),
     route({
@@ -151,16 +104,12 @@ export function taskRoutes(
       tag,
       params: TaskParams,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
-      handler: ({ req, reply, params }) => {
+      handler: ({ reply, params }) => {
         const t = s.tasks.get(params.taskId);
-        return stream(
-          req,
-          reply,
-          s,
-          heartbeatMs,
-          [{ event: 'task:changed', data: t }],
-          (x) => x.id === t.id,
-          open,
+        return openSse(reply, heartbeatMs, open, [{ event: 'task:changed', data: t }], (send) =>
+          s.tasks.onChange((x) => {
+            if (x.id === t.id) send('task:changed', x);
+          }),
         );
       },
     }),

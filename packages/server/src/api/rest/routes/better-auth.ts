@@ -1,0 +1,185 @@
+// The better-auth endpoints Zerobyte's web client calls (/api/auth/*), over the same users and sessions as
+// /api/v1/auth/login: username sign-in, sign-out, the session, and the one organization every user is in.
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Session } from '../../../auth/sessions.js';
+import { HttpError, unauthorized } from '../http-error.js';
+import { route, type AnyRoute } from '../route.js';
+import type { AuthRouteDeps } from './auth.js';
+
+const tag = 'Auth (better-auth)';
+/** better-auth's cookie name with Zerobyte's prefix (the credential reader accepts it). */
+export const BETTER_AUTH_COOKIE = 'zerobyte.session_token';
+const ORG_ID = 'default';
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A config user as better-auth's user object (Restora users have no email address or image). */
+const userOf = (username: string) => ({
+  id: username,
+  name: username,
+  username,
+  displayUsername: username,
+  email: '',
+  emailVerified: false,
+  image: null,
+  role: 'admin',
+  createdAt: iso(0),
+  updatedAt: iso(0),
+});
+
+const org = () => ({
+  id: ORG_ID,
+  name: 'Default',
+  slug: 'default',
+  logo: null,
+  metadata: null,
+  createdAt: iso(0),
+});
+const member = (username: string) => ({
+  id: `member-${username}`,
+  organizationId: ORG_ID,
+  userId: username,
+  role: 'owner',
+  createdAt: iso(0),
+  user: { id: username, name: username, email: '', image: null },
+});
+
+const SignIn = z.object({
+  username: z.string().min(1),
+  password: z.string().min(1),
+  rememberMe: z.boolean().optional(),
+  callbackURL: z.string().optional(),
+});
+
+export function betterAuthRoutes(d: AuthRouteDeps): AnyRoute[] {
+  const cookie = (value: string, maxAgeS: number) =>
+    `${BETTER_AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
+  const sessionDto = (s: Session) => ({
+    id: s.id,
+    userId: s.username,
+    expiresAt: iso(s.expiresAt),
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.createdAt),
+    activeOrganizationId: ORG_ID,
+  });
+  const signIn = async (username: string, password: string, ip: string, reply: FastifyReply) => {
+    const r = await d.checkPassword(username, password, ip);
+    if (!r.ok) {
+      if (!r.retryAfter) throw unauthorized('Invalid username or password');
+      reply.header('Retry-After', String(r.retryAfter));
+      throw new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`);
+    }
+    const { token, session } = d.sessions.create(username);
+    reply.header('Set-Cookie', cookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000)));
+    return { redirect: false, token, user: userOf(username) };
+  };
+  return [
+    route({
+      tag,
+      method: 'POST',
+      url: '/sign-in/username',
+      operationId: 'betterAuthSignInUsername',
+      summary: 'Sign in with a username and password; sets the zerobyte.session_token cookie',
+      auth: 'none',
+      body: SignIn,
+      responses: { 200: { description: 'Signed in' } },
+      handler: ({ body, req, reply }) => signIn(body.username, body.password, req.ip, reply),
+    }),
+    route({
+      tag,
+      method: 'POST',
+      url: '/sign-in/email',
+      operationId: 'betterAuthSignInEmail',
+      summary: 'Refused: Restora users have no email address (sign in with the username)',
+      auth: 'none',
+      body: z.object({ email: z.string().min(1), password: z.string().min(1) }).loose(),
+      responses: { 401: { description: 'Refused' } },
+      handler: () => {
+        throw unauthorized(
+          'Restora users have no email address: sign in with the username (/api/auth/sign-in/username)',
+        );
+      },
+    }),
+    route({
+      tag,
+      method: 'POST',
+      url: '/sign-out',
+      operationId: 'betterAuthSignOut',
+      summary: 'End the session and clear the cookie',
+      responses: { 200: { description: 'Signed out' } },
+      handler: ({ auth, reply }) => {
+        if (auth.sessionToken) d.sessions.revoke(auth.sessionToken);
+        reply.header('Set-Cookie', cookie('', 0));
+        return { success: true };
+      },
+    }),
+    route({
+      tag,
+      method: 'GET',
+      url: '/get-session',
+      operationId: 'betterAuthGetSession',
+      summary: 'The session and its user (401 without one)',
+      responses: { 200: { description: 'Session' } },
+      handler: ({ auth }) => {
+        const s = auth.sessionToken ? d.sessions.lookup(auth.sessionToken) : undefined;
+        const now = Date.now();
+        return {
+          session: s
+            ? sessionDto(s)
+            : // an API key or token: a session view of the caller, without a session id to revoke
+              sessionDto({ id: '', username: auth.username, createdAt: now, expiresAt: now }),
+          user: userOf(auth.username),
+        };
+      },
+    }),
+    route({
+      tag,
+      method: 'GET',
+      url: '/organization/list',
+      operationId: 'betterAuthListOrganizations',
+      summary: 'The one organization (every user is its owner)',
+      responses: { 200: { description: 'Organizations' } },
+      handler: () => [org()],
+    }),
+    route({
+      tag,
+      method: 'POST',
+      url: '/organization/set-active',
+      operationId: 'betterAuthSetActiveOrganization',
+      summary: 'Only the one organization can be active',
+      body: z.object({
+        organizationId: z.string().nullable().optional(),
+        organizationSlug: z.string().optional(),
+      }),
+      responses: { 200: { description: 'Organization' } },
+      handler: ({ body }) => {
+        const id =
+          body.organizationId ?? (body.organizationSlug === 'default' ? ORG_ID : body.organizationSlug);
+        if (id !== undefined && id !== null && id !== ORG_ID)
+          throw new HttpError(
+            400,
+            `organizationId: unknown organization ${JSON.stringify(id)} (only "default")`,
+          );
+        return org();
+      },
+    }),
+    route({
+      tag,
+      method: 'GET',
+      url: '/organization/get-full-organization',
+      operationId: 'betterAuthGetFullOrganization',
+      summary: 'The organization with the caller as its member',
+      responses: { 200: { description: 'Organization' } },
+      handler: ({ auth }) => ({ ...org(), members: [member(auth.username)], invitations: [] }),
+    }),
+    route({
+      tag,
+      method: 'GET',
+      url: '/organization/get-active-member',
+      operationId: 'betterAuthGetActiveMember',
+      summary: "The caller's membership",
+      responses: { 200: { description: 'Member' } },
+      handler: ({ auth }) => member(auth.username),
+    }),
+  ];
+}
