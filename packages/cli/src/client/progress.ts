@@ -13,8 +13,10 @@ export interface Progress {
 /** The op's latest progress figures, if it reported any. */
 export function progressOf(op: Operation): Progress | undefined {
   const o = op.op;
+  // restic's first status lines come before its scan has sized anything: nothing to show yet
   if (o.case === 'operationBackup' && o.value.lastStatus?.entry.case === 'status') {
     const s = o.value.lastStatus.entry.value;
+    if (s.totalBytes === 0n) return undefined;
     return {
       percent: s.percentDone,
       bytesDone: Number(s.bytesDone),
@@ -23,7 +25,7 @@ export function progressOf(op: Operation): Progress | undefined {
       totalFiles: Number(s.totalFiles),
     };
   }
-  if (o.case === 'operationRestore' && o.value.lastStatus) {
+  if (o.case === 'operationRestore' && o.value.lastStatus?.totalBytes) {
     const s = o.value.lastStatus;
     return {
       percent: s.percentDone,
@@ -65,10 +67,11 @@ export function lineProgress(label: string, out: NodeJS.WritableStream = process
     update(op) {
       const p = progressOf(op);
       if (!p) return;
-      const text = progressText(p, elapsed(op));
-      if (text === last) return;
-      last = text;
-      out.write(`${label}: ${text}\n`);
+      // a new line only when the figures move, not when only the average speed does
+      const key = `${p.percent} ${p.bytesDone} ${p.filesDone} ${p.totalBytes}`;
+      if (key === last) return;
+      last = key;
+      out.write(`${label}: ${progressText(p, elapsed(op))}\n`);
     },
     stop() {},
   };
@@ -79,7 +82,7 @@ export async function barProgress(label: string): Promise<ProgressView> {
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {done}/{total} | {files} files | {speed}/s | ETA {eta_text}`,
+      format: `${label} [{bar}] {percentage}% | {done}/{size} | {files} files | {speed}/s | ETA {eta_text}`,
       stream: process.stderr,
       hideCursor: true,
       barsize: 24,
@@ -96,7 +99,7 @@ export async function barProgress(label: string): Promise<ProgressView> {
       const { speed, etaMs } = rates(p, elapsed(op));
       const payload = {
         done: bytes(p.bytesDone),
-        total: bytes(p.totalBytes),
+        size: bytes(p.totalBytes),
         files: `${p.filesDone}/${p.totalFiles}`,
         speed: bytes(speed),
         eta_text: etaMs === undefined ? '-' : duration(etaMs),

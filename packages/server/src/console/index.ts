@@ -1,4 +1,4 @@
-// The console people read: operation lifecycle, config changes, refused sign-ins; requests at debug only.
+// The console people read: operation lifecycle, config changes, refused sign-ins (requests at debug: request-lines.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Config } from '@restora/proto';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { configChangeLogger } from './config-lines.js';
 import { logOperations } from './op-lines.js';
 
 export { createLogger } from './logger.js';
+export { DebugRequestLines } from './request-lines.js';
 export { resolveLogFormat, type LogFormat } from './pretty.js';
 export { detectRestic, logRestic, resticGaps, type ResticGap } from './restic-version.js';
 
@@ -22,11 +23,6 @@ export interface ConsoleSources {
 
 /** Hooks the console lines up; returns the unsubscribe for shutdown. */
 export function installConsole(app: FastifyInstance, s: ConsoleSources): () => void {
-  // Fastify's own per-request lines are off (disableRequestLogging): one debug line per response instead.
-  app.addHook('onResponse', (req, reply, done) => {
-    req.log.debug({ req, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
-    done();
-  });
   app.addHook('preHandler', (req, _reply, done) => {
     withActor({ user: s.userOf(req.raw), ip: req.ip }, done);
   });

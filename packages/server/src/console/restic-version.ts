@@ -80,7 +80,7 @@ export function logRestic(
     );
     return;
   }
-  logger.info({ version: found.version }, `restic ${found.version}`);
+  logger.info({ version: found.version }, 'restic found');
   for (const g of resticGaps(config, found.version))
     logger.warn(
       { usedBy: g.usedBy, needs: g.needs, handling: g.handling },

@@ -1,6 +1,6 @@
 // backup <plan>: starts the plan's backup and follows it to the end with live progress (or returns at once).
 import type { Operation } from '@restora/proto';
-import { bytes, duration, statusOf } from '../format.js';
+import { bytes, duration, isFinished, statusOf } from '../format.js';
 import { exitFor, opJson, print, printJson } from '../output.js';
 import { progressView } from '../progress.js';
 import { trackOp } from '../track.js';
@@ -19,7 +19,8 @@ export function outcome(op: Operation): string {
     const s = o.value.lastStatus.entry.value;
     parts.push(`${s.totalFilesProcessed} files, ${bytes(s.dataAdded)} added`);
   }
-  if (o.case === 'operationRestore' && o.value.lastStatus)
+  // restic < 0.16 reports no restore progress: no figures rather than zeros
+  if (o.case === 'operationRestore' && o.value.lastStatus?.totalBytes)
     parts.push(
       `${o.value.lastStatus.filesRestored} files, ${bytes(o.value.lastStatus.bytesRestored)} restored to ${o.value.target}`,
     );
@@ -36,18 +37,30 @@ export async function backup(ctx: Ctx, planId: string, f: BackupFlags): Promise<
   const ac = new AbortController();
   const call = ctx.c.backrest.backup({ value: planId, dryRun: f.dryRun === true }, { signal: ac.signal });
   const view = await progressView(`backup ${planId}`, ctx.json || !f.wait);
+  let ours: Operation | undefined;
+  // the call ends with the backup, in an error when it failed or was cancelled: the op itself says which
+  const settled = async (err: unknown): Promise<Operation> => {
+    if (!ours || !f.wait) throw err;
+    const { operations } = await ctx.c.backrest.getOperations({ selector: { ids: [ours.id] } });
+    const final = operations[0];
+    if (final && isFinished(final.status)) return final;
+    throw err;
+  };
   try {
     const op = await Promise.race([
       trackOp(ctx.c, {
         match: (op) => op.op.case === 'operationBackup' && op.planId === planId && op.id > floor,
         poll: async () => (await recent()).operations,
         headers: { 'restora-plan-id': planId },
-        onUpdate: (op) => view.update(op),
+        onUpdate: (op) => {
+          ours = op;
+          view.update(op);
+        },
         until: f.wait ? 'end' : 'start',
         pollMs: 1000,
       }),
       // Backup refused (a plan removed meanwhile, no access): its error ends the wait
-      call.then(() => new Promise<never>(() => {})),
+      call.then(() => new Promise<never>(() => {}), settled),
     ]);
     view.stop();
     if (!f.wait) {

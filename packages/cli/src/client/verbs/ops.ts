@@ -1,7 +1,7 @@
 // ops, logs, cancel: the operation history, following it live, an op's output, and stopping one.
 import type { Operation } from '@restora/proto';
 import { CliError, EXIT } from '../exit-codes.js';
-import { opLine, statusOf } from '../format.js';
+import { isFinished, opLine, statusOf } from '../format.js';
 import { opJson, print, printJson } from '../output.js';
 import { findPlan, findRepo, type Ctx } from './context.js';
 
@@ -65,15 +65,16 @@ async function getOp(ctx: Ctx, ref: string): Promise<Operation> {
   return op;
 }
 
-/** The log an op's output went to: its own logref, or its kind's output logref. */
+/** The log an op's output went to: its kind's output logref, else its own logref. */
 function logRef(op: Operation): string {
   const o = op.op;
   const own =
-    o.case === 'operationPrune' || o.case === 'operationCheck' || o.case === 'operationRunCommand'
+    o.case === 'operationPrune' ||
+    o.case === 'operationCheck' ||
+    o.case === 'operationRunCommand' ||
+    o.case === 'operationRunHook'
       ? o.value.outputLogref
-      : o.case === 'operationRunHook'
-        ? o.value.outputLogref
-        : '';
+      : '';
   return own || op.logref;
 }
 
@@ -87,6 +88,8 @@ export async function logs(ctx: Ctx, ref: string): Promise<number> {
 
 export async function cancel(ctx: Ctx, ref: string): Promise<number> {
   const op = await getOp(ctx, ref);
+  if (isFinished(op.status))
+    throw new CliError(`operation #${op.id} has already ended (${statusOf(op)})`, EXIT.usage);
   await ctx.c.backrest.cancel({ operationId: op.id });
   if (ctx.json) printJson({ operationId: op.id.toString(), cancelled: true });
   else print(`cancel requested for operation #${op.id} (${opLine(op)})`);
