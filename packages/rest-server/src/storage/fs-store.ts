@@ -309,10 +309,13 @@ export class FsStore implements Store {
 
   /**
    * Reads the listings of the repositories below the root (folders holding a config, up to 4 levels down) into
-   * the index, one folder per event-loop turn: restic lists at the start of every backup, and after a restart
-   * those listings then cost no readdir and no stat. Stops once the index holds half its bound.
+   * the index, one folder per event-loop turn: restic lists index/, snapshots/, keys/ and locks/ at the start of
+   * every command, and after a restart those listings then cost no readdir and no stat. data/ (listed by check
+   * and prune only, and the largest) follows 3 s later, so it does not compete with the first requests. Stops
+   * once the index holds half its bound.
    */
   async warmListings(): Promise<void> {
+    const repos: string[] = [];
     const walk = async (dir: string, depth: number): Promise<void> => {
       let entries;
       try {
@@ -320,17 +323,25 @@ export class FsStore implements Store {
       } catch {
         return; // gone or unreadable: the listing itself will tell
       }
-      const isRepo = entries.some((e) => e.name === 'config' && e.isFile());
+      if (entries.some((e) => e.name === 'config' && e.isFile())) repos.push(dir);
       for (const e of entries) {
-        if (!e.isDirectory() || this.index.filling) continue;
-        const isType = (OBJECT_TYPES as readonly string[]).includes(e.name);
+        if (!e.isDirectory() || depth >= 4 || (OBJECT_TYPES as readonly string[]).includes(e.name)) continue;
         await new Promise<void>((r) => setImmediate(r));
-        if (isRepo && isType)
-          for await (const _ of listTypeDir(join(dir, e.name), e.name === 'data', this.index));
-        else if (!isType && depth < 4) await walk(join(dir, e.name), depth + 1);
+        await walk(join(dir, e.name), depth + 1);
       }
     };
+    const warm = async (types: readonly string[]): Promise<void> => {
+      for (const repo of repos)
+        for (const type of types) {
+          if (this.index.filling) return;
+          await new Promise<void>((r) => setImmediate(r));
+          for await (const _ of listTypeDir(join(repo, type), type === 'data', this.index));
+        }
+    };
     await walk(this.root, 0);
+    await warm(OBJECT_TYPES.filter((t) => t !== 'data'));
+    await new Promise<void>((r) => setTimeout(r, 3000).unref());
+    await warm(['data']);
   }
 }
 
