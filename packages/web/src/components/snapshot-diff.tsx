@@ -37,7 +37,8 @@ export function SnapshotDiff({ repoId, from, to }: { repoId: string; from: strin
           <Text size="sm" c="dimmed">
             {diff.data.total === 0
               ? 'No files changed.'
-              : `${diff.data.total} changes (showing ${offset + 1}–${offset + diff.data.entries.length})`}
+              : `${diff.data.total} change${diff.data.total === 1 ? '' : 's'} ` +
+                `(showing ${offset + 1}–${offset + diff.data.entries.length})`}
           </Text>
           {diff.data.entries.length > 0 && (
             <Table aria-label="Changes" highlightOnHover>
@@ -46,8 +47,8 @@ export function SnapshotDiff({ repoId, from, to }: { repoId: string; from: strin
                   const [label, color] = KIND[d.kind] ?? ['?', 'gray'];
                   return (
                     <Table.Tr key={`${d.entry!.path}#${i}`}>
-                      <Table.Td w={100}>
-                        <Badge color={color} variant="light">
+                      <Table.Td w={130}>
+                        <Badge color={color} variant="light" style={{ overflow: 'visible' }}>
                           {label}
                         </Badge>
                       </Table.Td>
