@@ -19,6 +19,7 @@ import { SnapshotService, type IndexPort } from './services/zerobyte/snapshots.j
 import { SnapshotListCache } from './snapshot-index/snapshot-list-cache.js';
 import { ServerEvents } from './services/zerobyte/server-events.js';
 import { TaskCenter } from './services/zerobyte/tasks.js';
+import { VolumeGuard } from './services/zerobyte/volume-guard.js';
 import { VolumeService } from './services/zerobyte/volumes.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from './services/zerobyte/webhook-rules.js';
 
@@ -48,7 +49,9 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
   const mirrors = new MirrorService(ctx, repositories, schedules, tasks);
   const retries = new RetryService(ctx, schedules);
   const webhooks = new ScheduleWebhooks(ctx.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, schedules, repositories);
-  const removeWebhooks = ctx.engine.useBackupHooks(webhooks);
+  const removeWebhooks = ctx.engine.useBackupHooks(
+    new VolumeGuard(volumes, (planId) => schedules.volumeIdOf(planId), webhooks),
+  );
   const notifications = new NotificationService(ctx, schedules);
   const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
   return {

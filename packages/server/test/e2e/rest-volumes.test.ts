@@ -254,7 +254,7 @@ describe('Zerobyte volumes (real rclone, real restic 0.14)', () => {
         'hello.txt',
       ]);
 
-      const { paths, names } = await backUp('Dav copy', vol.shortId);
+      const { sched, paths, names } = await backUp('Dav copy', vol.shortId);
       expect(paths).toEqual([vol.path]);
       expect(names.sort()).toEqual(['docs', 'hello.txt']);
 
@@ -267,9 +267,24 @@ describe('Zerobyte volumes (real rclone, real restic 0.14)', () => {
       expect((await call('POST', `/api/v1/volumes/${vol.shortId}/health-check`)).body).toEqual({
         status: 'unmounted',
       });
-      expect((await call('POST', `/api/v1/volumes/${vol.shortId}/mount`)).body).toEqual({
-        status: 'mounted',
+      // a backup of an unmounted share mounts it first (never backs up the empty mount point)
+      const again = await call('POST', `/api/v1/backups/${sched.shortId}/run`);
+      expect(await waitTask((again.body as { taskId: string }).taskId)).toMatchObject({
+        status: 'succeeded',
       });
+      const snaps = (
+        await call('GET', `/api/v1/repositories/${repoShort}/snapshots?backupId=${sched.shortId}`)
+      ).body as { short_id: string; time: number }[];
+      expect(snaps).toHaveLength(2);
+      const newest = snaps.reduce((a, b) => (b.time > a.time ? b : a));
+      const listed = await call(
+        'GET',
+        `/api/v1/repositories/${repoShort}/snapshots/${newest.short_id}/files?path=${encodeURIComponent(vol.path)}`,
+      );
+      expect((listed.body as { files: { name: string }[] }).files.map((f) => f.name).sort()).toEqual([
+        'docs',
+        'hello.txt',
+      ]);
       expect((await call('POST', `/api/v1/volumes/${vol.shortId}/health-check`)).body).toEqual({
         status: 'mounted',
       });

@@ -86,6 +86,11 @@ export class ScheduleService {
   }
 
   /** A schedule's name and backup webhooks, for the calls around its backups. */
+  /** The volume a plan's schedule backs up (undefined for plans without one). */
+  volumeIdOf(planId: string): string | number | undefined {
+    return this.metaOf(planId)?.volumeId ?? undefined;
+  }
+
   webhookTarget(planId: string): { name: string; webhooks: BackupWebhooks | null } {
     const m = this.metaOf(planId);
     return { name: m?.name ?? planId, webhooks: m?.backupWebhooks ?? null };

@@ -278,6 +278,16 @@ export class VolumeService {
     }
   }
 
+  /** Before a backup: a dropped share is mounted again; one that cannot be is an error naming why. */
+  async ensureMounted(ref: string | number): Promise<string> {
+    const v = this.resolve(ref);
+    const root = this.pathOf(v);
+    if (v.config.backend !== 'directory' && isMounted(root)) return root;
+    const r = await this.mountRow(v);
+    if (r.error) throw new Error(`volume "${v.name}" is not available: ${r.error}`);
+    return root;
+  }
+
   /** The volume must be mounted (a stale status is not trusted: the mount table is read). */
   mountedRoot(v: VolumeRow): string {
     const root = this.pathOf(v);
