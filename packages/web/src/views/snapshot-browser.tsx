@@ -1,4 +1,5 @@
-import { Alert, Anchor, Breadcrumbs, Button, Divider, Group, Stack, Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Button, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { LsEntry, Repo } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
@@ -8,7 +9,7 @@ import { RestoreModal } from '../components/restore-modal.js';
 import { SnapshotDiff } from '../components/snapshot-diff.js';
 import { SnapshotSearch } from '../components/snapshot-search.js';
 import { SnapshotTree } from '../components/snapshot-tree.js';
-import { errorMessage } from '../lib/format.js';
+import { errorMessage, formatBytes } from '../lib/format.js';
 import { href } from '../router.js';
 
 function link(repo: Repo, snapshotId: string, plan: string, path: string): string {
@@ -34,6 +35,12 @@ export default function SnapshotBrowser({
   const compare = query.get('compare') || '';
   const [restorePath, setRestorePath] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const index = useQuery({
+    queryKey: ['index-status', repo.id],
+    queryFn: () => clients.snapshotIndex.status({ repoId: repo.id }),
+    refetchInterval: (q) => (q.state.data?.repos[0]?.pendingSnapshots ? 3000 : false),
+  });
+  const indexed = index.data?.repos[0];
   // Downloads are addressed through the snapshot's index operation.
   const ops = useOperations({ snapshotId });
   const indexOp = ops.data?.find((o) => o.op.case === 'operationIndexSnapshot');
@@ -46,6 +53,15 @@ export default function SnapshotBrowser({
   return (
     <Stack>
       <Title order={2}>Snapshot {snapshotId.slice(0, 8)}</Title>
+      {indexed && (
+        <Text size="xs" c="dimmed" aria-label="Snapshot index">
+          Index of {repo.id}: {indexed.indexedSnapshots} snapshots
+          {indexed.pendingSnapshots
+            ? `, ${indexed.pendingSnapshots} being indexed (read from restic meanwhile)`
+            : ''}
+          , {formatBytes(indexed.sizeBytes)} on disk
+        </Text>
+      )}
       <Breadcrumbs separator="/" aria-label="Folder path">
         <Anchor href={link(repo, snapshotId, plan, '/')}>{repo.id}</Anchor>
         {parts.map((p, i) => (

@@ -61,6 +61,9 @@ describe('snapshot browser over the index (issue 16)', () => {
   it('expands a folder in place and searches the plan snapshots', async () => {
     const q = new URLSearchParams({ plan: 'home', path: src }).toString();
     await page.goto(`${fx.server.url}/#/snapshot/local/${snaps[1]}?${q}`);
+    await expect
+      .poll(() => page.getByLabel('Snapshot index').textContent())
+      .toMatch(/2 snapshots, .* on disk/);
     await page.getByRole('button', { name: 'Expand docs' }).click();
     await page.getByRole('button', { name: 'Expand old' }).click();
     await page.getByText('notes.md').waitFor();
