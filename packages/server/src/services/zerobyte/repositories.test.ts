@@ -90,3 +90,15 @@ describe('RepositoryService: one commit with config.json', () => {
     expect(meta.get('repository', 'gone')).toBeUndefined();
   });
 });
+
+describe('RepositoryService.rcloneRemotes', () => {
+  it('reports a failing rclone as an error naming what rclone said, never as an empty list', async () => {
+    const ctx = contextOver(createMemoryConfigStore(configWith()), new MetaStore(':memory:'));
+    const conf = path.join(ctx.dataDir, 'rclone.conf');
+    fs.writeFileSync(conf, '[broken\ntype = local\n'); // a section header rclone cannot parse
+    const svc = new RepositoryService({ ...ctx, rclone: { configFile: conf } });
+    await expect(svc.rcloneRemotes()).rejects.toThrow(/^rclone listremotes failed: /);
+    fs.writeFileSync(conf, '[nas]\ntype = sftp\n');
+    await expect(svc.rcloneRemotes()).resolves.toEqual([{ name: 'nas', type: 'sftp' }]);
+  });
+});
