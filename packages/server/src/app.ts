@@ -2,7 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createContextValues } from '@connectrpc/connect';
-import { Authentication, Backrest, SnapshotIndex, type Repo } from '@restora/proto';
+import {
+  Authentication,
+  Backrest,
+  BackrestSyncService,
+  BackrestSyncStateService,
+  SnapshotIndex,
+  type Repo,
+} from '@restora/proto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
@@ -14,6 +21,9 @@ import { connectAccess } from './api/connect/access.js';
 import { authHandlers } from './api/connect/auth-handlers.js';
 import { backrestHandlers } from './api/connect/backrest-handlers.js';
 import { snapshotIndexHandlers } from './api/connect/snapshot-index-handlers.js';
+import { syncHandlers, syncStateHandlers } from './api/connect/sync-handlers.js';
+import { syncSettingsFromEnv } from './sync/sync-context.js';
+import { SyncManager } from './sync/sync-manager.js';
 import { kRequest } from './api/connect/context.js';
 import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
@@ -203,6 +213,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       { folders: snapshots, search: snapshotSearch },
     );
 
+    const sync = new SyncManager({
+      config,
+      oplog,
+      dataDir: o.dataDir,
+      settings: syncSettingsFromEnv(process.env),
+      log: {
+        info: (m) => logger.info({ component: 'sync' }, m),
+        warn: (m) => logger.warn({ component: 'sync' }, m),
+      },
+    });
+    cleanup.unshift(() => sync.stop());
+
     const app = Fastify({
       loggerInstance: logger,
       logController: new DebugRequestLines(),
@@ -224,6 +246,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         router.service(Backrest, backrestHandlers(services));
         router.service(Authentication, authHandlers(authenticator));
         router.service(SnapshotIndex, snapshotIndexHandlers(snapshotSearch));
+        router.service(BackrestSyncService, syncHandlers(sync));
+        router.service(BackrestSyncStateService, syncStateHandlers(sync));
       },
       interceptors: [errorInterceptor((err) => logger.error({ err }, 'rpc failed unexpectedly'))],
       contextValues: (req) => createContextValues().set(kRequest, { auth: identityOf(req.raw), ip: req.ip }),
@@ -255,6 +279,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       () => engine.stop(),
     );
     await app.listen({ host: o.host, port: o.port });
+    sync.start();
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : o.port;
     const host = o.host.includes(':') ? `[${o.host}]` : o.host;

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { PrivateKeySchema, type PrivateKey } from '@restora/proto';
 
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+export const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export function keyIdFor(publicKey: Buffer): string {
   return 'ed25519.' + crypto.createHash('sha256').update(publicKey).digest('base64url');

@@ -11,6 +11,8 @@ const NOT_USER: Record<string, Access> = {
   // its first-run screen polls these behind the setup dialog: answered empty until a user exists (no data shown)
   'v1.Backrest/GetSummaryDashboard': 'setup',
   'v1.Backrest/GetOperationEvents': 'setup',
+  // multihost peers authenticate inside the stream (signed handshake over an encrypted channel), like Backrest
+  'v1sync.BackrestSyncService/Sync': 'open',
 };
 
 export const connectAccess = (m: DescMethod): Access => NOT_USER[`${m.parent.typeName}/${m.name}`] ?? 'user';

@@ -1,0 +1,37 @@
+// Builders for the plain (pre-encryption) SyncStreamItems both sides send, and the read-only config a peer may see.
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { RemoteConfigSchema, SyncStreamItemSchema, type Config, type SyncStreamItem } from '@restora/proto';
+import { CAN_VIEW_CONFIG, CAN_VIEW_RESOURCES, type PermissionSet } from './permissions.js';
+
+type Action = MessageInitShape<typeof SyncStreamItemSchema>['action'];
+
+export const item = (action: Action): SyncStreamItem => create(SyncStreamItemSchema, { action });
+
+/** ReceiveConfig (repos and plans the peer may view) and ReceiveResources (ids it may see), in Backrest's order. */
+export function configItems(
+  config: Config,
+  perms: PermissionSet,
+  resourcesBy = CAN_VIEW_CONFIG,
+): SyncStreamItem[] {
+  const repos = config.repos.filter((r) => perms.forRepo(r.id, CAN_VIEW_CONFIG));
+  const plans = config.plans.filter((p) => perms.forPlan(p.id, CAN_VIEW_CONFIG));
+  const resRepos = config.repos.filter((r) => perms.forRepo(r.id, resourcesBy));
+  const resPlans = config.plans.filter((p) => perms.forPlan(p.id, resourcesBy));
+  return [
+    item({
+      case: 'receiveConfig',
+      value: {
+        config: create(RemoteConfigSchema, { modno: config.modno, version: config.version, repos, plans }),
+      },
+    }),
+    item({
+      case: 'receiveResources',
+      value: {
+        repos: resRepos.map((r) => ({ id: r.id, guid: r.guid })),
+        plans: resPlans.map((p) => ({ id: p.id })),
+      },
+    }),
+  ];
+}
+
+export { CAN_VIEW_RESOURCES };

@@ -1,0 +1,47 @@
+// What the host and client halves share: config, oplog, identity, peer states and the connected clients.
+import type { ConfigStore } from '../config/types.js';
+import type { OpLog } from '../oplog/types.js';
+import type { ConnectedClient } from './host.js';
+import type { LocalIdentity } from './identity.js';
+import type { PeerStates } from './peer-states.js';
+import type { RemoteModnos } from './remote-ops.js';
+
+export interface SyncSettings {
+  /** Heartbeat interval (Backrest: 600 s). */
+  heartbeatMs: number;
+  /** Base reconnect delay (Backrest: 60 s); grows 2^min(attempts,5) times on repeated failures. */
+  retryDelayMs: number;
+}
+
+export interface SyncLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface SyncContext {
+  config: ConfigStore;
+  oplog: OpLog;
+  remoteModnos: RemoteModnos;
+  peerStates: PeerStates;
+  clients: Map<string, ConnectedClient>;
+  identity(): LocalIdentity | undefined;
+  settings: SyncSettings;
+  now(): number;
+  log: SyncLog;
+}
+
+/** RESTORA_SYNC_HEARTBEAT_MS and RESTORA_SYNC_RETRY_DELAY_MS override Backrest's defaults (tests shorten them). */
+export function syncSettingsFromEnv(env: NodeJS.ProcessEnv): SyncSettings {
+  const ms = (name: string, dflt: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 100)
+      throw new Error(`${name} must be a whole number of milliseconds >= 100, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  return {
+    heartbeatMs: ms('RESTORA_SYNC_HEARTBEAT_MS', 600_000),
+    retryDelayMs: ms('RESTORA_SYNC_RETRY_DELAY_MS', 60_000),
+  };
+}

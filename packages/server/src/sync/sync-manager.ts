@@ -1,0 +1,123 @@
+// Multihost at run time: one SyncClient per known host (restarted when the known hosts change), the host side's
+// Sync stream, peer states, and SetRemoteClientConfig pushes to connected clients.
+import path from 'node:path';
+import { clone } from '@bufbuild/protobuf';
+import {
+  Multihost_PeerSchema,
+  type Multihost_Peer,
+  type SetRemoteClientConfigRequest,
+  type SyncStreamItem,
+} from '@restora/proto';
+import type { ConfigStore } from '../config/types.js';
+import { FailedPreconditionError, NotFoundError } from '../errors.js';
+import type { OpLog } from '../oplog/types.js';
+import { SyncClient } from './client.js';
+import { serveSyncStream, type ConnectedClient } from './host.js';
+import { loadIdentity, type LocalIdentity } from './identity.js';
+import { item } from './messages.js';
+import { PeerStates } from './peer-states.js';
+import { RemoteModnos } from './remote-ops.js';
+import type { SyncContext, SyncLog, SyncSettings } from './sync-context.js';
+
+export interface SyncManagerOptions {
+  config: ConfigStore;
+  oplog: OpLog;
+  dataDir: string;
+  settings: SyncSettings;
+  log: SyncLog;
+  now?: () => number;
+}
+
+export class SyncManager {
+  readonly peerStates: PeerStates;
+  private readonly ctx: SyncContext;
+  private readonly clients = new Map<string, { client: SyncClient; key: string }>();
+  private offConfig: (() => void) | undefined;
+  private identityCache: { keyid: string; id: LocalIdentity } | undefined;
+
+  constructor(private readonly o: SyncManagerOptions) {
+    this.peerStates = new PeerStates(o.now);
+    this.ctx = {
+      config: o.config,
+      oplog: o.oplog,
+      remoteModnos: RemoteModnos.open(path.join(o.dataDir, 'sync.sqlite')),
+      peerStates: this.peerStates,
+      clients: new Map<string, ConnectedClient>(),
+      identity: () => this.identity(),
+      settings: o.settings,
+      now: o.now ?? Date.now,
+      log: o.log,
+    };
+  }
+
+  start(): void {
+    this.reconcileClients();
+    this.offConfig = this.o.config.subscribe(() => this.reconcileClients());
+  }
+
+  async stop(): Promise<void> {
+    this.offConfig?.();
+    for (const c of this.ctx.clients.values()) c.close('the host is shutting down');
+    await Promise.all([...this.clients.values()].map((c) => c.client.close()));
+    this.clients.clear();
+    this.ctx.remoteModnos.close();
+  }
+
+  /** BackrestSyncService.Sync: the outgoing half of one client connection. */
+  serve(requests: AsyncIterable<SyncStreamItem>, signal: AbortSignal): AsyncIterable<SyncStreamItem> {
+    return serveSyncStream(this.ctx, requests, signal);
+  }
+
+  /** SetRemoteClientConfig: pushes plans and repos to a connected client (it checks READ_WRITE_CONFIG itself). */
+  setRemoteClientConfig(req: SetRemoteClientConfigRequest): void {
+    const known = this.o.config.get().multihost?.authorizedClients.some((p) => p.keyid === req.peerKeyid);
+    if (!known)
+      throw new NotFoundError(`no authorized client with key id ${req.peerKeyid}`, 'peer', req.peerKeyid);
+    const client = this.ctx.clients.get(req.peerKeyid);
+    if (!client)
+      throw new FailedPreconditionError(`client ${req.peerKeyid} is not connected; try again when it is`);
+    client.send(
+      item({
+        case: 'setConfig',
+        value: {
+          repos: req.repos,
+          plans: req.plans,
+          reposToDelete: req.reposToDelete,
+          plansToDelete: req.plansToDelete,
+        },
+      }),
+    );
+  }
+
+  private identity(): LocalIdentity | undefined {
+    const id = this.o.config.get().multihost?.identity;
+    if (!id?.keyid) return undefined;
+    if (this.identityCache?.keyid !== id.keyid)
+      this.identityCache = { keyid: id.keyid, id: loadIdentity(id) };
+    return this.identityCache.id;
+  }
+
+  /** One client per known host; a changed entry (URL, key, permissions, secret) restarts its connection. */
+  private reconcileClients(): void {
+    const hosts = this.o.config.get().multihost?.knownHosts ?? [];
+    const wanted = new Map(hosts.map((h) => [h.keyid, h]));
+    for (const [keyid, c] of this.clients) {
+      const h = wanted.get(keyid);
+      if (!h || entryKey(h) !== c.key) {
+        void c.client.close();
+        this.clients.delete(keyid);
+        if (!h) this.peerStates.forget(keyid);
+      }
+    }
+    for (const h of hosts) {
+      if (this.clients.has(h.keyid) || !h.keyid) continue;
+      const client = new SyncClient(this.ctx, clone(Multihost_PeerSchema, h));
+      this.clients.set(h.keyid, { client, key: entryKey(h) });
+      client.start();
+    }
+    // clients that lost their authorization are dropped by their own config watch (host.ts)
+  }
+}
+
+const entryKey = (h: Multihost_Peer) =>
+  JSON.stringify([h.instanceId, h.instanceUrl, h.permissions.map((p) => [p.type, p.scopes])]);

@@ -1,0 +1,193 @@
+// Multihost between two `restora serve` processes on loopback (each its own data dir): pair with a token, back up
+// on the client with real restic, see the operation on the host; cut the link and resume without doubles; and the
+// refusals (expired token, wrong key, replayed handshake, spoofed key id).
+import { clone, create } from '@bufbuild/protobuf';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ConfigSchema,
+  ConnectionState,
+  Multihost_Permission_Type as Perm,
+  Multihost_PeerSchema,
+  OperationStatus,
+  PlanSchema,
+  RepoSchema,
+  ScheduleSchema,
+} from '@restora/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePairingToken } from '../../src/sync/pairing.js';
+import { loadIdentity } from '../../src/sync/identity.js';
+import { REPO_PASSWORD, waitFor } from './api-helpers.js';
+import { generateIdentity, instance, rawSyncAttempt, type Instance } from './sync-helpers.js';
+
+let host: Instance;
+let client: Instance;
+
+beforeAll(async () => {
+  [host, client] = await Promise.all([instance('host-a'), instance('client-b')]);
+  await Promise.all([host.start(), client.start()]);
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.SYNC_DEBUG) console.log('HOST\n' + host?.output() + '\nCLIENT\n' + client?.output());
+  await Promise.all([host?.kill(), client?.kill()]);
+  host?.ws.cleanup();
+  client?.ws.cleanup();
+});
+
+const allOps = [{ type: Perm.PERMISSION_READ_OPERATIONS, scopes: ['*'] }];
+
+async function remoteBackups(): Promise<bigint[]> {
+  const ops = await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } });
+  return ops.operations
+    .filter((o) => o.op.case === 'operationBackup' && o.status === OperationStatus.STATUS_SUCCESS)
+    .map((o) => o.originalId);
+}
+
+describe('multihost sync between two restora serve processes', () => {
+  it('pairs with a one-use token and clears the one-time secret on both sides', async () => {
+    const { token } = await host.backrest.generatePairingToken({
+      label: 'laptop',
+      ttlSeconds: 3600n,
+      maxUses: 1,
+      permissions: allOps,
+    });
+    const parsed = parsePairingToken(token);
+    expect(parsed.keyid).toBe(host.keyid);
+    expect(parsed.instanceId).toBe('host-a');
+
+    mkdirSync(join(client.ws.src, 'docs'), { recursive: true });
+    writeFileSync(join(client.ws.src, 'docs', 'a.txt'), 'alpha\n');
+    const repo = create(RepoSchema, {
+      id: 'local',
+      uri: join(client.ws.dir, 'repo'),
+      password: REPO_PASSWORD,
+    });
+    await client.backrest.addRepo({ repo });
+    const cfg = clone(ConfigSchema, await client.backrest.getConfig({}));
+    const manual = create(ScheduleSchema, { schedule: { case: 'disabled', value: true } });
+    cfg.plans = [
+      create(PlanSchema, {
+        id: 'docs',
+        repo: 'local',
+        paths: [join(client.ws.src, 'docs')],
+        schedule: manual,
+      }),
+    ];
+    cfg.multihost!.knownHosts = [
+      create(Multihost_PeerSchema, {
+        instanceId: parsed.instanceId,
+        keyid: parsed.keyid,
+        instanceUrl: host.url,
+        initialPairingSecret: parsed.secret,
+        permissions: allOps,
+      }),
+    ];
+    await client.backrest.setConfig(cfg);
+
+    const hostCfg = await waitFor('the host to authorize the client', async () => {
+      const c = await host.backrest.getConfig({});
+      return c.multihost?.authorizedClients.length ? c : undefined;
+    });
+    expect(hostCfg.multihost!.authorizedClients[0]).toMatchObject({
+      instanceId: 'client-b',
+      keyid: client.keyid,
+    });
+    expect(hostCfg.multihost!.pairingTokens).toHaveLength(0); // one use, used up
+    await waitFor('the client to clear its pairing secret', async () => {
+      const c = await client.backrest.getConfig({});
+      return c.multihost?.knownHosts[0]?.initialPairingSecret === '' ? true : undefined;
+    });
+    const states = [];
+    for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false })) states.push(s);
+    expect(states).toEqual([
+      expect.objectContaining({ peerKeyid: client.keyid, state: ConnectionState.CONNECTED }),
+    ]);
+  }, 60_000);
+
+  it("a backup on the client shows on the host under the client's key id", async () => {
+    await client.backrest.backup({ value: 'docs' });
+    const ids = await waitFor('the backup op on the host', async () => {
+      const got = await remoteBackups();
+      return got.length === 1 ? got : undefined;
+    });
+    const mine = await client.backrest.getOperations({ selector: { planId: 'docs' } });
+    const backup = mine.operations.find((o) => o.op.case === 'operationBackup')!;
+    expect(ids).toEqual([backup.id]);
+    const copy = (
+      await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } })
+    ).operations.find((o) => o.originalId === backup.id)!;
+    expect(copy).toMatchObject({
+      instanceId: 'client-b',
+      originalFlowId: backup.flowId,
+      snapshotId: backup.snapshotId,
+    });
+  }, 120_000);
+
+  it('resumes after the host dies: what happened meanwhile arrives once, nothing is doubled', async () => {
+    await host.kill();
+    writeFileSync(join(client.ws.src, 'docs', 'b.txt'), 'bravo\n');
+    await client.backrest.backup({ value: 'docs' });
+    const down = [];
+    for await (const s of client.syncState.getPeerSyncStatesStream({ subscribe: false })) down.push(s);
+    expect(down[0]?.state).not.toBe(ConnectionState.CONNECTED);
+    expect(down[0]?.statusMessage).toMatch(/\w+/);
+    await host.start();
+    const ids = await waitFor(
+      'both backups on the host',
+      async () => {
+        const got = await remoteBackups();
+        return got.length >= 2 ? got : undefined;
+      },
+      60_000,
+    );
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    const all = await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } });
+    const originals = all.operations.map((o) => o.originalId);
+    expect(new Set(originals).size).toBe(originals.length);
+  }, 120_000);
+
+  it('refuses an expired token, a wrong key, a replayed handshake and a spoofed key id', async () => {
+    const { token } = await host.backrest.generatePairingToken({
+      label: 'short',
+      ttlSeconds: 1n,
+      maxUses: 5,
+      permissions: allOps,
+    });
+    const secret = parsePairingToken(token).secret;
+    await new Promise((r) => setTimeout(r, 2100));
+    const stranger = loadIdentity(generateIdentity());
+    const expired = await rawSyncAttempt(host.url, { identity: stranger, instanceId: 'stranger', secret });
+    expect(expired.result).toMatch(/expired/);
+
+    // signed by a key other than the one it presents
+    const other = loadIdentity(generateIdentity());
+    const wrongKey = await rawSyncAttempt(host.url, {
+      identity: { ...stranger, sign: (m) => other.sign(m) },
+      instanceId: 'stranger',
+    });
+    expect(wrongKey.result).toMatch(/signature does not verify|permission/i);
+
+    // the authorized client's key id with another key
+    const spoofed = await rawSyncAttempt(host.url, {
+      identity: stranger,
+      instanceId: 'client-b',
+      claimKeyid: client.keyid,
+    });
+    expect(spoofed.result).toMatch(/does not match the key/);
+
+    // a valid handshake of one connection replayed on another: its signature binds the first transcript
+    const first = await rawSyncAttempt(host.url, { identity: stranger, instanceId: 'stranger' });
+    expect(first.result).toMatch(/pairing refused/);
+    const replay = await rawSyncAttempt(host.url, {
+      identity: stranger,
+      instanceId: 'stranger',
+      replay: first.handshake!,
+    });
+    expect(replay.result).toMatch(/signature does not verify/);
+
+    const cfg = await host.backrest.getConfig({});
+    expect(cfg.multihost!.authorizedClients.map((p) => p.instanceId)).toEqual(['client-b']);
+  }, 60_000);
+});
