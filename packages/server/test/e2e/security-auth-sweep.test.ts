@@ -112,6 +112,7 @@ const EXPECTED_OPEN = [
   'POST /api/auth/sign-in/username',
   'POST /api/v1/auth/login',
   'POST /v1.Authentication/Login',
+  'POST /v1sync.BackrestSyncService/Sync',
 ];
 
 describe('route-based authentication (security sweep)', () => {
