@@ -1,6 +1,8 @@
 // Streams one snapshot's `restic ls --json` into the index. restic prints the tree depth-first (a directory,
 // then everything under it), so a directory's listing is complete when a node outside it arrives: memory holds
-// only the open directories (depth x widest directory), whatever the snapshot's size.
+// only the open directories' nodes (depth x widest directory), whatever the snapshot's size. A listing seen before
+// (same path, same nodes) is reused whole; only a changed one has its entries looked up one by one.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LsNode } from '@restora/restic';
@@ -10,7 +12,7 @@ import { packIds } from './varint.js';
 interface Frame {
   path: string;
   pathId: number;
-  members: number[];
+  nodes: LsNode[];
 }
 
 export interface SnapshotMeta {
@@ -40,6 +42,8 @@ export function prepareWriter(db: Database.Database) {
       'INSERT INTO snapshot (id, time, files, dirs, indexed_ms) VALUES (?, ?, 0, 0, ?)',
     ),
     finishSnapshot: db.prepare('UPDATE snapshot SET files = ?, dirs = ?, time = ? WHERE seq = ?'),
+    dirByRaw: db.prepare<[Buffer], { dir: number }>('SELECT dir FROM dir_raw WHERE raw = ?'),
+    insertRaw: db.prepare('INSERT OR IGNORE INTO dir_raw (raw, dir) VALUES (?, ?)'),
     insertSnapdir: db.prepare('INSERT OR REPLACE INTO snapdir (snapshot, path_id, dir) VALUES (?, ?, ?)'),
   };
 
@@ -67,9 +71,17 @@ export function prepareWriter(db: Database.Database) {
   ): Promise<IndexedCounts> {
     const seq = Number(q.insertSnapshot.run(snap.id, snap.time, now).lastInsertRowid);
     const counts: IndexedCounts = { files: 0, dirs: 0 };
-    const stack: Frame[] = [{ path: '/', pathId: pathIdOf('/'), members: [] }];
+    const stack: Frame[] = [{ path: '/', pathId: pathIdOf('/'), nodes: [] }];
     const close = (frame: Frame) => {
-      q.insertSnapdir.run(seq, frame.pathId, dirIdOf(frame.members));
+      const raw = crypto.createHash('sha256').update(String(frame.pathId));
+      for (const n of frame.nodes) raw.update(JSON.stringify(entryFields(0, n)));
+      const key = raw.digest();
+      let dir = q.dirByRaw.get(key)?.dir;
+      if (dir === undefined) {
+        dir = dirIdOf(frame.nodes.map((n) => entryIdOf(frame.pathId, n)));
+        q.insertRaw.run(key, dir);
+      }
+      q.insertSnapdir.run(seq, frame.pathId, dir);
       counts.dirs++;
     };
     for await (const n of nodes) {
@@ -77,8 +89,8 @@ export function prepareWriter(db: Database.Database) {
       while (stack.length > 1 && stack[stack.length - 1]!.path !== parent) close(stack.pop()!);
       const top = stack[stack.length - 1]!;
       if (top.path !== parent) throw new Error(`restic ls printed ${n.path} outside the tree order`);
-      top.members.push(entryIdOf(top.pathId, n));
-      if (n.type === 'dir') stack.push({ path: n.path, pathId: pathIdOf(n.path), members: [] });
+      top.nodes.push(n);
+      if (n.type === 'dir') stack.push({ path: n.path, pathId: pathIdOf(n.path), nodes: [] });
       else counts.files++;
     }
     while (stack.length) close(stack.pop()!);

@@ -157,6 +157,7 @@ export class RepoIndex {
 
   private collectGarbage(): void {
     this.db.exec('DELETE FROM dir WHERE id NOT IN (SELECT DISTINCT dir FROM snapdir)');
+    this.db.exec('DELETE FROM dir_raw WHERE dir NOT IN (SELECT id FROM dir)');
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS live (id INTEGER PRIMARY KEY)');
     this.db.exec('DELETE FROM live');
     const add = this.db.prepare('INSERT OR IGNORE INTO live (id) VALUES (?)');

@@ -3,6 +3,8 @@
 //   dir      one listing: the sorted entry ids of a directory, varint-packed (identical listings stored once)
 //   path     every directory path seen in any snapshot
 //   snapdir  which listing a snapshot holds at each directory path (the only per-snapshot rows)
+//   dir_raw  SHA-256 of a directory's listing as restic printed it (path included) -> its listing: an unchanged
+//            directory is recognised at once, without looking up each of its entries
 //   snapshot committed last, so a snapshot cut short by a crash is simply absent
 export const SCHEMA_VERSION = 1;
 
@@ -15,6 +17,7 @@ CREATE TABLE IF NOT EXISTS entry (
 CREATE INDEX IF NOT EXISTS entry_hash ON entry(hash);
 CREATE TABLE IF NOT EXISTS dir (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, members BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS dir_hash ON dir(hash);
+CREATE TABLE IF NOT EXISTS dir_raw (raw BLOB PRIMARY KEY, dir INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshot (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time TEXT NOT NULL, files INTEGER NOT NULL,
   dirs INTEGER NOT NULL, indexed_ms INTEGER NOT NULL
