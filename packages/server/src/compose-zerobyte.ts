@@ -52,7 +52,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
   const removeWebhooks = ctx.engine.useBackupHooks(
     new VolumeGuard(volumes, (planId) => schedules.volumeIdOf(planId), webhooks),
   );
-  const notifications = new NotificationService(ctx, schedules);
+  const notifications = new NotificationService(ctx, schedules, events);
   const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
   return {
     repositories,

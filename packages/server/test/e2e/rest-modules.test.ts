@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
+import { startReceiver } from '../../src/hooks/test-receiver.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,7 +95,7 @@ describe('Zerobyte modules: healthcheck, better-auth, system, events, reorder', 
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
           buf += dec.decode(chunk, { stream: true });
           for (const m of buf.matchAll(/^event: (.*)$/gm)) if (!seen.includes(m[1]!)) seen.push(m[1]!);
-          if (seen.includes('volume:mounted')) return;
+          if (seen.includes('volume:mounted') && seen.includes('notification:updated')) return;
         }
       } catch {
         // aborted
@@ -107,9 +108,29 @@ describe('Zerobyte modules: healthcheck, better-auth, system, events, reorder', 
       config: { backend: 'directory', path: dir },
     });
     expect(v.status).toBe(201);
-    await Promise.race([reading, new Promise((r) => setTimeout(r, 10_000))]);
-    ctrl.abort();
-    expect(seen).toEqual(expect.arrayContaining(['connected', 'volume:mounted', 'volume:status_changed']));
+    const rx = await startReceiver();
+    try {
+      const d = await call('POST', '/api/v1/notifications/destinations', {
+        name: 'Probe',
+        config: { type: 'generic', url: `${rx.url}/n` },
+      });
+      expect(
+        (await call('POST', `/api/v1/notifications/destinations/${(d.body as Json).id as number}/test`))
+          .status,
+      ).toBe(200);
+      await Promise.race([reading, new Promise((r) => setTimeout(r, 10_000))]);
+    } finally {
+      ctrl.abort();
+      await rx.close();
+    }
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'connected',
+        'volume:mounted',
+        'volume:status_changed',
+        'notification:updated',
+      ]),
+    );
   });
 
   it('keeps the order /backups/reorder sets', async () => {

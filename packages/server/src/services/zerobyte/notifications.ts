@@ -11,6 +11,7 @@ import { assignmentsFp, fires, hookedOf, hookFor, isGenerated, type Assignment }
 import { actionFor, keepsStoredField, redact, s, type Destination } from './notification-actions.js';
 import { checkNotificationConfig } from './notification-config.js';
 import { renamedPlans, type ScheduleService } from './schedules.js';
+import type { ServerEvents } from './server-events.js';
 import { asStaged, resolveStaged, type Staged } from './staged-rows.js';
 
 export type { Assignment } from './hook-marker.js';
@@ -26,6 +27,7 @@ export class NotificationService {
   constructor(
     private readonly ctx: ZbContext,
     private readonly schedules: ScheduleService,
+    private readonly events?: ServerEvents,
   ) {
     this.ready = this.migrateLegacy()
       .then(() => this.reconcile(ctx.config.get()))
@@ -123,6 +125,11 @@ export class NotificationService {
     this.reconcileRows(this.ctx.config.get());
   }
 
+  /** A destination's status changed (GET /api/v1/events). */
+  private changed(d: Destination, status: Destination['status']): void {
+    this.events?.emit('notification:updated', { notificationId: d.id, notificationName: d.name, status });
+  }
+
   /** Sends a test message through the destination's hook action. */
   async test(id: number): Promise<{ success: boolean }> {
     const d = this.raw(id);
@@ -148,6 +155,7 @@ export class NotificationService {
         lastChecked: this.ctx.now(),
         lastError: null,
       });
+      this.changed(d, 'healthy');
       return { success: true };
     } catch (err) {
       const message = (err as Error).message;
@@ -157,6 +165,7 @@ export class NotificationService {
         lastChecked: this.ctx.now(),
         lastError: message,
       });
+      this.changed(d, 'error');
       throw new UnavailableError(`Failed to send test notification: ${message}`);
     }
   }
