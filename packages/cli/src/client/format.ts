@@ -30,19 +30,12 @@ export function when(ms: bigint | number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-const KINDS: Record<string, string> = {
-  operationBackup: 'backup',
-  operationIndexSnapshot: 'index',
-  operationForget: 'forget',
-  operationPrune: 'prune',
-  operationRestore: 'restore',
-  operationStats: 'stats',
-  operationRunHook: 'hook',
-  operationCheck: 'check',
-  operationRunCommand: 'command',
-};
-
-export const kindOf = (op: Operation): string => KINDS[op.op.case ?? ''] ?? 'unknown';
+/** 'operationRunHook' → 'run-hook': the oneof case is the name. */
+export const kindOf = (op: Operation): string =>
+  (op.op.case ?? 'unknown')
+    .replace(/^operation(?=.)/, '')
+    .replace(/(?<=.)([A-Z])/g, '-$1')
+    .toLowerCase();
 
 const STATUSES: Record<OperationStatus, string> = {
   [OperationStatus.STATUS_UNKNOWN]: 'unknown',

@@ -3,17 +3,12 @@ import { OperationStatus, type Operation } from '@restora/proto';
 import type { Logger } from 'pino';
 import type { OpEvent, OpLog } from '../oplog/types.js';
 
-const KIND_NAMES: Record<string, string> = {
-  operationBackup: 'backup',
-  operationIndexSnapshot: 'index snapshot',
-  operationForget: 'forget',
-  operationPrune: 'prune',
-  operationRestore: 'restore',
-  operationStats: 'stats',
-  operationRunHook: 'hook',
-  operationCheck: 'check',
-  operationRunCommand: 'command',
-};
+/** 'operationIndexSnapshot' → 'index snapshot': the oneof case is the name. */
+const kindName = (op: Operation) =>
+  (op.op.case ?? 'operation')
+    .replace(/^operation(?=.)/, '')
+    .replace(/(?<=.)([A-Z])/g, ' $1')
+    .toLowerCase();
 
 const ENDINGS: Partial<Record<OperationStatus, string>> = {
   [OperationStatus.STATUS_SUCCESS]: 'finished',
@@ -28,8 +23,7 @@ const isLive = (s: OperationStatus) =>
 
 /** plan/repo/op first: the fields a reader greps for. */
 function context(op: Operation): Record<string, unknown> {
-  const kind = KIND_NAMES[op.op.case ?? ''] ?? 'operation';
-  return { plan: op.planId, repo: op.repoId, op: String(op.id), kind };
+  return { plan: op.planId, repo: op.repoId, op: String(op.id), kind: kindName(op) };
 }
 
 /** What the op did, from its kind's last status: files, bytes added, snapshot id, ... */
