@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { IndexChangeKind } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
+import { Pager } from './pager.js';
 import { errorMessage, formatBytes } from '../lib/format.js';
 
 const PAGE = 200;
@@ -68,18 +69,7 @@ export function SnapshotDiff({ repoId, from, to }: { repoId: string; from: strin
               </Table.Tbody>
             </Table>
           )}
-          <Group gap="xs">
-            {offset > 0 && (
-              <Button size="xs" variant="default" onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                Previous
-              </Button>
-            )}
-            {diff.data.hasMore && (
-              <Button size="xs" variant="default" onClick={() => setOffset(offset + PAGE)}>
-                Next
-              </Button>
-            )}
-          </Group>
+          <Pager offset={offset} page={PAGE} hasMore={diff.data.hasMore} onChange={setOffset} />
         </>
       )}
     </Stack>

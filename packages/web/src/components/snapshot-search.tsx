@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, TextInput } f
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useClients } from '../api/clients-context.js';
+import { Pager } from './pager.js';
 import { errorMessage, formatBytes, formatTime } from '../lib/format.js';
 
 const PAGE = 100;
@@ -98,18 +99,7 @@ export function SnapshotSearch({
               </Table.Tbody>
             </Table>
           )}
-          <Group gap="xs">
-            {offset > 0 && (
-              <Button size="xs" variant="default" onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                Previous
-              </Button>
-            )}
-            {found.data.hasMore && (
-              <Button size="xs" variant="default" onClick={() => setOffset(offset + PAGE)}>
-                Next
-              </Button>
-            )}
-          </Group>
+          <Pager offset={offset} page={PAGE} hasMore={found.data.hasMore} onChange={setOffset} />
         </>
       )}
     </Stack>
