@@ -1,4 +1,4 @@
-import { Paper, Text } from '@mantine/core';
+import { Group, Paper, Text } from '@mantine/core';
 import type { SummaryDashboardResponse_Summary } from '@restora/proto';
 import { OperationStatus } from '@restora/proto';
 import { formatBytes, formatDuration, formatTime } from '../lib/format.js';
@@ -8,40 +8,104 @@ type Point = { x: number; y: number; color?: string; label: string };
 
 const W = 600;
 const H = 140;
+const AXIS = 'var(--mantine-color-dimmed)';
 
-function BarChart({
+/** Title, y-axis labels (max and 0) left of the plot, x-axis labels (first/last) below: readable at any width. */
+function ChartFrame({
   title,
-  points,
-  format,
+  subtitle,
+  yMax,
+  xLabels,
+  children,
 }: {
   title: string;
-  points: Point[];
-  format: (n: number) => string;
+  subtitle: string;
+  yMax: string;
+  xLabels: string[];
+  children: React.ReactNode;
 }) {
-  const max = Math.max(1, ...points.map((p) => p.y));
-  const bw = W / Math.max(points.length, 1);
   return (
     <Paper withBorder p="xs">
       <Text size="sm" fw={500}>
         {title}{' '}
         <Text span size="xs" c="dimmed">
-          (max {format(max)})
+          ({subtitle})
         </Text>
       </Text>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        width="100%"
-        height={H}
-        role="img"
-        aria-label={title}
-        preserveAspectRatio="none"
-      >
+      <div style={{ display: 'grid', gridTemplateColumns: 'auto minmax(0, 1fr)', columnGap: 6 }}>
+        <div
+          data-testid="chart-y-axis"
+          style={{ display: 'flex', flexDirection: 'column', justifyContent: 'space-between', height: H }}
+        >
+          <Text size="xs" c="dimmed" ta="right">
+            {yMax}
+          </Text>
+          <Text size="xs" c="dimmed" ta="right">
+            0
+          </Text>
+        </div>
+        {children}
+        <div />
+        <Group justify="space-between" gap="xs" wrap="nowrap" data-testid="chart-x-axis">
+          {xLabels.map((l, i) => (
+            <Text key={i} size="xs" c="dimmed" truncate>
+              {l}
+            </Text>
+          ))}
+        </Group>
+      </div>
+    </Paper>
+  );
+}
+
+function Plot({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      height={H}
+      role="img"
+      aria-label={title}
+      preserveAspectRatio="none"
+    >
+      <line x1={0} y1={H} x2={W} y2={H} stroke={AXIS} strokeWidth={2} vectorEffect="non-scaling-stroke" />
+      <line x1={0} y1={0} x2={0} y2={H} stroke={AXIS} strokeWidth={2} vectorEffect="non-scaling-stroke" />
+      {children}
+    </svg>
+  );
+}
+
+/** First and last x label (one when all points share it). */
+function ends(points: Point[]): string[] {
+  const first = points[0]?.label ?? '';
+  const last = points.at(-1)?.label ?? '';
+  return first === last ? [first] : [first, last];
+}
+
+function BarChart({
+  title,
+  points,
+  format,
+  xLabels = ends(points),
+}: {
+  title: string;
+  points: Point[];
+  format: (n: number) => string;
+  xLabels?: string[];
+}) {
+  const max = Math.max(1, ...points.map((p) => p.y));
+  // A single bar stays bar-sized instead of filling the whole width.
+  const bw = W / Math.max(points.length, 8);
+  const x0 = points.length < 8 ? (W - bw * points.length) / 2 : 0;
+  return (
+    <ChartFrame title={title} subtitle={`max ${format(max)}`} yMax={format(max)} xLabels={xLabels}>
+      <Plot title={title}>
         {points.map((p, i) => {
           const h = (p.y / max) * (H - 4);
           return (
             <rect
               key={i}
-              x={i * bw + 1}
+              x={x0 + i * bw + 1}
               y={H - h}
               width={Math.max(1, bw - 2)}
               height={h}
@@ -51,8 +115,8 @@ function BarChart({
             </rect>
           );
         })}
-      </svg>
-    </Paper>
+      </Plot>
+    </ChartFrame>
   );
 }
 
@@ -67,40 +131,32 @@ function LineChart({
 }) {
   const max = Math.max(1, ...points.map((p) => p.y));
   const minX = Math.min(...points.map((p) => p.x));
-  const spanX = Math.max(1, Math.max(...points.map((p) => p.x)) - minX);
-  const xy = (p: Point) => `${((p.x - minX) / spanX) * (W - 8) + 4},${H - 4 - (p.y / max) * (H - 8)}`;
+  const spanX = Math.max(...points.map((p) => p.x)) - minX;
+  // One point sits in the middle of the x axis, not on the y axis.
+  const px = (p: Point) => (spanX > 0 ? ((p.x - minX) / spanX) * (W - 8) + 4 : W / 2);
+  const py = (p: Point) => H - 4 - (p.y / max) * (H - 8);
   return (
-    <Paper withBorder p="xs">
-      <Text size="sm" fw={500}>
-        {title}{' '}
-        <Text span size="xs" c="dimmed">
-          (latest {format(points.at(-1)?.y ?? 0)})
-        </Text>
-      </Text>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        width="100%"
-        height={H}
-        role="img"
-        aria-label={title}
-        preserveAspectRatio="none"
-      >
+    <ChartFrame
+      title={title}
+      subtitle={`latest ${format(points.at(-1)?.y ?? 0)}`}
+      yMax={format(max)}
+      xLabels={ends(points)}
+    >
+      <Plot title={title}>
         <polyline
-          points={points.map(xy).join(' ')}
+          points={points.map((p) => `${px(p)},${py(p)}`).join(' ')}
           fill="none"
           stroke="var(--mantine-color-teal-6)"
           strokeWidth={2}
+          vectorEffect="non-scaling-stroke"
         />
-        {points.map((p, i) => {
-          const [cx, cy] = xy(p).split(',');
-          return (
-            <circle key={i} cx={cx} cy={cy} r={3} fill="var(--mantine-color-teal-6)">
-              <title>{`${p.label}: ${format(p.y)}`}</title>
-            </circle>
-          );
-        })}
-      </svg>
-    </Paper>
+        {points.map((p, i) => (
+          <circle key={i} cx={px(p)} cy={py(p)} r={4} fill="var(--mantine-color-teal-6)">
+            <title>{`${p.label}: ${format(p.y)}`}</title>
+          </circle>
+        ))}
+      </Plot>
+    </ChartFrame>
   );
 }
 

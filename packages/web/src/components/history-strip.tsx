@@ -26,7 +26,13 @@ function colorOf(b: SummaryDashboardResponse_DayStatusBucket): { color: string; 
 /** 30 squares, one per day, oldest first: green ok, yellow warning, red failed/overdue, grey nothing. */
 export function HistoryStrip({ days }: { days: SummaryDashboardResponse_DayStatusBucket[] }) {
   return (
-    <Group gap={2} wrap="nowrap" aria-label="Last 30 days" role="list">
+    <Group
+      gap={2}
+      wrap="nowrap"
+      aria-label="Last 30 days"
+      role="list"
+      style={{ minWidth: 0, maxWidth: '100%' }}
+    >
       {days.map((d) => {
         const { color, label } = colorOf(d);
         return (
@@ -34,7 +40,15 @@ export function HistoryStrip({ days }: { days: SummaryDashboardResponse_DayStatu
             <div
               role="listitem"
               aria-label={label}
-              style={{ width: 10, height: 18, borderRadius: 2, background: color, flex: '0 0 auto' }}
+              // Squares shrink with a narrow card (phone) instead of overflowing it.
+              style={{
+                height: 18,
+                borderRadius: 2,
+                background: color,
+                flex: '1 1 0',
+                minWidth: 2,
+                maxWidth: 10,
+              }}
             />
           </Tooltip>
         );

@@ -6,6 +6,7 @@ import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
 import { OperationList } from '../components/op-list.js';
 import { RepoActions } from '../components/repo-actions.js';
+import { SnapshotActions } from '../components/snapshot-actions.js';
 import { SnapshotTable } from '../components/snapshot-table.js';
 import { errorMessage } from '../lib/format.js';
 import { href } from '../router.js';
@@ -39,6 +40,15 @@ export default function RepoView({ repo }: { config: Config; repo: Repo }) {
       ),
     [ops.data],
   );
+  // restic 0.14 snapshots carry no summary: the backup that made each one knows what it added.
+  const added = useMemo(() => {
+    const m = new Map<string, bigint>();
+    for (const o of ops.data ?? []) {
+      const e = o.op.case === 'operationBackup' ? o.op.value.lastStatus?.entry : undefined;
+      if (e?.case === 'summary' && e.value.snapshotId) m.set(e.value.snapshotId, e.value.dataAdded);
+    }
+    return m;
+  }, [ops.data]);
   return (
     <Stack>
       <Group justify="space-between" align="flex-start">
@@ -72,12 +82,17 @@ export default function RepoView({ repo }: { config: Config; repo: Repo }) {
           ) : snaps.isError ? (
             <Alert color="red">{errorMessage(snaps.error)}</Alert>
           ) : (
-            <SnapshotTable repoId={repo.id} snapshots={snaps.data.snapshots} />
+            <SnapshotTable
+              repoId={repo.id}
+              snapshots={snaps.data.snapshots}
+              added={added}
+              actions={(s) => <SnapshotActions repoId={repo.id} snapshot={s} />}
+            />
           )}
         </Tabs.Panel>
         <Tabs.Panel value="stats" pt="md">
           {stats.length === 0 ? (
-            <Text c="dimmed">No stats yet: run "Compute stats".</Text>
+            <Text c="dimmed">No stats yet: press "Compute stats" above to measure the repository.</Text>
           ) : (
             <Suspense fallback={<Loader aria-label="Loading charts" />}>
               <RepoSizeChart points={stats} />

@@ -15,7 +15,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { create, toJsonString } from '@bufbuild/protobuf';
+import { clone, create, toJsonString } from '@bufbuild/protobuf';
 import { useState } from 'react';
 import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
 import type { Config } from '@restora/proto';
@@ -113,8 +113,16 @@ function Users({ config }: { config: Config }) {
 }
 
 /** Users, instance and auth settings; the config as JSON. */
+/** The config as JSON for reading, secrets masked: the sync private key never reaches the screen. */
+export function configJsonForDisplay(config: Config): string {
+  const copy = clone(ConfigSchema, config);
+  const id = copy.multihost?.identity;
+  if (id?.ed25519priv) id.ed25519priv = '********';
+  return toJsonString(ConfigSchema, copy, { prettySpaces: 2 });
+}
+
 export default function Settings({ config }: { config: Config }) {
-  const json = toJsonString(ConfigSchema, config, { prettySpaces: 2 });
+  const json = configJsonForDisplay(config);
   return (
     <Stack maw={960}>
       <Title order={2}>Settings</Title>

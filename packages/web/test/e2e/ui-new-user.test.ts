@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +119,166 @@ describe('web UI for a new user (issue 19)', () => {
     await expect.poll(() => row.getByRole('link', { name: 'Browse snapshot' }).count()).toBe(0);
     expect(await page.locator('main').textContent()).not.toContain(id);
     await shots('04-plan-forgotten');
+  });
+
+  it('draws charts with axes and dates, even from one point; the 30-day strip fits a phone', async () => {
+    await writeFile(join(fx.dir, 'src', 'docs', 'more.txt'), 'more\n');
+    await fx.rpc('Backup', { value: 'docs' });
+    await page.goto(`${fx.server.url}/#/`);
+    await page.reload();
+    const card = page.getByTestId('summary-docs');
+    await card.getByRole('button', { name: 'Show charts' }).click();
+    const added = card.getByRole('img', { name: 'Bytes added per day' });
+    await added.waitFor({ timeout: 30_000 });
+    const year = String(new Date().getFullYear());
+    await expect.poll(() => card.getByTestId('chart-x-axis').first().textContent()).toContain(year);
+    await page.setViewportSize(PHONE);
+    const fits = await card.evaluate((el) => {
+      const strip = el.querySelector('[aria-label="Last 30 days"]')!;
+      return strip.getBoundingClientRect().right <= el.getBoundingClientRect().right;
+    });
+    await page.setViewportSize(DESKTOP);
+    expect(fits).toBe(true);
+    await shots('05-dashboard-charts');
+    await page.getByRole('link', { name: 'local', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Compute stats' }).click();
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    const size = page.getByRole('img', { name: 'Repository size' });
+    await size.waitFor({ timeout: 60_000 });
+    // One stats run = one point: still a chart with both axes labelled.
+    const frame = page.locator('.mantine-Paper-root').filter({ has: size });
+    await expect.poll(() => frame.getByTestId('chart-y-axis').textContent()).toMatch(/B/);
+    expect(await frame.getByTestId('chart-x-axis').textContent()).toContain(year);
+    await shots('06-repo-stats');
+  });
+
+  it('lists snapshots with their data added, no internal plan id, and actions reachable on a phone', async () => {
+    // A snapshot made outside Restora: no plan tag.
+    const env = { ...process.env, RESTIC_PASSWORD: 'repo-password', RESTIC_REPOSITORY: join(fx.dir, 'repo') };
+    const made = spawnSync('/usr/bin/restic', ['backup', join(fx.dir, 'src', 'docs')], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(made.status, made.stderr).toBe(0);
+    await page.getByRole('tab', { name: 'Snapshots' }).click();
+    const table = page.getByRole('table');
+    await table
+      .getByRole('button', { name: /^Actions for snapshot/ })
+      .nth(2)
+      .waitFor({ timeout: 30_000 });
+    const text = (await table.textContent()) ?? '';
+    expect(text).not.toContain('_unassociated_');
+    // restic 0.14 keeps no summary in snapshots: the backups' own summaries fill the column.
+    const docsRow = table.getByRole('row').filter({ hasText: 'docs' }).first();
+    await expect.poll(() => docsRow.textContent()).toMatch(/\d+(\.\d+)? (B|KB|MB)/);
+    await page.setViewportSize(PHONE);
+    const box = await table
+      .getByRole('button', { name: /^Actions for snapshot/ })
+      .first()
+      .boundingBox();
+    await shots('07-repo-snapshots');
+    await page.setViewportSize(DESKTOP);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+  });
+
+  it('tags and forgets a snapshot from its row', async () => {
+    type Snaps = { snapshots?: { id: string; tags?: string[] }[] };
+    const before = (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
+    const newest = before.at(-1)!;
+    const short = newest.id.slice(0, 8);
+    await page.getByRole('button', { name: `Actions for snapshot ${short}` }).click();
+    await page.getByRole('menuitem', { name: 'Edit tags…' }).click();
+    const tags = page.getByRole('dialog').locator('input').first();
+    await tags.fill('keep-forever');
+    await tags.press('Enter');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await page.getByText(/being saved/).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots?.some((s) =>
+            s.tags?.includes('keep-forever'),
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    const after = (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
+    const tagged = after.find((s) => s.tags?.includes('keep-forever'))!;
+    await page.reload();
+    await page.getByRole('tab', { name: 'Snapshots' }).click();
+    await page.getByRole('button', { name: `Actions for snapshot ${tagged.id.slice(0, 8)}` }).click();
+    await page.getByRole('menuitem', { name: 'Forget snapshot…' }).click();
+    await page.getByRole('button', { name: 'Forget snapshot', exact: true }).click();
+    await page.getByText(/being forgotten/).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots?.some(
+            (s) => s.id === tagged.id,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(false);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  it("asks before pruning and shows a command's output in place", async () => {
+    await page.getByRole('button', { name: 'Prune now' }).click();
+    await page.getByRole('dialog', { name: /Prune now: are you sure/ }).waitFor();
+    await shots('08-repo-prune-confirm');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByLabel('Run restic command').fill('snapshots');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect
+      .poll(() => page.getByLabel('Operation log').first().textContent(), { timeout: 60_000 })
+      .toMatch(/ID\s+Time/);
+    await shots('09-repo-run-command');
+  });
+
+  it('restores into a fresh target each time, links the operation, refuses an existing target, and zips', async () => {
+    type Snaps = { snapshots?: { id: string; tags?: string[] }[] };
+    const snap = ((await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? []).find((s) =>
+      s.tags?.includes('plan:docs'),
+    )!;
+    const folder = join(fx.dir, 'src', 'docs');
+    await page.goto(
+      `${fx.server.url}/#/snapshot/local/${snap.id}?${new URLSearchParams({ plan: 'docs', path: folder })}`,
+    );
+    await page.getByRole('button', { name: 'Restore this folder' }).click();
+    const first = join(fx.dir, 'restored', 'one');
+    await page.getByLabel('Target directory').fill(first);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    const link = page.getByRole('link', { name: 'View the restore operation' });
+    await link.waitFor({ timeout: 30_000 });
+    expect(await link.getAttribute('href')).toBe('#/plans/docs');
+    await shots('10-restore-started');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => existsSync(first), { timeout: 60_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Restore this folder' }).click();
+    const fresh = await page.getByLabel('Target directory').inputValue();
+    expect(fresh).not.toBe(first);
+    expect(fresh.startsWith(join(fx.dir, 'restored'))).toBe(true);
+    await page.getByLabel('Target directory').fill(first);
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByText(/already exists: restore into a directory that does not exist yet/).waitFor();
+    const [zip] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Download as zip' }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toMatch(/\.zip$/);
+    const saved = join(fx.dir, 'docs.zip');
+    await zip.saveAs(saved);
+    expect((await readFile(saved)).subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  it('settings: the config JSON hides the sync private key', async () => {
+    await page.goto(`${fx.server.url}/#/settings`);
+    await page.getByRole('tab', { name: 'Config JSON' }).click();
+    const json = (await page.getByLabel('Config as JSON').textContent()) ?? '';
+    expect(json).toContain('"instance"');
+    expect(json).not.toMatch(/"ed25519priv":\s*"(?!\*)[^"]+"/);
+    await shots('11-settings-json');
   });
 });

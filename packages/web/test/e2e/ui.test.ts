@@ -173,7 +173,7 @@ describe('web UI against restora serve', () => {
     const target = join(dir, 'restore-target');
     await page.getByLabel('Target directory').fill(target);
     await page.getByRole('button', { name: 'Restore', exact: true }).click();
-    await page.getByText(/Restore queued/).waitFor({ timeout: 30_000 });
+    await page.getByText(/Restore started/).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     const restored = join(target, 'hello.txt');
     await waitForFile(restored);
