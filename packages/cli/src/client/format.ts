@@ -70,7 +70,6 @@ export function opLine(op: Operation): string {
   if (op.unixTimeEndMs > 0n && isFinished(op.status))
     parts.push(duration(Number(op.unixTimeEndMs - op.unixTimeStartMs)));
   if (op.snapshotId) parts.push(`snapshot=${op.snapshotId.slice(0, 8)}`);
-  if (op.displayMessage && op.status !== OperationStatus.STATUS_SUCCESS)
-    parts.push(`: ${op.displayMessage.split('\n')[0] ?? ''}`);
-  return parts.join(' ');
+  const why = op.status !== OperationStatus.STATUS_SUCCESS ? op.displayMessage.split('\n')[0] : '';
+  return `${parts.join(' ')}${why ? `: ${why}` : ''}`;
 }

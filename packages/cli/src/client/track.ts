@@ -70,3 +70,22 @@ export function trackId(c: Connection, id: bigint, onUpdate?: (op: Operation) =>
     ...(onUpdate ? { onUpdate } : {}),
   });
 }
+
+/**
+ * Ctrl-C while following stops the following, not the operation: says so (and how to cancel it) and exits 130.
+ * Returns the undo.
+ */
+export function detachOnInterrupt(opId: () => bigint | undefined, before: () => void): () => void {
+  const onInt = () => {
+    before();
+    const id = opId();
+    process.stderr.write(
+      id
+        ? `\nstopped following: operation #${id} goes on on the server (\`restora cancel ${id}\` stops it)\n`
+        : '\nstopped following\n',
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', onInt);
+  return () => process.off('SIGINT', onInt);
+}

@@ -3,7 +3,7 @@ import type { Operation } from '@restora/proto';
 import { bytes, duration, isFinished, statusOf } from '../format.js';
 import { exitFor, opJson, print, printJson } from '../output.js';
 import { progressView } from '../progress.js';
-import { trackOp } from '../track.js';
+import { detachOnInterrupt, trackOp } from '../track.js';
 import { findPlan, type Ctx } from './context.js';
 
 export interface BackupFlags {
@@ -46,6 +46,10 @@ export async function backup(ctx: Ctx, planId: string, f: BackupFlags): Promise<
     if (final && isFinished(final.status)) return final;
     throw err;
   };
+  const undo = detachOnInterrupt(
+    () => ours?.id,
+    () => view.stop(),
+  );
   try {
     const op = await Promise.race([
       trackOp(ctx.c, {
@@ -75,6 +79,7 @@ export async function backup(ctx: Ctx, planId: string, f: BackupFlags): Promise<
     else print(`backup of plan ${planId}: ${outcome(op)} (operation #${op.id})`);
     return exitFor(op);
   } finally {
+    undo();
     view.stop();
     // the backup goes on without us: the server never ties it to this call
     call.catch(() => {});

@@ -2,7 +2,7 @@
 import { DoRepoTaskRequest_Task } from '@restora/proto';
 import { bytes } from '../format.js';
 import { exitFor, opJson, print, printJson } from '../output.js';
-import { trackId } from '../track.js';
+import { detachOnInterrupt, trackId } from '../track.js';
 import { outcome } from './backup.js';
 import { findRepo, type Ctx } from './context.js';
 
@@ -34,7 +34,11 @@ export async function repoTask(
       );
     return 0;
   }
-  const op = await trackId(ctx.c, operationId);
+  const undo = detachOnInterrupt(
+    () => operationId,
+    () => {},
+  );
+  const op = await trackId(ctx.c, operationId).finally(undo);
   if (ctx.json) {
     printJson(opJson(op));
     return exitFor(op);

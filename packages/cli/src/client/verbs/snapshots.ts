@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { bytes, table, when } from '../format.js';
 import { exitFor, msgJson, opJson, print, printJson } from '../output.js';
 import { progressView } from '../progress.js';
-import { trackId } from '../track.js';
+import { detachOnInterrupt, trackId } from '../track.js';
 import { outcome } from './backup.js';
 import { findPlan, findRepo, type Ctx } from './context.js';
 
@@ -131,6 +131,10 @@ export async function restore(
     return 0;
   }
   const view = await progressView(`restore ${snapshot.id.slice(0, 8)}`, ctx.json);
+  const undo = detachOnInterrupt(
+    () => operationId,
+    () => view.stop(),
+  );
   try {
     const op = await trackId(ctx.c, operationId, (op) => view.update(op));
     view.stop();
@@ -138,6 +142,7 @@ export async function restore(
     else print(`restore of ${snapshot.id.slice(0, 8)}: ${outcome(op)} (operation #${op.id})`);
     return exitFor(op);
   } finally {
+    undo();
     view.stop();
   }
 }
