@@ -19,15 +19,17 @@ export function SnapshotSearch({
   linkFor: (snapshotId: string, dir: string) => string;
 }) {
   const clients = useClients();
+  // Backrest's id for snapshots no plan made: those are searched with the whole repository
+  const plan = planId === '_unassociated_' ? '' : planId;
   const [text, setText] = useState('');
   const [pattern, setPattern] = useState('');
   const [offset, setOffset] = useState(0);
   const found = useQuery({
-    queryKey: ['index-search', repoId, planId, pattern, offset],
+    queryKey: ['index-search', repoId, plan, pattern, offset],
     queryFn: () =>
       clients.snapshotIndex.search({
         repoId,
-        planId: planId === '_unassociated_' ? '' : planId,
+        planId: plan,
         pattern,
         ignoreCase: true,
         offset,
@@ -43,7 +45,9 @@ export function SnapshotSearch({
     <Stack gap="xs">
       <Group gap="xs" align="end">
         <TextInput
-          label="Search files in this plan's snapshots"
+          label={
+            plan ? "Search files in this plan's snapshots" : "Search files in this repository's snapshots"
+          }
           placeholder="name or glob, e.g. *.pdf"
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}
