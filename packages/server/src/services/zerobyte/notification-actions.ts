@@ -1,7 +1,7 @@
 // A notification destination's config as a hook action (native actions, shoutrrr URLs for the rest), and the
 // masking of its secrets in answers (a masked value sent back keeps the stored one).
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { HookSchema } from '@restora/proto';
+import { Hook_Webhook_Method, type HookSchema } from '@restora/proto';
 import { keepsStored, maskSecret, maskUriPassword, maskUrl } from '../../config/redact-values.js';
 import { REDACTED } from '../../config/types.js';
 import { GENERIC_KEYS } from '../../hooks/handlers/shoutrrr.js';
@@ -22,6 +22,11 @@ export interface Destination {
 
 const TEMPLATE =
   'Restora: {{ .EventName .Event }} of plan {{ .Plan.Id }} on repo {{ .Repo.Id }}{{ if .Error }}: {{ .Error }}{{ end }}';
+// the same text as a JSON string: an error message with quotes or newlines must not break the body
+const ARGS = '(.EventName .Event) .Plan.Id .Repo.Id';
+const JSON_MESSAGE =
+  `{{ if .Error }}{{ .JsonMarshal (printf "Restora: %s of plan %s on repo %s: %s" ${ARGS} .Error) }}` +
+  `{{ else }}{{ .JsonMarshal (printf "Restora: %s of plan %s on repo %s" ${ARGS}) }}{{ end }}`;
 // destination and volume configs (share passwords, SSH keys) are masked by the same table
 const SECRET_KEYS = [
   'password',
@@ -134,15 +139,33 @@ export function actionFor(config: Record<string, unknown>): MessageInitShape<typ
         for (const k of ['titleKey', 'messageKey'])
           if (s(c[k]))
             throw new ValidationError([{ path: `config.${k}`, message: 'only applies with useJson: true' }]);
-      const params: [string, string][] = [
-        ['method', c.method === 'GET' ? 'GET' : 'POST'],
-        ...(json ? [['template', 'json'] as [string, string]] : []),
-        ...(s(c.titleKey) ? [['titlekey', s(c.titleKey)] as [string, string]] : []),
-        ...(s(c.messageKey) ? [['messagekey', s(c.messageKey)] as [string, string]] : []),
-        ...(s(c.contentType) ? [['contenttype', s(c.contentType)] as [string, string]] : []),
-        ...headerParams(c.headers),
-      ];
-      return shoutrrr(genericPlus(s(c.url), params));
+      const method = c.method === 'GET' ? 'GET' : 'POST';
+      // headers and a content type need shoutrrr's generic service; without them the native webhook hook
+      // stays readable (and renamable) in Backrest's config view
+      if (s(c.contentType) || (Array.isArray(c.headers) && c.headers.length)) {
+        const params: [string, string][] = [
+          ['method', method],
+          ...(json ? [['template', 'json'] as [string, string]] : []),
+          ...(s(c.titleKey) ? [['titlekey', s(c.titleKey)] as [string, string]] : []),
+          ...(s(c.messageKey) ? [['messagekey', s(c.messageKey)] as [string, string]] : []),
+          ...(s(c.contentType) ? [['contenttype', s(c.contentType)] as [string, string]] : []),
+          ...headerParams(c.headers),
+        ];
+        return shoutrrr(genericPlus(s(c.url), params));
+      }
+      const title = s(c.titleKey)
+        ? `${JSON.stringify(s(c.titleKey))}: "Restora {{ .EventName .Event }}", `
+        : '';
+      return {
+        case: 'actionWebhook',
+        value: {
+          webhookUrl: s(c.url),
+          method: method === 'GET' ? Hook_Webhook_Method.GET : Hook_Webhook_Method.POST,
+          template: json
+            ? `{${title}${JSON.stringify(s(c.messageKey) || 'message')}: ${JSON_MESSAGE}}`
+            : TEMPLATE,
+        },
+      };
     }
     case 'custom':
       return shoutrrr(s(c.shoutrrrUrl));
@@ -196,4 +219,14 @@ export function keepsStoredField(k: string, v: unknown, stored: unknown): boolea
   throw new ValidationError([
     { path: `config.${k}`, message: 'placeholder sent but it does not match the stored value' },
   ]);
+}
+
+/** A PATCHed config: each field replaces the stored one, except masked secrets sent back unchanged. */
+export function mergeMasked(
+  stored: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...stored };
+  for (const [k, v] of Object.entries(patch)) if (!keepsStoredField(k, v, stored[k])) out[k] = v;
+  return out;
 }

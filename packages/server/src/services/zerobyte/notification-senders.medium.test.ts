@@ -119,6 +119,8 @@ describe('Zerobyte notification fields, each at a real receiver', () => {
       subject: expect.stringContaining('Backrest'),
       text: expect.stringContaining('vault'),
     });
+    await send({ type: 'generic', url: `${rx.url}/native`, titleKey: 'title', messageKey: 'body' });
+    expect(json()).toEqual({ title: 'Restora snapshot error', body: expect.stringContaining('disk "full"') });
     await send({ type: 'generic', url: `${rx.url}/plain`, useJson: false });
     expect(last().body).toMatch(/^Restora: .* of plan nightly/);
     expect(last().headers['content-type']).toMatch(/^text\/plain/);

@@ -8,7 +8,7 @@ import { runHookAction } from '../../hooks/handlers/index.js';
 import { makeHookVars } from '../../hooks/vars.js';
 import type { ZbContext } from './context.js';
 import { assignmentsFp, fires, hookedOf, hookFor, isGenerated, type Assignment } from './hook-marker.js';
-import { actionFor, keepsStoredField, redact, s, type Destination } from './notification-actions.js';
+import { actionFor, mergeMasked, redact, s, type Destination } from './notification-actions.js';
 import { checkNotificationConfig } from './notification-config.js';
 import { renamedPlans, type ScheduleService } from './schedules.js';
 import type { ServerEvents } from './server-events.js';
@@ -93,10 +93,7 @@ export class NotificationService {
     if (patch.config) {
       if (patch.config.type !== undefined && patch.config.type !== d.type)
         throw new ValidationError([{ path: 'config.type', message: 'notification type cannot be changed' }]);
-      config = { ...d.config };
-      for (const [k, v] of Object.entries(patch.config))
-        if (!keepsStoredField(k, v, d.config[k])) config[k] = v;
-      config = checkNotificationConfig(config);
+      config = checkNotificationConfig(mergeMasked(d.config, patch.config));
       actionFor(config);
     }
     const next: Destination = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
 import { writeFileAtomicSync } from '../../config/atomic-write.js';
 import type { ZbContext } from './context.js';
-import { keepsStoredField, redact } from './notification-actions.js';
+import { mergeMasked, redact } from './notification-actions.js';
 import type { ServerEvents } from './server-events.js';
 import { asStaged } from './staged-rows.js';
 import {
@@ -159,11 +159,11 @@ export class VolumeService {
     if (patch.config) {
       if (patch.config.backend !== v.config.backend)
         throw new ValidationError([{ path: 'config.backend', message: 'volume backend cannot be changed' }]);
-      const merged: Record<string, unknown> = { ...v.config };
       const stored = v.config as unknown as Record<string, unknown>;
-      for (const [k, val] of Object.entries(patch.config))
-        if (!keepsStoredField(k, val, stored[k])) merged[k] = val;
-      config = merged as unknown as VolumeConfig;
+      config = mergeMasked(
+        stored,
+        patch.config as unknown as Record<string, unknown>,
+      ) as unknown as VolumeConfig;
       assertHonourable(config);
     }
     const changed = JSON.stringify(config) !== JSON.stringify(v.config);
