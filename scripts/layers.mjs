@@ -117,6 +117,9 @@ const DATA_CLASSES = {
   OpEmitter: "an oplog store's listener set",
   SummaryCache: "the SQLite oplog's dashboard cache",
   GcPlanner: "an oplog store's garbage-collection arrays, one per GC run",
+  AsyncQueue: "a sync stream's outgoing buffer, one per stream",
+  DirectionalCipher: "a sync session's key and nonce counter for one direction",
+  PermissionSet: "a peer's parsed permission grants, one per connection",
 };
 // comments blanked, line breaks kept, so the line numbers printed are the file's
 const stripComments = (src) =>

@@ -23,7 +23,7 @@ import { backrestHandlers } from './api/connect/backrest-handlers.js';
 import { snapshotIndexHandlers } from './api/connect/snapshot-index-handlers.js';
 import { syncHandlers, syncStateHandlers } from './api/connect/sync-handlers.js';
 import { syncSettingsFromEnv } from './sync/sync-context.js';
-import { SyncManager } from './sync/sync-manager.js';
+import { composeSync } from './compose-sync.js';
 import { kRequest } from './api/connect/context.js';
 import { errorInterceptor } from './api/connect/error-interceptor.js';
 import { registerConnect } from './api/connect/plugin.js';
@@ -213,7 +213,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       { folders: snapshots, search: snapshotSearch },
     );
 
-    const sync = new SyncManager({
+    const sync = composeSync({
       config,
       oplog,
       dataDir: o.dataDir,

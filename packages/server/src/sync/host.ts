@@ -18,16 +18,9 @@ import { validatePairingSecret } from './pairing.js';
 import { CAN_RECEIVE_SHARED_REPOS, PermissionSet } from './permissions.js';
 import { RemoteOpStore } from './remote-ops.js';
 import { SyncSession } from './session.js';
-import type { SyncContext } from './sync-context.js';
+import type { ConnectedClient, SyncContext } from './sync-context.js';
 
 const HANDSHAKE_TIMEOUT_MS = 15_000;
-
-export interface ConnectedClient {
-  peer: Multihost_Peer;
-  perms: PermissionSet;
-  send(item: SyncStreamItem): void;
-  close(reason: string): void;
-}
 
 /** Runs one client connection; returns the outgoing stream for the Connect handler to yield from. */
 export function serveSyncStream(
@@ -80,7 +73,7 @@ async function runHost(
     );
   const perms = new PermissionSet(peer.permissions);
   const authorized = peer;
-  const store = new RemoteOpStore(ctx.oplog, ctx.remoteModnos, keyid);
+  const store = RemoteOpStore.forPeer(ctx.oplog, ctx.remoteModnos, keyid);
   const closed = new AbortController();
   const client: ConnectedClient = {
     peer: authorized,

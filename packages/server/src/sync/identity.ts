@@ -46,3 +46,16 @@ export function verifyWithPeerKey(pk: PublicKey, message: Uint8Array, signature:
   });
   return crypto.verify(null, message, key, signature);
 }
+
+/** The instance's identity from the current config, loaded once per key id (undefined until one is configured). */
+export function identityFromConfig(
+  current: () => { multihost?: { identity?: PrivateKey } },
+): () => LocalIdentity | undefined {
+  let cache: { keyid: string; id: LocalIdentity } | undefined;
+  return () => {
+    const id = current().multihost?.identity;
+    if (!id?.keyid) return undefined;
+    if (cache?.keyid !== id.keyid) cache = { keyid: id.keyid, id: loadIdentity(id) };
+    return cache.id;
+  };
+}

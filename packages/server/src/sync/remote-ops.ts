@@ -53,12 +53,16 @@ export class RemoteOpStore {
   private byOriginal = new Map<bigint, LocalCopy>();
   private flows = new Map<bigint, bigint>();
 
-  constructor(
+  private constructor(
     private readonly oplog: OpLog,
     private readonly modnos: RemoteModnos,
     private readonly peerKeyid: string,
   ) {
     this.reload();
+  }
+
+  static forPeer(oplog: OpLog, modnos: RemoteModnos, peerKeyid: string): RemoteOpStore {
+    return new RemoteOpStore(oplog, modnos, peerKeyid);
   }
 
   reload(): void {

@@ -1,10 +1,19 @@
 // What the host and client halves share: config, oplog, identity, peer states and the connected clients.
 import type { ConfigStore } from '../config/types.js';
 import type { OpLog } from '../oplog/types.js';
-import type { ConnectedClient } from './host.js';
+import type { Multihost_Peer, SyncStreamItem } from '@restora/proto';
 import type { LocalIdentity } from './identity.js';
 import type { PeerStates } from './peer-states.js';
+import type { PermissionSet } from './permissions.js';
 import type { RemoteModnos } from './remote-ops.js';
+
+/** A client connected to this host: SetRemoteClientConfig sends through it; revocation closes it. */
+export interface ConnectedClient {
+  peer: Multihost_Peer;
+  perms: PermissionSet;
+  send(item: SyncStreamItem): void;
+  close(reason: string): void;
+}
 
 export interface SyncSettings {
   /** Heartbeat interval (Backrest: 600 s). */

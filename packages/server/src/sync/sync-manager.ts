@@ -1,6 +1,5 @@
 // Multihost at run time: one SyncClient per known host (restarted when the known hosts change), the host side's
 // Sync stream, peer states, and SetRemoteClientConfig pushes to connected clients.
-import path from 'node:path';
 import { clone } from '@bufbuild/protobuf';
 import {
   Multihost_PeerSchema,
@@ -8,51 +7,28 @@ import {
   type SetRemoteClientConfigRequest,
   type SyncStreamItem,
 } from '@restora/proto';
-import type { ConfigStore } from '../config/types.js';
 import { FailedPreconditionError, NotFoundError } from '../errors.js';
-import type { OpLog } from '../oplog/types.js';
-import { SyncClient } from './client.js';
-import { serveSyncStream, type ConnectedClient } from './host.js';
-import { loadIdentity, type LocalIdentity } from './identity.js';
+import type { SyncClient } from './client.js';
+import { serveSyncStream } from './host.js';
 import { item } from './messages.js';
-import { PeerStates } from './peer-states.js';
-import { RemoteModnos } from './remote-ops.js';
-import type { SyncContext, SyncLog, SyncSettings } from './sync-context.js';
-
-export interface SyncManagerOptions {
-  config: ConfigStore;
-  oplog: OpLog;
-  dataDir: string;
-  settings: SyncSettings;
-  log: SyncLog;
-  now?: () => number;
-}
+import type { PeerStates } from './peer-states.js';
+import type { SyncContext } from './sync-context.js';
 
 export class SyncManager {
   readonly peerStates: PeerStates;
-  private readonly ctx: SyncContext;
   private readonly clients = new Map<string, { client: SyncClient; key: string }>();
   private offConfig: (() => void) | undefined;
-  private identityCache: { keyid: string; id: LocalIdentity } | undefined;
 
-  constructor(private readonly o: SyncManagerOptions) {
-    this.peerStates = new PeerStates(o.now);
-    this.ctx = {
-      config: o.config,
-      oplog: o.oplog,
-      remoteModnos: RemoteModnos.open(path.join(o.dataDir, 'sync.sqlite')),
-      peerStates: this.peerStates,
-      clients: new Map<string, ConnectedClient>(),
-      identity: () => this.identity(),
-      settings: o.settings,
-      now: o.now ?? Date.now,
-      log: o.log,
-    };
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly clientFor: (host: Multihost_Peer) => SyncClient,
+  ) {
+    this.peerStates = ctx.peerStates;
   }
 
   start(): void {
     this.reconcileClients();
-    this.offConfig = this.o.config.subscribe(() => this.reconcileClients());
+    this.offConfig = this.ctx.config.subscribe(() => this.reconcileClients());
   }
 
   async stop(): Promise<void> {
@@ -70,7 +46,7 @@ export class SyncManager {
 
   /** SetRemoteClientConfig: pushes plans and repos to a connected client (it checks READ_WRITE_CONFIG itself). */
   setRemoteClientConfig(req: SetRemoteClientConfigRequest): void {
-    const known = this.o.config.get().multihost?.authorizedClients.some((p) => p.keyid === req.peerKeyid);
+    const known = this.ctx.config.get().multihost?.authorizedClients.some((p) => p.keyid === req.peerKeyid);
     if (!known)
       throw new NotFoundError(`no authorized client with key id ${req.peerKeyid}`, 'peer', req.peerKeyid);
     const client = this.ctx.clients.get(req.peerKeyid);
@@ -89,17 +65,9 @@ export class SyncManager {
     );
   }
 
-  private identity(): LocalIdentity | undefined {
-    const id = this.o.config.get().multihost?.identity;
-    if (!id?.keyid) return undefined;
-    if (this.identityCache?.keyid !== id.keyid)
-      this.identityCache = { keyid: id.keyid, id: loadIdentity(id) };
-    return this.identityCache.id;
-  }
-
   /** One client per known host; a changed entry (URL, key, permissions, secret) restarts its connection. */
   private reconcileClients(): void {
-    const hosts = this.o.config.get().multihost?.knownHosts ?? [];
+    const hosts = this.ctx.config.get().multihost?.knownHosts ?? [];
     const wanted = new Map(hosts.map((h) => [h.keyid, h]));
     for (const [keyid, c] of this.clients) {
       const h = wanted.get(keyid);
@@ -111,7 +79,7 @@ export class SyncManager {
     }
     for (const h of hosts) {
       if (this.clients.has(h.keyid) || !h.keyid) continue;
-      const client = new SyncClient(this.ctx, clone(Multihost_PeerSchema, h));
+      const client = this.clientFor(clone(Multihost_PeerSchema, h));
       this.clients.set(h.keyid, { client, key: entryKey(h) });
       client.start();
     }

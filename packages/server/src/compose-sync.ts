@@ -1,0 +1,35 @@
+// Composition root, multihost part: the shared sync context, one SyncClient per known host, the SyncManager.
+import path from 'node:path';
+import type { ConfigStore } from './config/types.js';
+import type { OpLog } from './oplog/types.js';
+import { SyncClient } from './sync/client.js';
+import { identityFromConfig } from './sync/identity.js';
+import { PeerStates } from './sync/peer-states.js';
+import { RemoteModnos } from './sync/remote-ops.js';
+import type { ConnectedClient, SyncContext, SyncLog, SyncSettings } from './sync/sync-context.js';
+import { SyncManager } from './sync/sync-manager.js';
+
+export interface SyncOptions {
+  config: ConfigStore;
+  oplog: OpLog;
+  dataDir: string;
+  settings: SyncSettings;
+  log: SyncLog;
+  now?: () => number;
+}
+
+export function composeSync(o: SyncOptions): SyncManager {
+  const now = o.now ?? Date.now;
+  const ctx: SyncContext = {
+    config: o.config,
+    oplog: o.oplog,
+    remoteModnos: RemoteModnos.open(path.join(o.dataDir, 'sync.sqlite')),
+    peerStates: new PeerStates(now),
+    clients: new Map<string, ConnectedClient>(),
+    identity: identityFromConfig(() => o.config.get()),
+    settings: o.settings,
+    now,
+    log: o.log,
+  };
+  return new SyncManager(ctx, (host) => new SyncClient(ctx, host));
+}
