@@ -1,11 +1,12 @@
 // Zerobyte volumes end to end: a directory, and WebDAV and SFTP shares served by `rclone serve` on loopback and
 // mounted with `rclone mount`; a schedule backs its volume up with real restic 0.14.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../src/api/rest/testing/harness.js';
+import { mountPoints } from '../../src/services/zerobyte/volume-backends.js';
 
 type Json = Record<string, unknown>;
 
@@ -128,6 +129,9 @@ describe('Zerobyte volumes (real rclone, real restic 0.14)', () => {
     // unmount what the server mounted before its data dir goes
     for (const v of ((await call('GET', '/api/v1/volumes')).body as { shortId: string }[]) ?? [])
       await call('POST', `/api/v1/volumes/${v.shortId}/unmount`);
+    // whatever a failed test left mounted goes too: removing the temp dir must never delete through a mount
+    for (const mp of mountPoints().keys())
+      if (h && mp.startsWith(`${h.dir}/`)) spawnSync('umount', ['-l', mp], { stdio: 'ignore' });
     for (const c of servers) c.kill();
     await h?.close();
   });

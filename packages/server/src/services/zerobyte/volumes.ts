@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConflictError, FailedPreconditionError, NotFoundError, ValidationError } from '../../errors.js';
+import {
+  ConflictError,
+  FailedPreconditionError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../../errors.js';
 import { writeFileAtomicSync } from '../../config/atomic-write.js';
 import type { ZbContext } from './context.js';
 import { mergeMasked, redact } from './notification-actions.js';
@@ -12,6 +18,7 @@ import {
   assertHonourable,
   availableBackends,
   isMounted,
+  mountPoints,
   mountShare,
   probe,
   unmountShare,
@@ -120,6 +127,13 @@ export class VolumeService {
     this.ctx.meta.put('volume', v.shortId, v);
   }
 
+  /** A volume's directory below the data dir, never while something is mounted in it (that would delete the share's files). */
+  private removeDir(shortId: string): void {
+    const dir = this.dir(shortId);
+    if ([...mountPoints().keys()].some((mp) => mp === dir || mp.startsWith(`${dir}/`))) return;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
   /** known_hosts of an SFTP volume, written beside its mount point (0600). */
   private knownHostsFile(v: VolumeRow): string | undefined {
     if (v.config.backend !== 'sftp' || !v.config.knownHosts) return undefined;
@@ -195,9 +209,10 @@ export class VolumeService {
       throw new ConflictError(
         `Volume is used by backup schedule ${users.map((u) => JSON.stringify(u.m.name ?? u.key)).join(', ')}`,
       );
-    await this.unmountRow(v);
+    const r = await this.unmountRow(v);
+    if (r.error) throw new UnavailableError(`Volume "${v.name}" could not be unmounted: ${r.error}`);
     this.ctx.meta.delete('volume', v.shortId);
-    fs.rmSync(this.dir(v.shortId), { recursive: true, force: true });
+    this.removeDir(v.shortId);
   }
 
   private setStatus(v: VolumeRow, status: VolumeStatus, error: string | null): OperationResult {
@@ -273,7 +288,7 @@ export class VolumeService {
     } finally {
       if (config.backend !== 'directory') {
         await unmountShare(at).catch(() => undefined);
-        fs.rmSync(this.dir(shortId), { recursive: true, force: true });
+        this.removeDir(shortId);
       }
     }
   }
