@@ -46,6 +46,6 @@ export async function saveLogin(
   else delete store[server];
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // the server's crash-safe writer (temp, fsync, rename); loaded only here to keep other verbs light
-  const { writeFileAtomicSync } = await import('@restora/server');
+  const { writeFileAtomicSync } = await import('@restora/server/offline');
   writeFileAtomicSync(file, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
 }

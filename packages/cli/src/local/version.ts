@@ -11,7 +11,7 @@ export interface VersionFlags {
 export const RESTORA_VERSION = '0.1.0';
 
 export async function version(f: VersionFlags): Promise<number> {
-  const server = await import('@restora/server');
+  const server = await import('@restora/server/offline');
   const binary = f.resticCmd ?? process.env.RESTORA_RESTIC_COMMAND;
   const restic = await server.detectRestic(binary);
   const configFile = server.resolvePaths({
@@ -44,8 +44,8 @@ export async function version(f: VersionFlags): Promise<number> {
   print(`restora ${RESTORA_VERSION} (node ${process.version}, ${process.platform}/${process.arch})`);
   print(restic.version ? `restic ${restic.version}` : `restic: not runnable (${restic.error ?? 'unknown'})`);
   print(configNote);
-  if (restic.version && gaps.length === 0)
-    print(`restic ${restic.version} has every feature this config uses`);
+  const checked = restic.version && fs.existsSync(configFile) && !configNote.includes('not readable');
+  if (checked && gaps.length === 0) print(`restic ${restic.version} has every feature this config uses`);
   for (const g of gaps)
     print(`  missing ${g.feature} (restic ${g.needs}+), used by ${g.usedBy}: ${g.handling}`);
   return 0;

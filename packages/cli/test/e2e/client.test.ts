@@ -195,6 +195,12 @@ describe.skipIf(!built)(
       expect(r.status).toBe(2);
       expect(r.stdout).toMatch(/bad\.json: repos\[\S+\]\.uri: /);
       expect(r.stdout).toMatch(/bad\.json: plans\[\S+\]\.repo: /);
+      // the running server sealed the repo password: checked opened with its key, named without it
+      const live = join(server.dir, 'config', 'config.json');
+      const noKey = { XDG_DATA_HOME: join(server.dir, 'nowhere') };
+      expect(run(['config', 'check', live, '--data-dir', join(server.dir, 'data')], noKey).status).toBe(0);
+      const sealed = run(['config', 'check', live], noKey);
+      expect([sealed.status, sealed.stdout]).toEqual([2, expect.stringContaining('repos[0].password')]);
       const sftp = join(server.dir, 'sftp.json');
       writeFileSync(sftp, JSON.stringify({ ...config, plans: [] }));
       expect(run(['config', 'check', sftp], {}).status).toBe(0);
