@@ -13,6 +13,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { Backrest, DoRepoTaskRequest_Task, RepoSchema, SnapshotIndex } from '@restora/proto';
 import { Restic } from '@restora/restic';
 import { startServer } from '../src/app.js';
+import { shortIdOf } from '../src/services/zerobyte/ids.js';
 import { RepoIndex } from '../src/snapshot-index/repo-index.js';
 import { changeFiles, lsNodes, treeFiles, writeTree } from './index-tree.js';
 import { fmt, percentile } from './stats.js';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const one = RepoIndex.open(path.join(dir, 'one.sqlite'));
   const restic = new Restic({ binaryPath: RESTIC, repository: repoDir, password: PASSWORD });
   let time = '';
+  const cpu0 = process.cpuUsage();
   const [counts, indexMs] = await timed(() =>
     one.add(
       {
@@ -82,9 +84,11 @@ async function main(): Promise<void> {
       Date.now(),
     ),
   );
+  const cpu = process.cpuUsage(cpu0);
   const oneBytes = one.sizeBytes();
   console.log(
     `indexing: ${fmt(indexMs)} vs full restic ls ${fmt(fullLs)} (${(indexMs / fullLs).toFixed(2)}x); ` +
+      `node CPU ${fmt((cpu.user + cpu.system) / 1000)} beside restic's own; ` +
       `${counts.files.toLocaleString()} files, ${counts.dirs.toLocaleString()} folders; ` +
       `index ${mb(oneBytes)} = ${(oneBytes / counts.files).toFixed(0)} bytes per file`,
   );
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
       ...folders.filter((_, i) => i % Math.max(1, Math.floor(folders.length / 500)) === 0),
     ];
     const api: number[] = [];
+    const apiCpu0 = process.cpuUsage();
     for (const f of sampleFolders) {
       const [r, ms] = await timed(() =>
         backrest.listSnapshotFiles({ repoId: 'bench', snapshotId: snap, path: f }),
@@ -134,6 +139,20 @@ async function main(): Promise<void> {
       if (r.entries.length === 0) throw new Error(`empty folder ${f}`);
       api.push(ms);
     }
+    // the same folders through the Zerobyte files route (REST, snapshot list cached per repo, paged from the index)
+    const rest: number[] = [];
+    const files = `${server.url}/api/v1/repositories/${shortIdOf('repo', 'bench')}/snapshots/${snap}/files`;
+    for (const f of sampleFolders) {
+      const [res, ms] = await timed(() =>
+        fetch(`${files}?path=${encodeURIComponent(f)}`).then((r) => r.json()),
+      );
+      if (!(res as { files?: unknown[] }).files?.length) throw new Error(`REST: empty folder ${f}`);
+      rest.push(ms);
+    }
+    console.log(
+      `folder at the Zerobyte files route (${rest.length} folders): p50 ${fmt(percentile(rest, 50))}, ` +
+        `p99 ${fmt(percentile(rest, 99))}`,
+    );
     // the same folders in-process (the service call alone, no HTTP): what the index costs without the transport
     const inProc: number[] = [];
     const idx = RepoIndex.open(
@@ -156,9 +175,11 @@ async function main(): Promise<void> {
     );
     const bare: number[] = [];
     for (const f of sampleFolders.slice(0, 8)) bare.push(await bareLs(snap, f));
+    const apiCpu = process.cpuUsage(apiCpu0);
     const p50 = percentile(api, 50);
     console.log(
-      `folder at the API (ListSnapshotFiles, ${api.length} folders): p50 ${fmt(p50)}, p99 ${fmt(percentile(api, 99))}; ` +
+      `folder at the API (ListSnapshotFiles, ${api.length} folders): p50 ${fmt(p50)}, p99 ${fmt(percentile(api, 99))}, ` +
+        `CPU ${fmt((apiCpu.user + apiCpu.system) / 1000 / api.length)} per folder (server and client); ` +
         `bare restic ls of a folder: median ${fmt(percentile(bare, 50))} (${bare.length} folders) -> ` +
         `${(percentile(bare, 50) / p50).toFixed(0)}x faster`,
     );

@@ -35,13 +35,15 @@ export function entryFields(pathId: number, n: LsNode): (string | number | null)
   ];
 }
 
-/** 48 bits of SHA-1: a lookup key only; every hit is compared field by field before reuse. */
-export function hash48(parts: readonly (string | number | null)[] | Uint8Array): number {
-  const h = crypto.createHash('sha1');
-  if (parts instanceof Uint8Array) h.update(parts);
-  else for (const p of parts) h.update(p === null ? '\u0001' : `${typeof p}:${p}\u0000`);
-  return h.digest().readUIntBE(0, 6);
+/** SHA-1 of an entry's fields: its first 48 bits are the lookup key, all of it goes into its listing's digest. */
+export function entryDigest(f: readonly (string | number | null)[]): Buffer {
+  const key = f.map((p) => (p === null ? '\u0001' : `${typeof p}:${p}`)).join('\u0000');
+  return crypto.createHash('sha1').update(key).digest();
 }
+
+/** 48 bits of SHA-1 of a listing blob: a lookup key only; every hit is compared in full before reuse. */
+export const hash48 = (blob: Uint8Array): number =>
+  crypto.createHash('sha1').update(blob).digest().readUIntBE(0, 6);
 
 export function sameEntry(row: EntryRow, f: readonly (string | number | null)[]): boolean {
   return (

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LsNode } from '@restora/restic';
-import { entryFields, hash48, sameEntry, ENTRY_COLUMNS, type EntryRow } from './entry-row.js';
+import { entryDigest, entryFields, hash48, sameEntry, ENTRY_COLUMNS, type EntryRow } from './entry-row.js';
 import { packIds } from './varint.js';
 
 interface Frame {
@@ -49,9 +49,8 @@ export function prepareWriter(db: Database.Database) {
 
   const pathIdOf = (p: string): number => q.pathId.get(p)?.id ?? Number(q.insertPath.run(p).lastInsertRowid);
 
-  const entryIdOf = (pathId: number, n: LsNode): number => {
-    const f = entryFields(pathId, n);
-    const h = hash48(f);
+  const entryIdOf = (f: (string | number | null)[], digest: Buffer): number => {
+    const h = digest.readUIntBE(0, 6);
     for (const row of q.entryByHash.all(h)) if (sameEntry(row, f)) return row.id;
     return Number(q.insertEntry.run(h, ...f).lastInsertRowid);
   };
@@ -73,12 +72,17 @@ export function prepareWriter(db: Database.Database) {
     const counts: IndexedCounts = { files: 0, dirs: 0 };
     const stack: Frame[] = [{ path: '/', pathId: pathIdOf('/'), nodes: [] }];
     const close = (frame: Frame) => {
-      const raw = crypto.createHash('sha256').update(String(frame.pathId));
-      for (const n of frame.nodes) raw.update(JSON.stringify(entryFields(0, n)));
-      const key = raw.digest();
+      const fields = frame.nodes.map((n) => entryFields(frame.pathId, n));
+      const digests = fields.map(entryDigest);
+      // the path is in every entry's fields; an empty directory's listing is keyed by its path alone
+      const key = crypto
+        .createHash('sha256')
+        .update(String(frame.pathId))
+        .update(Buffer.concat(digests))
+        .digest();
       let dir = q.dirByRaw.get(key)?.dir;
       if (dir === undefined) {
-        dir = dirIdOf(frame.nodes.map((n) => entryIdOf(frame.pathId, n)));
+        dir = dirIdOf(fields.map((f, i) => entryIdOf(f, digests[i]!)));
         q.insertRaw.run(key, dir);
       }
       q.insertSnapdir.run(seq, frame.pathId, dir);

@@ -6,7 +6,7 @@
 //   dir_raw  SHA-256 of a directory's listing as restic printed it (path included) -> its listing: an unchanged
 //            directory is recognised at once, without looking up each of its entries
 //   snapshot committed last, so a snapshot cut short by a crash is simply absent
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS path (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
