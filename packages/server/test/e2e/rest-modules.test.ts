@@ -1,7 +1,9 @@
 // Zerobyte's remaining modules over a real server: healthcheck, better-auth sign-in as its web client does it,
 // system, the global event stream, and the schedule order.
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startHarness, USER, type Harness } from '../../src/api/rest/testing/harness.js';
 import { startReceiver } from '../../src/hooks/test-receiver.js';
@@ -164,5 +166,43 @@ describe('Zerobyte modules: healthcheck, better-auth, system, events, reorder', 
     expect((await call('POST', '/api/v1/backups/reorder', { scheduleShortIds: ['nope1234'] })).status).toBe(
       404,
     );
+  });
+  it('sends a test email through a real SMTP server from a REST-created destination', async () => {
+    const got: string[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, cb) {
+        let data = '';
+        stream.on('data', (c: Buffer) => (data += c.toString()));
+        stream.on('end', () => (got.push(data), cb()));
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    try {
+      const port = (smtp.server.address() as AddressInfo).port;
+      const d = await call('POST', '/api/v1/notifications/destinations', {
+        name: 'Mail',
+        config: {
+          type: 'email',
+          smtpHost: '127.0.0.1',
+          smtpPort: port,
+          from: 'r@x.test',
+          to: ['o@x.test'],
+          useTLS: false,
+        },
+      });
+      expect(d.status).toBe(201);
+      const t = await call(
+        'POST',
+        `/api/v1/notifications/destinations/${(d.body as Json).id as number}/test`,
+      );
+      expect(t).toMatchObject({ status: 200, body: { success: true } });
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatch(/^To: o@x\.test/m);
+    } finally {
+      await new Promise<void>((r) => smtp.close(r));
+    }
   });
 });
