@@ -78,8 +78,8 @@ export class SnapshotService {
       if (snap) return idx.list(snap.seq, dir);
       this.index.request(repo);
     } catch (err) {
-      if (!(err instanceof IndexDamagedError)) throw err;
-      this.index.rebuild(repo);
+      // whatever keeps the index from answering (damage, an unwritable data dir), restic answers instead
+      if (err instanceof IndexDamagedError) this.index.rebuild(repo);
     }
     return undefined;
   }
