@@ -130,10 +130,17 @@ export class SyncClient {
         this.ctx.settings.heartbeatMs,
       );
       for (const i of configItems(config, perms, CAN_VIEW_RESOURCES)) session.send(i);
-      const scope = forwardScope(config, perms);
-      off = this.ctx.oplog.subscribe((ev) =>
+      let scope = forwardScope(config, perms);
+      const offOps = this.ctx.oplog.subscribe((ev) =>
         forwardEvent(session, ev, scope, () => sendManifest(this.ctx, session, scope)),
       );
+      // a config change (ours, or pushed by the host) updates the host's view and what is in scope
+      const offConfig = this.ctx.config.subscribe((next) => {
+        scope = forwardScope(next, perms);
+        for (const i of configItems(next, perms, CAN_VIEW_RESOURCES)) session.send(i);
+        sendManifest(this.ctx, session, scope);
+      });
+      off = () => (offOps(), offConfig());
       sendManifest(this.ctx, session, scope);
       for (;;) {
         const next = await session.receive();

@@ -5,7 +5,12 @@ export const collectGarbageTask: TaskHandler<'collect-garbage'> = {
   kind: 'collect-garbage',
   prototype: () => null,
   async run(_task, rt) {
-    const res = await rt.oplog.collectGarbage({ nowMs: rt.now() });
+    // ops copied from peers that are no longer authorized clients or known hosts go (Backrest's GC rule)
+    const mh = rt.config.multihost;
+    const knownPeerKeyids = new Set(
+      [...(mh?.authorizedClients ?? []), ...(mh?.knownHosts ?? [])].map((p) => p.keyid),
+    );
+    const res = await rt.oplog.collectGarbage({ nowMs: rt.now(), knownPeerKeyids });
     const logs = rt.logs ? await rt.logs.collectGarbage((id) => rt.oplog.hasId(id), rt.now()) : [];
     rt.log.write(`garbage collection: ${res.deletedIds.length} operations, ${logs.length} logs removed\n`);
   },

@@ -9,6 +9,7 @@ import {
   ConnectionState,
   Multihost_Permission_Type as Perm,
   Multihost_PeerSchema,
+  Multihost_PermissionSchema,
   OperationStatus,
   PlanSchema,
   RepoSchema,
@@ -189,5 +190,71 @@ describe('multihost sync between two restora serve processes', () => {
 
     const cfg = await host.backrest.getConfig({});
     expect(cfg.multihost!.authorizedClients.map((p) => p.instanceId)).toEqual(['client-b']);
+  }, 60_000);
+
+  it('SetRemoteClientConfig is applied only within the READ_WRITE_CONFIG scope the client granted', async () => {
+    const pushed = create(PlanSchema, {
+      id: 'pushed',
+      repo: 'local',
+      paths: [client.ws.src],
+      schedule: create(ScheduleSchema, { schedule: { case: 'disabled', value: true } }),
+    });
+    // the client granted READ_OPERATIONS only: a push is refused by the client and the link drops with the reason
+    await host.backrest.getConfig({}); // host is up
+    await waitFor('the client to be connected', async () => {
+      for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (s.state === ConnectionState.CONNECTED) return true;
+      return undefined;
+    });
+    await host.syncState.setRemoteClientConfig({ peerKeyid: client.keyid, plans: [pushed] });
+    const refused = await waitFor('the client to report the refusal', async () => {
+      for await (const s of client.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (/may not change plan pushed/.test(s.statusMessage)) return s;
+      return undefined;
+    });
+    expect(refused.state).toBe(ConnectionState.ERROR_AUTH);
+    expect((await client.backrest.getConfig({})).plans.map((p) => p.id)).toEqual(['docs']);
+
+    // grant READ_WRITE_CONFIG for plan:pushed only; the host then sees that plan (read-only view) and may write it
+    const cfg = clone(ConfigSchema, await client.backrest.getConfig({}));
+    cfg.multihost!.knownHosts[0]!.permissions = [
+      ...allOps,
+      { type: Perm.PERMISSION_READ_WRITE_CONFIG, scopes: ['plan:pushed'] },
+    ].map((p) => create(Multihost_PermissionSchema, p));
+    await client.backrest.setConfig(cfg);
+    await waitFor('the host to see the new grant', async () => {
+      for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (s.state === ConnectionState.CONNECTED && s.remoteConfig) return true;
+      return undefined;
+    });
+    await host.syncState.setRemoteClientConfig({ peerKeyid: client.keyid, plans: [pushed] });
+    await waitFor('the pushed plan on the client', async () => {
+      const c = await client.backrest.getConfig({});
+      return c.plans.some((p) => p.id === 'pushed') ? true : undefined;
+    });
+    await waitFor('the host view of the pushed plan', async () => {
+      for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (s.remoteConfig?.plans.map((p) => p.id).join() === 'pushed') return true;
+      return undefined;
+    });
+  }, 60_000);
+
+  it('revoking the client ends its link; GC then deletes its operations on the host', async () => {
+    const cfg = clone(ConfigSchema, await host.backrest.getConfig({}));
+    cfg.multihost!.authorizedClients = [];
+    await host.backrest.setConfig(cfg);
+    const refused = await waitFor('the client to be refused', async () => {
+      for await (const s of client.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (s.state === ConnectionState.ERROR_AUTH && /pairing refused/.test(s.statusMessage)) return s;
+      return undefined;
+    });
+    expect(refused.statusMessage).toMatch(/no pairing secret/);
+    expect((await remoteBackups()).length).toBe(2); // kept until GC
+    await host.kill();
+    await host.start(); // GC runs shortly after start
+    await waitFor("GC to delete the revoked client's operations", async () => {
+      const ops = await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } });
+      return ops.operations.length === 0 ? true : undefined;
+    });
   }, 60_000);
 });
