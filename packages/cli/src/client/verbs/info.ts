@@ -5,8 +5,9 @@ import { msgJson, print, printJson } from '../output.js';
 import type { Ctx } from './context.js';
 
 export async function status(ctx: Ctx): Promise<number> {
-  const [config, dash, recent] = await Promise.all([
-    ctx.config(),
+  // one call first: bad credentials fail once (one refused sign-in on the server's console), not three times
+  const config = await ctx.config();
+  const [dash, recent] = await Promise.all([
     ctx.c.backrest.getSummaryDashboard({}),
     ctx.c.backrest.getOperations({ selector: {}, lastN: 100n }),
   ]);
