@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { precompress, preloadFirstView } from './vite-plugins.js';
 
@@ -5,6 +6,7 @@ import { precompress, preloadFirstView } from './vite-plugins.js';
 // The restora-source condition lets Vite consume @restora/proto's TypeScript sources without a build.
 export default defineConfig({
   base: './',
+  define: { __RESTORA_VERSION__: JSON.stringify(rootVersion()) },
   // The dashboard (the first view) loads with the entry; assets ship brotli/gzip-compressed.
   plugins: [preloadFirstView('src/views/dashboard.tsx'), precompress()],
   resolve: { conditions: ['restora-source', 'module', 'browser', 'development|production'] },
@@ -23,3 +25,11 @@ export default defineConfig({
   },
   server: { proxy: { '/v1.': 'http://127.0.0.1:9898', '/download': 'http://127.0.0.1:9898' } },
 });
+
+/** The product's version: the `restora` CLI package's. */
+function rootVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../cli/package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}

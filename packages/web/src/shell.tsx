@@ -11,6 +11,15 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
+import {
+  IconCalendarTime,
+  IconDatabase,
+  IconLayoutDashboard,
+  IconLogout,
+  IconMoon,
+  IconSettings,
+  IconSun,
+} from '@tabler/icons-react';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect } from 'react';
@@ -35,7 +44,7 @@ function ColorSchemeToggle() {
         aria-label={`Switch to ${next} mode`}
         onClick={() => setColorScheme(next)}
       >
-        <span aria-hidden>{scheme === 'dark' ? '☀' : '☾'}</span>
+        {scheme === 'dark' ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
       </ActionIcon>
     </Tooltip>
   );
@@ -97,7 +106,7 @@ export function Shell({ config }: { config: Config }) {
                   aria-label="Log out"
                   onClick={() => authStore.logout()}
                 >
-                  <span aria-hidden>⎋</span>
+                  <IconLogout size={18} aria-hidden />
                 </ActionIcon>
               </Tooltip>
             )}
@@ -106,8 +115,20 @@ export function Shell({ config }: { config: Config }) {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          <NavLink component="a" href="#/" label="Dashboard" active={section === ''} />
-          <NavLink label="Plans" defaultOpened childrenOffset={12} active={false}>
+          <NavLink
+            component="a"
+            href="#/"
+            label="Dashboard"
+            leftSection={<IconLayoutDashboard size={18} aria-hidden />}
+            active={section === ''}
+          />
+          <NavLink
+            label="Plans"
+            leftSection={<IconCalendarTime size={18} aria-hidden />}
+            defaultOpened
+            childrenOffset={12}
+            active={false}
+          >
             {config.plans.map((p) => (
               <NavLink
                 component="a"
@@ -124,7 +145,13 @@ export function Shell({ config }: { config: Config }) {
               active={section === 'plans' && current === 'new'}
             />
           </NavLink>
-          <NavLink label="Repositories" defaultOpened childrenOffset={12} active={false}>
+          <NavLink
+            label="Repositories"
+            leftSection={<IconDatabase size={18} aria-hidden />}
+            defaultOpened
+            childrenOffset={12}
+            active={false}
+          >
             {config.repos.map((r) => (
               <NavLink
                 component="a"
@@ -141,7 +168,13 @@ export function Shell({ config }: { config: Config }) {
               active={section === 'repos' && current === 'new'}
             />
           </NavLink>
-          <NavLink component="a" href="#/settings" label="Settings" active={section === 'settings'} />
+          <NavLink
+            component="a"
+            href="#/settings"
+            label="Settings"
+            leftSection={<IconSettings size={18} aria-hidden />}
+            active={section === 'settings'}
+          />
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>

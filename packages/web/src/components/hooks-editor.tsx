@@ -10,6 +10,7 @@ import {
   TextInput,
   Textarea,
 } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
 import { create } from '@bufbuild/protobuf';
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
@@ -135,7 +136,7 @@ function HookCard({
             Hook {index + 1}
           </Text>
           <ActionIcon variant="subtle" color="red" aria-label={`Remove hook ${index + 1}`} onClick={onRemove}>
-            <span aria-hidden>✕</span>
+            <IconTrash size={16} aria-hidden />
           </ActionIcon>
         </Group>
         <MultiSelect

@@ -50,7 +50,8 @@ export function OperationList({
   useEffect(() => {
     if (onEndReached && rows.length > 0 && lastIndex >= rows.length - 3) onEndReached();
   }, [onEndReached, lastIndex, rows.length]);
-  if (rows.length === 0) return <Text c="dimmed">No operations yet.</Text>;
+  if (rows.length === 0)
+    return <Text c="dimmed">No operations yet: start a backup, or wait for the next scheduled run.</Text>;
   return (
     <div
       ref={parent}

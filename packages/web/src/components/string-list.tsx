@@ -1,4 +1,5 @@
 import { ActionIcon, Autocomplete, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useClients } from '../api/clients-context.js';
 
@@ -93,7 +94,7 @@ export function StringList({
             aria-label={`Remove ${label} ${i + 1}`}
             onClick={() => onChange(values.filter((_, j) => j !== i))}
           >
-            <span aria-hidden>✕</span>
+            <IconTrash size={16} aria-hidden />
           </ActionIcon>
         </Group>
       ))}

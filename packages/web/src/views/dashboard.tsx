@@ -135,13 +135,23 @@ export default function Dashboard({ config }: { config: Config }) {
         </Alert>
       )}
       <Title order={3}>Plans</Title>
-      {d.planSummaries.length === 0 && <Text c="dimmed">No plans yet.</Text>}
+      {d.planSummaries.length === 0 && (
+        <Text c="dimmed">
+          No plans yet: <Anchor href="#/plans/new">add a plan</Anchor> to back up folders on a schedule.
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
         {d.planSummaries.map((s) => (
           <SummaryCard key={s.id} s={s} kind="plans" />
         ))}
       </SimpleGrid>
       <Title order={3}>Repositories</Title>
+      {d.repoSummaries.length === 0 && (
+        <Text c="dimmed">
+          No repositories yet: <Anchor href="#/repos/new">add one</Anchor>: a local folder, SFTP, S3 or a REST
+          server where backups are stored.
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
         {d.repoSummaries.map((s) => (
           <SummaryCard key={s.id} s={s} kind="repos" />

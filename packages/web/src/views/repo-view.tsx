@@ -6,6 +6,7 @@ import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
 import { OperationList } from '../components/op-list.js';
 import { RepoActions } from '../components/repo-actions.js';
+import { RepoDoctor } from '../components/repo-doctor.js';
 import { SnapshotActions } from '../components/snapshot-actions.js';
 import { SnapshotTable } from '../components/snapshot-table.js';
 import { errorMessage } from '../lib/format.js';
@@ -61,6 +62,7 @@ export default function RepoView({ repo }: { config: Config; repo: Repo }) {
         </Button>
       </Group>
       <RepoActions repo={repo} />
+      <RepoDoctor repoId={repo.id} />
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="ops">Operations</Tabs.Tab>

@@ -15,12 +15,14 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
 import { clone, create, toJsonString } from '@bufbuild/protobuf';
 import { useState } from 'react';
 import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
 import type { Config } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useSaveConfig } from '../api/use-save-config.js';
+import { NotificationDestinations } from '../components/notification-destinations.js';
 import { errorMessage } from '../lib/format.js';
 
 function Users({ config }: { config: Config }) {
@@ -84,7 +86,7 @@ function Users({ config }: { config: Config }) {
                     )
                   }
                 >
-                  <span aria-hidden>✕</span>
+                  <IconTrash size={16} aria-hidden />
                 </ActionIcon>
               </Table.Td>
             </Table.Tr>
@@ -130,6 +132,7 @@ export default function Settings({ config }: { config: Config }) {
         <Tabs.List>
           <Tabs.Tab value="users">Users and auth</Tabs.Tab>
           <Tabs.Tab value="instance">Instance</Tabs.Tab>
+          <Tabs.Tab value="notifications">Notifications</Tabs.Tab>
           <Tabs.Tab value="json">Config JSON</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -147,7 +150,13 @@ export default function Settings({ config }: { config: Config }) {
               Config version {config.version}, modification {config.modno}. {config.repos.length}{' '}
               repositories, {config.plans.length} plans.
             </Text>
+            <Text size="sm" mt="xs" data-testid="app-version">
+              Restora web UI {__RESTORA_VERSION__}
+            </Text>
           </Paper>
+        </Tabs.Panel>
+        <Tabs.Panel value="notifications" pt="md">
+          <NotificationDestinations />
         </Tabs.Panel>
         <Tabs.Panel value="json" pt="md">
           <ScrollArea.Autosize mah="70vh">

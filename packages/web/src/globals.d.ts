@@ -1,0 +1,1 @@
+declare const __RESTORA_VERSION__: string;
