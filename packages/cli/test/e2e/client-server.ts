@@ -32,7 +32,7 @@ export async function startTestServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'restora-cli-e2e-'));
   const src = join(dir, 'src');
   mkdirSync(join(src, 'docs'), { recursive: true });
-  writeData(join(src, 'docs', 'big.bin'), 4);
+  writeData(join(src, 'docs', 'big.bin'), 8);
   writeFileSync(join(src, 'docs', 'note.txt'), 'hello from the cli test\n');
   mkdirSync(join(dir, 'config'));
   const config = {

@@ -100,7 +100,7 @@ describe.skipIf(!built)(
       expect(mine.at(-1)).toBe('STATUS_SUCCESS');
       const end = await server.waitForLine((l) => l.op === m?.[2] && l.msg === 'backup finished');
       expect(end).toMatchObject({ level: 30, plan: 'docs', repo: 'local', files: 2, snapshot: m?.[1] });
-      expect(end.bytesAdded).toBeGreaterThan(4_000_000);
+      expect(end.bytesAdded).toBeGreaterThan(8_000_000);
       expect(
         server
           .lines()
