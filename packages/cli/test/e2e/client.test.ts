@@ -166,7 +166,7 @@ describe.skipIf(!built)(
     });
 
     it('draws a progress bar on a terminal (util-linux script gives a pseudo-terminal)', () => {
-      writeData(join(server.src, 'docs', 'big.bin'), 4);
+      writeData(join(server.src, 'docs', 'big.bin'), 6); // ~3 s: several progress updates
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} backup docs`;
       const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], {
         encoding: 'utf8',
