@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
@@ -12,7 +14,7 @@ import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 
 // Issue 19: the UI as a new user finds it, against a real `restora serve` and real restic, in one browser.
-// Runs beside ui.test.ts, so it builds into its own directory.
+// Shares ui.test.ts's build of the UI (ensureBuilt builds once per run).
 const SHOTS = join(WEB_ROOT, 'test-results', 'new-user');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -31,7 +33,7 @@ async function shots(name: string) {
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
-  const dist = await ensureBuilt(join(WEB_ROOT, '.tmp', 'e2e-dist-new-user'));
+  const dist = await ensureBuilt();
   fx = await startUiFixture(dist);
   browser = await launchChromium(DESKTOP);
   page = await browser.context.newPage();
@@ -73,6 +75,9 @@ describe('web UI for a new user (issue 19)', () => {
     // Serial loading asked for the dashboard's chunk and data only once GetConfig had answered.
     expect(summary?.start).toBeLessThan(config.end);
     expect(chunk?.start).toBeLessThan(config.end);
+    // Empty states say what to do next.
+    await page.getByRole('link', { name: 'add a plan' }).waitFor();
+    await page.getByRole('link', { name: 'add one' }).waitFor();
     await shots('01-dashboard-empty');
   });
 
@@ -164,13 +169,19 @@ describe('web UI for a new user (issue 19)', () => {
     const table = page.getByRole('table');
     await table
       .getByRole('button', { name: /^Actions for snapshot/ })
-      .nth(2)
+      .nth(1)
       .waitFor({ timeout: 30_000 });
     const text = (await table.textContent()) ?? '';
     expect(text).not.toContain('_unassociated_');
     // restic 0.14 keeps no summary in snapshots: the backups' own summaries fill the column.
-    const docsRow = table.getByRole('row').filter({ hasText: 'docs' }).first();
-    await expect.poll(() => docsRow.textContent()).toMatch(/\d+(\.\d+)? (B|KB|MB)/);
+    type Snaps = { snapshots?: { id: string; tags?: string[] }[] };
+    const snaps = (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
+    const row = (s: { id: string }) => table.getByRole('row').filter({ hasText: s.id.slice(0, 8) });
+    const ours = snaps.find((s) => s.tags?.includes('plan:docs'))!;
+    const theirs = snaps.find((s) => !s.tags?.some((t) => t.startsWith('plan:')))!;
+    await expect.poll(() => row(ours).textContent()).toMatch(/\d+(\.\d+)? (B|KB|MB)/);
+    // No backup here made the outside one: "n/a", its reason in the title.
+    expect(await row(theirs).getByText('n/a').getAttribute('title')).toMatch(/restic 0\.14/);
     await page.setViewportSize(PHONE);
     const box = await table
       .getByRole('button', { name: /^Actions for snapshot/ })
@@ -183,57 +194,53 @@ describe('web UI for a new user (issue 19)', () => {
 
   it('tags and forgets a snapshot from its row', async () => {
     type Snaps = { snapshots?: { id: string; tags?: string[] }[] };
-    const before = (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
-    const newest = before.at(-1)!;
-    const short = newest.id.slice(0, 8);
-    await page.getByRole('button', { name: `Actions for snapshot ${short}` }).click();
+    const list = async () => (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
+    await writeFile(join(fx.dir, 'src', 'docs', 'third.txt'), 'third\n');
+    await fx.rpc('Backup', { value: 'docs' });
+    const doomed = (await list()).at(-1)!;
+    const external = (await list()).find((s) => !s.tags?.some((t) => t.startsWith('plan:')))!;
+    await page.reload();
+    await page.getByRole('tab', { name: 'Snapshots' }).click();
+    await page.getByRole('button', { name: `Actions for snapshot ${external.id.slice(0, 8)}` }).click();
     await page.getByRole('menuitem', { name: 'Edit tags…' }).click();
     const tags = page.getByRole('dialog').locator('input').first();
     await tags.fill('keep-forever');
     await tags.press('Enter');
     await page.getByRole('button', { name: 'Save tags' }).click();
-    await page.getByText(/being saved/).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByRole('status')
+      .filter({ hasText: /being saved/ })
+      .waitFor();
     await expect
-      .poll(
-        async () =>
-          (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots?.some((s) =>
-            s.tags?.includes('keep-forever'),
-          ),
-        { timeout: 60_000 },
-      )
+      .poll(async () => (await list()).some((s) => s.tags?.includes('keep-forever')), { timeout: 60_000 })
       .toBe(true);
-    await page.getByRole('button', { name: 'Close', exact: true }).click();
-    const after = (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? [];
-    const tagged = after.find((s) => s.tags?.includes('keep-forever'))!;
-    await page.reload();
-    await page.getByRole('tab', { name: 'Snapshots' }).click();
-    await page.getByRole('button', { name: `Actions for snapshot ${tagged.id.slice(0, 8)}` }).click();
+    // restic gives a retagged snapshot a new id: its row, and the dialog, go once the list refreshes.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: `Actions for snapshot ${doomed.id.slice(0, 8)}` }).click();
     await page.getByRole('menuitem', { name: 'Forget snapshot…' }).click();
+    await shots('08-snapshot-forget-confirm');
     await page.getByRole('button', { name: 'Forget snapshot', exact: true }).click();
-    await page.getByText(/being forgotten/).waitFor();
     await expect
-      .poll(
-        async () =>
-          (await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots?.some(
-            (s) => s.id === tagged.id,
-          ),
-        { timeout: 60_000 },
-      )
+      .poll(() => page.getByRole('dialog').getByRole('status').textContent())
+      .toMatch(/being forgotten/);
+    await expect
+      .poll(async () => (await list()).some((s) => s.id === doomed.id), { timeout: 60_000 })
       .toBe(false);
-    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.keyboard.press('Escape');
   });
 
   it("asks before pruning and shows a command's output in place", async () => {
     await page.getByRole('button', { name: 'Prune now' }).click();
     await page.getByRole('dialog', { name: /Prune now: are you sure/ }).waitFor();
-    await shots('08-repo-prune-confirm');
+    await shots('09-repo-prune-confirm');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByLabel('Run restic command').fill('snapshots');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect
       .poll(() => page.getByLabel('Operation log').first().textContent(), { timeout: 60_000 })
       .toMatch(/ID\s+Time/);
-    await shots('09-repo-run-command');
+    await shots('09b-repo-run-command');
   });
 
   it('restores into a fresh target each time, links the operation, refuses an existing target, and zips', async () => {
@@ -280,5 +287,71 @@ describe('web UI for a new user (issue 19)', () => {
     expect(json).toContain('"instance"');
     expect(json).not.toMatch(/"ed25519priv":\s*"(?!\*)[^"]+"/);
     await shots('11-settings-json');
+  });
+
+  it('settings: notification destinations with a test button, and the app version', async () => {
+    const received: string[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      await page.getByRole('tab', { name: 'Notifications' }).click();
+      await page.getByText(/No destinations yet/).waitFor();
+      await page.getByLabel('Destination name').fill('team-chat');
+      await page.getByLabel('Webhook URL').fill(url);
+      await page.getByRole('button', { name: 'Add destination' }).click();
+      const table = page.getByRole('table', { name: 'Notification destinations' });
+      await table.getByText('team-chat').waitFor();
+      await table.getByRole('button', { name: 'Send test' }).click();
+      await page.getByText('Test sent to team-chat.').waitFor({ timeout: 30_000 });
+      expect(received.length).toBe(1);
+      await shots('12-settings-notifications');
+    } finally {
+      await new Promise((r) => hook.close(r));
+    }
+    await page.getByRole('tab', { name: 'Instance' }).click();
+    expect(await page.getByTestId('app-version').textContent()).toMatch(/Restora web UI \d+\.\d+\.\d+/);
+  });
+
+  it('runs the repository doctor and shows its steps', async () => {
+    await page.goto(`${fx.server.url}/#/repos/local`);
+    await page.getByRole('button', { name: 'Run doctor' }).click();
+    await page
+      .getByTestId('repo-doctor')
+      .getByText(/Doctor found the repository healthy/)
+      .waitFor({ timeout: 90_000 });
+    expect(await page.getByTestId('repo-doctor').textContent()).toContain('check');
+    await shots('13-repo-doctor');
+  });
+
+  it('saves a screenshot of every page at desktop and phone width', async () => {
+    type Snaps = { snapshots?: { id: string }[] };
+    const snap = ((await fx.rpc<Snaps>('ListSnapshots', { repoId: 'local' })).snapshots ?? []).at(-1)!;
+    const pages: [string, string, string][] = [
+      ['20-dashboard', '#/', 'Dashboard'],
+      ['21-plan', '#/plans/docs', 'Plan docs'],
+      ['22-plan-edit', '#/plans/docs/edit', 'Edit plan docs'],
+      ['23-plan-new', '#/plans/new', 'Add a backup plan'],
+      ['24-repo', '#/repos/local', 'Repository local'],
+      ['25-repo-edit', '#/repos/local/edit', 'Edit repository local'],
+      ['26-repo-new', '#/repos/new', 'Add a repository'],
+      ['27-snapshot', `#/snapshot/local/${snap.id}?plan=docs`, `Snapshot ${snap.id.slice(0, 8)}`],
+      ['28-settings', '#/settings', 'Settings'],
+    ];
+    for (const [name, hash, heading] of pages) {
+      await page.goto(`${fx.server.url}/${hash}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await shots(name);
+    }
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Restora' }).waitFor();
+    await shots('29-login');
   });
 });
