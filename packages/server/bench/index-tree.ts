@@ -55,7 +55,7 @@ export function changeFiles(files: FileVersion[], share: number, day: number): v
 }
 
 /** The nodes `restic ls` would print for the tree under `root`: depth-first, names sorted. */
-export function* lsNodes(root: string, files: readonly FileVersion[]): Generator<LsNode> {
+export async function* lsNodes(root: string, files: readonly FileVersion[]): AsyncGenerator<LsNode> {
   const dirMtime = '2026-01-01T00:00:00Z';
   const byDir = new Map<string, FileVersion[]>();
   for (const f of files) {

@@ -150,7 +150,7 @@ describe('email through a real SMTP server', () => {
       allowInsecureAuth: true,
       disabledCommands: ['STARTTLS'],
       onAuth(a, _s, cb) {
-        auth = { user: a.username, pass: a.password };
+        auth = { user: a.username ?? undefined, pass: a.password ?? undefined };
         cb(null, { user: a.username });
       },
       onData(stream, session, cb) {
