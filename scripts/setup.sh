@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Idempotent install of everything Restora needs on a fresh Debian machine with Node 20:
-# restic and rclone (and Chromium for browser tests) from Debian's packages, node-gyp's compiler if missing,
+# restic, rclone and fuse3 (rclone mount, for Zerobyte's WebDAV/SFTP volumes) (and Chromium for browser tests)
+# from Debian's packages, node-gyp's compiler if missing,
 # npm dependencies, a build (with the rest-server's native addon).
 # Usage: scripts/setup.sh [--with-browser]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(restic rclone)
+want=(restic rclone fuse3)
 [[ " $* " == *" --with-browser "* ]] && want+=(chromium)
 missing=()
 for pkg in "${want[@]}"; do
