@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Button,
   Group,
   MultiSelect,
@@ -10,7 +9,6 @@ import {
   TextInput,
   Textarea,
 } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
 import { create } from '@bufbuild/protobuf';
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
@@ -27,6 +25,7 @@ import {
   Hook_WebhookSchema,
 } from '@restora/proto';
 import type { Hook } from '@restora/proto';
+import { DeleteButton } from './delete-button.js';
 
 type ActionCase = NonNullable<Hook['action']['case']>;
 type Field = { key: string; label: string; multiline?: boolean };
@@ -135,9 +134,7 @@ function HookCard({
           <Text size="sm" fw={600}>
             Hook {index + 1}
           </Text>
-          <ActionIcon variant="subtle" color="red" aria-label={`Remove hook ${index + 1}`} onClick={onRemove}>
-            <IconTrash size={16} aria-hidden />
-          </ActionIcon>
+          <DeleteButton label={`Remove hook ${index + 1}`} onClick={onRemove} />
         </Group>
         <MultiSelect
           label="Runs on"

@@ -1,20 +1,9 @@
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { Alert, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { rest } from '../api/rest.js';
 import { errorMessage } from '../lib/format.js';
+import { DeleteButton } from './delete-button.js';
 
 type Destination = { id: number; name: string; type: string; status: string; lastError: string | null };
 
@@ -79,16 +68,12 @@ export function NotificationDestinations() {
                     >
                       Send test
                     </Button>
-                    <ActionIcon
-                      color="red"
-                      variant="subtle"
-                      aria-label={`Delete destination ${d.name}`}
+                    <DeleteButton
+                      label={`Delete destination ${d.name}`}
                       onClick={() =>
                         void run(() => rest(`${BASE}/${d.id}`, { method: 'DELETE' }), `${d.name} deleted.`)
                       }
-                    >
-                      <IconTrash size={16} aria-hidden />
-                    </ActionIcon>
+                    />
                   </Group>
                 </Table.Td>
               </Table.Tr>

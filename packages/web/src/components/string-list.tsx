@@ -1,7 +1,7 @@
-import { ActionIcon, Autocomplete, Button, Group, Stack, Text, TextInput } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
+import { Autocomplete, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useClients } from '../api/clients-context.js';
+import { DeleteButton } from './delete-button.js';
 
 /** A server path field with PathAutocomplete suggestions for the directory being typed. */
 export function PathInput({
@@ -88,14 +88,10 @@ export function StringList({
               style={{ flex: 1 }}
             />
           )}
-          <ActionIcon
-            variant="subtle"
-            color="red"
-            aria-label={`Remove ${label} ${i + 1}`}
+          <DeleteButton
+            label={`Remove ${label} ${i + 1}`}
             onClick={() => onChange(values.filter((_, j) => j !== i))}
-          >
-            <IconTrash size={16} aria-hidden />
-          </ActionIcon>
+          />
         </Group>
       ))}
       <Button

@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Alert,
   Button,
   Checkbox,
@@ -15,7 +14,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
 import { clone, create, toJsonString } from '@bufbuild/protobuf';
 import { useState } from 'react';
 import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
@@ -24,6 +22,7 @@ import { useClients } from '../api/clients-context.js';
 import { useSaveConfig } from '../api/use-save-config.js';
 import { NotificationDestinations } from '../components/notification-destinations.js';
 import { errorMessage } from '../lib/format.js';
+import { DeleteButton } from '../components/delete-button.js';
 
 function Users({ config }: { config: Config }) {
   const { auth } = useClients();
@@ -74,10 +73,8 @@ function Users({ config }: { config: Config }) {
             <Table.Tr key={u.name}>
               <Table.Td>{u.name}</Table.Td>
               <Table.Td w={40}>
-                <ActionIcon
-                  color="red"
-                  variant="subtle"
-                  aria-label={`Delete user ${u.name}`}
+                <DeleteButton
+                  label={`Delete user ${u.name}`}
                   onClick={() =>
                     void run(
                       () =>
@@ -85,9 +82,7 @@ function Users({ config }: { config: Config }) {
                       `User ${u.name} deleted.`,
                     )
                   }
-                >
-                  <IconTrash size={16} aria-hidden />
-                </ActionIcon>
+                />
               </Table.Td>
             </Table.Tr>
           ))}
