@@ -1,19 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { hashPassword, startServer } from '@restora/server';
 import { CHROMIUM_PATH } from '../test/support/browser.js';
 import { ensureBuilt } from '../test/support/build-ui.js';
+import { startUiFixture } from '../test/support/ui-fixture.js';
 
 // npm run bench -w @restora/web (second part): time from navigation to a rendered dashboard, served by a
 // real `restora serve`, cold (empty browser cache) and warm (same context, assets cached). The peer is the
 // same build fetched with `Accept-Encoding: identity`, index.html stripped of the data prefetch and the first
 // view's modulepreloads: the serial path the UI had before (entry → GetConfig → view chunk → view data).
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const USER = 'bench';
-const PASSWORD = 'bench-password';
 
 declare global {
   interface Window {
@@ -33,41 +29,14 @@ const MARK_DASHBOARD = `
   observer.observe(document, { childList: true, subtree: true });
 `;
 
+/** restora serve with a signed-in user, one repository and one plan: a dashboard with two cards. */
 async function setupServer(dist: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'restora-load-bench-'));
-  const configFile = join(dir, 'config', 'config.json');
-  await mkdir(dirname(configFile), { recursive: true });
-  const config = {
-    version: 6,
-    instance: 'bench-host',
-    auth: { users: [{ name: USER, passwordBcrypt: await hashPassword(PASSWORD) }] },
-    repos: [{ id: 'local', uri: join(dir, 'repo'), password: 'repo-password', guid: 'b'.repeat(64) }],
-    plans: [{ id: 'docs', repo: 'local', paths: [join(dir, 'src')], schedule: { disabled: true } }],
-  };
-  await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    configFile,
-    dataDir: join(dir, 'data'),
-    resticCommand: process.env.RESTORA_RESTIC ?? 'restic',
-    logLevel: 'silent',
-    webDir: dist,
-  });
-  const res = await fetch(`${server.url}/v1.Authentication/Login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USER, password: PASSWORD }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  return {
-    url: server.url,
-    token,
-    async close() {
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const fx = await startUiFixture(dist);
+  await fx.rpc('AddRepo', { repo: { id: 'local', uri: join(fx.dir, 'repo'), password: 'repo-password' } });
+  const config = await fx.rpc<{ plans?: unknown[] }>('GetConfig');
+  const plan = { id: 'docs', repo: 'local', paths: [join(fx.dir, 'src')], schedule: { disabled: true } };
+  await fx.rpc('SetConfig', { ...config, plans: [plan] });
+  return { url: fx.server.url, token: fx.token, close: () => fx.close() };
 }
 
 type Mode = 'app' | 'peer';
