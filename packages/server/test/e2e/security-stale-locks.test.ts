@@ -103,7 +103,8 @@ describe('no stale lock survives a crash (real restic 0.14)', () => {
     expect(tag.status, await tag.clone().text()).toBeLessThan(300);
     const tagPids = await waitFor('restic tag', async () => {
       const pids = resticProcesses(f!.child.pid!, 'tag');
-      return pids.length && locks().length ? pids : undefined;
+      // a lock restic finished writing (not its `-tmp-` file, which a kill mid-write would leave behind)
+      return pids.length && locks().some((n) => /^[0-9a-f]{64}$/.test(n)) ? pids : undefined;
     });
     f.killGroup(); // node and restic die without cleanup
     await f.exited;
