@@ -90,7 +90,7 @@ export async function instance(name: string): Promise<Instance> {
             RESTORA_CONFIG: ws.configFile,
             RESTORA_DATA: ws.dataDir,
             RESTORA_RESTIC_COMMAND: '/usr/bin/restic',
-            RESTORA_SYNC_RETRY_DELAY_MS: '200',
+            RESTORA_SYNC_RETRY_DELAY_MS: '100',
             RESTORA_SYNC_HEARTBEAT_MS: '2000',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
