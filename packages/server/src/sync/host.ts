@@ -158,7 +158,7 @@ function handle(
     case 'receiveOperations': {
       const ev = a.value.event?.event;
       if (ev?.case === 'createdOperations' || ev?.case === 'updatedOperations')
-        ev.value.operations.forEach((op) => store.upsert(op));
+        store.upsert(ev.value.operations);
       else if (ev?.case === 'deletedOperations') ev.value.values.forEach((id) => store.deleteOriginal(id));
       return;
     }

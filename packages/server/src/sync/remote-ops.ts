@@ -27,10 +27,9 @@ export class RemoteModnos {
     return out;
   }
 
-  set(localId: bigint, modno: bigint): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO remote_modno (local_id, modno) VALUES (?, ?)')
-      .run(localId, modno);
+  setMany(rows: [localId: bigint, modno: bigint][]): void {
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO remote_modno (local_id, modno) VALUES (?, ?)');
+    this.db.transaction(() => rows.forEach(([id, m]) => stmt.run(id, m)))();
   }
 
   delete(localIds: bigint[]): void {
@@ -86,23 +85,36 @@ export class RemoteOpStore {
     return opIds.filter((id, i) => this.byOriginal.get(id)?.modno !== modnos[i]);
   }
 
-  upsert(op: Operation): void {
-    const remoteModno = op.modno;
-    const existing = this.byOriginal.get(op.id);
-    op.originalInstanceKeyid = this.peerKeyid;
-    op.originalId = op.id;
-    op.originalFlowId = op.flowId;
-    op.flowId = this.flows.get(op.flowId) ?? 0n;
-    if (existing && this.oplog.hasId(existing.localId)) {
-      op.id = existing.localId;
-      this.oplog.update(op);
-    } else {
-      op.id = 0n;
-      this.oplog.add(op);
+  /** Stores a batch: new copies in one oplog insert, changed ones in one update (one transaction each). */
+  upsert(ops: Operation[]): void {
+    const added: Operation[] = [];
+    const updated: Operation[] = [];
+    const remoteModnos = new Map<Operation, bigint>();
+    for (const op of ops) {
+      remoteModnos.set(op, op.modno);
+      const existing = this.byOriginal.get(op.id);
+      op.originalInstanceKeyid = this.peerKeyid;
+      op.originalId = op.id;
+      op.originalFlowId = op.flowId;
+      op.flowId = this.flows.get(op.flowId) ?? 0n;
+      op.id = existing && this.oplog.hasId(existing.localId) ? existing.localId : 0n;
+      (op.id ? updated : added).push(op);
     }
-    this.flows.set(op.originalFlowId, op.flowId);
-    this.byOriginal.set(op.originalId, { localId: op.id, modno: remoteModno });
-    this.modnos.set(op.id, remoteModno);
+    // a flow started in this batch: its later ops join the first op's local flow
+    const firstOfFlow = new Map<bigint, Operation>();
+    for (const op of added)
+      if (op.flowId === 0n && op.originalFlowId !== op.originalId) firstOfFlow.set(op.originalFlowId, op);
+    const needsFlow = added.filter((op) => firstOfFlow.has(op.originalFlowId) && op.flowId === 0n);
+    this.oplog.add(...added.filter((op) => !needsFlow.includes(op)));
+    for (const op of added) if (op.id) this.flows.set(op.originalFlowId, op.flowId);
+    for (const op of needsFlow) op.flowId = this.flows.get(op.originalFlowId) ?? 0n;
+    this.oplog.add(...needsFlow);
+    this.oplog.update(...updated);
+    for (const op of [...added, ...updated]) {
+      this.flows.set(op.originalFlowId, op.flowId);
+      this.byOriginal.set(op.originalId, { localId: op.id, modno: remoteModnos.get(op)! });
+    }
+    this.modnos.setMany([...added, ...updated].map((op) => [op.id, remoteModnos.get(op)!]));
   }
 
   deleteOriginal(originalId: bigint): void {
