@@ -40,6 +40,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * Runs once the path parameters parse, before the query and body are: it throws for an unknown id, so an
+   * unknown id answers 404 even when the query or body is also missing or bad (a known one then gets the 400).
+   */
+  exists?: (params: P) => unknown;
   /** First entry is the success status. */
   responses: Record<number, ResponseSpec>;
   /** Returns the JSON body (sent with the first response status), or the reply when it sent itself. */
@@ -94,6 +99,7 @@ export function mount(app: FastifyInstance, def: AnyRoute): void {
     handler: async (req, reply) => {
       const auth = authInfo(req, mode);
       const params = parseWith(def.params, req.params, 'path parameters') as unknown;
+      await def.exists?.(params);
       const query = parseWith(def.query, req.query, 'query') as unknown;
       const body = parseWith(def.body, req.body, 'body') as unknown;
       const out = await def.handler({ params, query, body, auth, req, reply });

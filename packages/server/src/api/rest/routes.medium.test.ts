@@ -85,6 +85,31 @@ describe('REST conventions over every route', () => {
     expect(res.body).toEqual({ message: expect.stringMatching(/not found|No doctor/i) });
   });
 
+  it('checks the id before the query: unknown repository → 404, a known one without a pattern → 400 naming it', async () => {
+    const r = await h.call('POST', '/api/v1/repositories', {
+      cookie,
+      json: { name: 'Search', config: { backend: 'local', path: path.join(h.dir, 'search-repo') } },
+    });
+    expect(r.status).toBe(201);
+    const { shortId } = (r.body as { repository: { shortId: string } }).repository;
+    const unknown = await h.call('GET', '/api/v1/repositories/nope1234/snapshots/search?pattern=', {
+      cookie,
+    });
+    expect([unknown.status, unknown.body]).toEqual([404, { message: expect.stringMatching(/not found/) }]);
+    for (const q of ['', '?pattern=', `?pattern=${'x'.repeat(1025)}`]) {
+      const res = await h.call('GET', `/api/v1/repositories/${shortId}/snapshots/search${q}`, { cookie });
+      expect([q.slice(0, 12), res.status]).toEqual([q.slice(0, 12), 400]);
+      expect((res.body as { message: string }).message).toMatch(/^Invalid query: pattern/);
+    }
+    const ok = await h.call('GET', `/api/v1/repositories/${shortId}/snapshots/search?pattern=*.txt`, {
+      cookie,
+    });
+    expect(ok.status).toBe(200);
+    expect(await h.call('DELETE', `/api/v1/repositories/${shortId}`, { cookie })).toMatchObject({
+      status: 200,
+    });
+  });
+
   it.each([
     [
       'POST',

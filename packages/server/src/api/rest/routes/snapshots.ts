@@ -144,6 +144,8 @@ export function snapshotRoutes(s: ZerobyteServices): AnyRoute[] {
       summary: 'Find files by name or glob across the indexed snapshots (Restora extension)',
       tag,
       params: ShortIdParams,
+      // an unknown repository is a 404 before a missing pattern is a 400 (the REST convention for ids)
+      exists: ({ shortId }) => s.repositories.resolve(shortId),
       query: z.object({
         pattern: z.string().min(1).max(1024),
         backupId: z.string().optional(),
