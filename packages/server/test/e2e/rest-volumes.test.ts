@@ -340,4 +340,54 @@ describe('Zerobyte volumes (real rclone, real restic 0.14)', () => {
     },
     60_000,
   );
+
+  it('refuses a test-connection naming a host, remote or path a tool could misread, before any tool runs', async () => {
+    const cases: [Json, RegExp][] = [
+      [
+        {
+          backend: 'sftp',
+          host: '-oProxyCommand=x',
+          username: 'u',
+          password: 'p',
+          path: '/',
+          skipHostKeyCheck: true,
+        },
+        /config\.host: must be a host name/,
+      ],
+      [{ backend: 'webdav', server: 'a b/c@d', path: '/' }, /config\.server: must be a host name/],
+      [{ backend: 'rclone', remote: ':sftp,host=10.0.0.1', path: '/' }, /config\.remote: must be the name/],
+      [
+        { backend: 'nfs', server: '127.0.0.1', exportPath: '/srv\u0000x', version: '4' },
+        /config\.exportPath: must hold no control/,
+      ],
+    ];
+    for (const [config, message] of cases) {
+      const r = await call('POST', '/api/v1/volumes/test-connection', { config });
+      expect([r.status, (r.body as Json).message]).toEqual([400, expect.stringMatching(message)]);
+    }
+  });
+
+  it.skipIf(fuseMissing)(
+    'answers a test-connection to a server that never replies with a failure naming the time limit',
+    async () => {
+      // accepts connections and says nothing: rclone would wait on it far longer than a request may
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((s) => void sockets.push(s));
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const { port } = silent.address() as net.AddressInfo;
+      try {
+        const started = Date.now();
+        const r = await call('POST', '/api/v1/volumes/test-connection', {
+          config: { backend: 'webdav', server: '127.0.0.1', port, path: '/' },
+        });
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual({ success: false, message: expect.stringMatching(/10 s/) });
+        expect(Date.now() - started).toBeLessThan(15_000);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise((r) => silent.close(r));
+      }
+    },
+    60_000,
+  );
 });

@@ -58,9 +58,28 @@ export interface MountTools {
   sbin?: string[];
 }
 
+// a host name or an IP address (IPv6 bracketed or bare): nothing a tool could read as a URL, path or option
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\]|[0-9A-Fa-f:.]{2,45})$/;
+// the name of one of the user's rclone remotes; never an on-the-fly `:backend,option=…` remote naming a host
+const REMOTE_NAME = /^[A-Za-z0-9_.+@-](?:[A-Za-z0-9_.+@ -]{0,126}[A-Za-z0-9_.+@-])?$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** Fields a volume config may carry that this server cannot honour: a 400 at create, never ignored. */
 export function unsupportedFields(c: VolumeConfig): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
+  const host = c.backend === 'sftp' ? c.host : 'server' in c ? c.server : undefined;
+  if (host !== undefined && !HOST.test(host))
+    out.push({
+      path: c.backend === 'sftp' ? 'config.host' : 'config.server',
+      message: 'must be a host name or an IP address',
+    });
+  if (c.backend === 'rclone' && !REMOTE_NAME.test(c.remote))
+    out.push({ path: 'config.remote', message: 'must be the name of a configured rclone remote' });
+  for (const key of ['path', 'exportPath', 'share', 'username', 'domain'] as const) {
+    const v = (c as Record<string, unknown>)[key];
+    if (typeof v === 'string' && (CONTROL.test(v) || v.length > 4096))
+      out.push({ path: `config.${key}`, message: 'must hold no control characters (and at most 4096)' });
+  }
   if (c.backend === 'directory' && c.readOnly)
     out.push({ path: 'config.readOnly', message: 'directory volumes cannot be read-only (as in Zerobyte)' });
   if (c.backend === 'directory' && !path.isAbsolute(c.path))
@@ -96,17 +115,28 @@ interface Run {
   env?: NodeJS.ProcessEnv;
   input?: string;
   timeoutMs?: number;
+  /** Aborting kills the tool (a bounded caller gave up waiting). */
+  signal?: AbortSignal;
 }
 
 /** Runs a tool; an error names the tool and quotes the end of its stderr (which never holds our secrets). */
-function run(cmd: string, { args, env, input, timeoutMs = 30_000 }: Run): Promise<string> {
+function run(cmd: string, { args, env, input, timeoutMs = 30_000, signal }: Run): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
       args,
-      { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
+      {
+        env: { ...process.env, ...env },
+        timeout: timeoutMs,
+        maxBuffer: 1024 * 1024,
+        ...(signal ? { signal } : {}),
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
+        if (err.name === 'AbortError')
+          return reject(new Error(`${path.basename(cmd)} stopped: gave up waiting`));
+        if (err.killed && (err as { signal?: string }).signal === 'SIGTERM')
+          return reject(new Error(`${path.basename(cmd)} did not finish within ${timeoutMs / 1000} s`));
         if ((err as NodeJS.ErrnoException).code === 'ENOENT')
           return reject(new FailedPreconditionError(`${path.basename(cmd)} is not installed on this server`));
         const tail = String(stderr).trim().split('\n').slice(-3).join('; ');
@@ -153,8 +183,10 @@ function needFuse(): void {
 }
 
 /** rclone's reversible "obscure" form its config expects for passwords (read from stdin: never argv). */
-const obscure = (tools: MountTools, secret: string) =>
-  run(tools.rclone ?? 'rclone', { args: ['obscure', '-'], input: secret }).then((s) => s.trim());
+const obscure = (tools: MountTools, secret: string, signal?: AbortSignal) =>
+  run(tools.rclone ?? 'rclone', { args: ['obscure', '-'], input: secret, timeoutMs: 10_000, signal }).then(
+    (s) => s.trim(),
+  );
 
 const REMOTE = 'restoravol';
 const envKey = (k: string) => `RCLONE_CONFIG_${REMOTE.toUpperCase()}_${k.toUpperCase()}`;
@@ -163,6 +195,7 @@ const envKey = (k: string) => `RCLONE_CONFIG_${REMOTE.toUpperCase()}_${k.toUpper
 async function rcloneSource(
   c: VolumeConfig,
   tools: MountTools,
+  signal?: AbortSignal,
 ): Promise<{ source: string; env: NodeJS.ProcessEnv }> {
   const env: NodeJS.ProcessEnv = {};
   const set = (k: string, v: string | undefined) => {
@@ -175,7 +208,7 @@ async function rcloneSource(
     set('vendor', 'other');
     set('url', base);
     set('user', c.username);
-    if (c.password) set('pass', await obscure(tools, c.password));
+    if (c.password) set('pass', await obscure(tools, c.password, signal));
     return { source: `${REMOTE}:${c.path.replace(/^\/+/, '')}`, env };
   }
   if (c.backend === 'sftp') {
@@ -183,11 +216,23 @@ async function rcloneSource(
     set('host', c.host);
     set('port', String(c.port));
     set('user', c.username);
-    if (c.password) set('pass', await obscure(tools, c.password));
+    if (c.password) set('pass', await obscure(tools, c.password, signal));
     if (c.privateKey) set('key_pem', c.privateKey.trim().replace(/\r?\n/g, '\\n'));
     return { source: `${REMOTE}:${c.path}`, env };
   }
   throw new Error(`not an rclone volume: ${c.backend}`);
+}
+
+export interface MountLimits {
+  /**
+   * How long the mount may take (default 30 s): rclone stops connecting and waiting for its daemon after it
+   * (and is killed 15 s later); mount.nfs / mount.cifs are killed after it.
+   */
+  timeoutMs?: number;
+  /** Aborting kills the mount tool. */
+  signal?: AbortSignal;
+  /** rclone's --timeout (a server silent this long is an error); a throwaway mount sets it so its daemon ends. */
+  idleTimeoutMs?: number;
 }
 
 /** Mounts a volume's share at `mountPoint` (an empty directory); resolves once it is mounted. */
@@ -196,21 +241,26 @@ export async function mountShare(
   mountPoint: string,
   tools: MountTools,
   knownHostsFile?: string,
+  { timeoutMs = 30_000, signal, idleTimeoutMs }: MountLimits = {},
 ) {
   if (c.backend === 'directory') return;
   fs.mkdirSync(mountPoint, { recursive: true });
   if (isMounted(mountPoint)) return;
-  if (c.backend === 'nfs' || c.backend === 'smb') return mountKernel(c, mountPoint, tools);
+  if (c.backend === 'nfs' || c.backend === 'smb') return mountKernel(c, mountPoint, tools, timeoutMs, signal);
   needFuse();
-  const { source, env } = await rcloneSource(c, tools);
+  const { source, env } = await rcloneSource(c, tools, signal);
   if (c.backend === 'sftp' && knownHostsFile) env[envKey('known_hosts_file')] = knownHostsFile;
+  // the daemon gives up connecting, and rclone waiting for the daemon's mount, after the limit
+  const wait = `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`;
   // mount2 (go-fuse): the classic mount answers listxattr with EIO, which makes restic skip every file
-  const args = ['mount2', source, mountPoint, '--daemon', '--daemon-wait', '30s', '--dir-cache-time', '10s'];
+  const args = ['mount2', source, mountPoint, '--daemon', '--daemon-wait', wait, '--contimeout', wait];
+  args.push('--dir-cache-time', '10s');
+  if (idleTimeoutMs) args.push('--timeout', `${Math.max(1, Math.ceil(idleTimeoutMs / 1000))}s`);
   if (c.readOnly) args.push('--read-only');
   // our remotes live in the environment; an rclone volume names one of the user's (their config, or rclone's default)
   if (c.backend !== 'rclone') args.push('--config', '/dev/null');
   else if (tools.rcloneConfig) args.push('--config', tools.rcloneConfig);
-  await run(tools.rclone ?? 'rclone', { args, env, timeoutMs: 45_000 });
+  await run(tools.rclone ?? 'rclone', { args, env, timeoutMs: timeoutMs + 15_000, signal });
   if (!isMounted(mountPoint)) throw new Error('rclone mount returned but nothing is mounted');
 }
 
@@ -218,6 +268,8 @@ async function mountKernel(
   c: VolumeConfig & { backend: 'nfs' | 'smb' },
   mountPoint: string,
   tools: MountTools,
+  timeoutMs: number,
+  signal?: AbortSignal,
 ) {
   const helper = c.backend === 'nfs' ? 'mount.nfs' : 'mount.cifs';
   const pkg = c.backend === 'nfs' ? 'nfs-common' : 'cifs-utils';
@@ -248,16 +300,18 @@ async function mountKernel(
   await run('mount', {
     args: ['-t', c.backend === 'nfs' ? 'nfs' : 'cifs', '-o', opts.join(','), source, mountPoint],
     env,
+    timeoutMs,
+    signal,
   });
 }
 
 /** Unmounts (a no-op when nothing is mounted there). */
-export async function unmountShare(mountPoint: string): Promise<void> {
+export async function unmountShare(mountPoint: string, timeoutMs = 30_000): Promise<void> {
   if (!isMounted(mountPoint)) return;
   const fuse = (mountPoints().get(path.resolve(mountPoint)) ?? '').startsWith('fuse');
   const tool = fuse ? (which('fusermount3') ?? which('fusermount')) : undefined;
-  if (tool && process.getuid?.() !== 0) await run(tool, { args: ['-u', mountPoint] });
-  else await run('umount', { args: [mountPoint] });
+  if (tool && process.getuid?.() !== 0) await run(tool, { args: ['-u', mountPoint], timeoutMs });
+  else await run('umount', { args: [mountPoint], timeoutMs });
 }
 
 /** A mounted volume answers: its root lists within the time limit. */

@@ -49,6 +49,9 @@ export interface OperationResult {
   error?: string;
 }
 
+/** How long POST /volumes/test-connection may take (mount and first listing) before it answers a failure. */
+export const TEST_CONNECTION_TIMEOUT_MS = 10_000;
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class VolumeService {
@@ -273,23 +276,56 @@ export class VolumeService {
     }
   }
 
-  /** Mounts the config at a throwaway point and lists it; nothing is stored. */
+  /**
+   * Mounts the config at a throwaway point and lists it; nothing is stored. Bounded: after
+   * TEST_CONNECTION_TIMEOUT_MS the answer is a failure naming the limit, the mount tool is killed and the
+   * throwaway mount is cleaned up behind the answer.
+   */
   async testConnection(config: VolumeConfig): Promise<{ success: boolean; message: string }> {
     assertHonourable(config);
+    const limitMs = TEST_CONNECTION_TIMEOUT_MS;
     const shortId = `test-${randomBytes(6).toString('base64url')}`;
     const row = { shortId, config } as VolumeRow;
     const at = this.pathOf(row);
-    try {
-      if (config.backend !== 'directory') await mountShare(config, at, this.tools, this.knownHostsFile(row));
-      await probe(at);
-      return { success: true, message: 'Connection successful' };
-    } catch (e) {
-      return { success: false, message: message(e) };
-    } finally {
-      if (config.backend !== 'directory') {
-        await unmountShare(at).catch(() => undefined);
-        this.removeDir(shortId);
+    const stop = new AbortController();
+    const attempt = (async () => {
+      try {
+        if (config.backend !== 'directory')
+          await mountShare(config, at, this.tools, this.knownHostsFile(row), {
+            timeoutMs: limitMs,
+            signal: stop.signal,
+            idleTimeoutMs: limitMs,
+          });
+        await probe(at, limitMs);
+        return { success: true, message: 'Connection successful' };
+      } catch (e) {
+        return { success: false, message: message(e) };
+      } finally {
+        if (config.backend !== 'directory') {
+          await unmountShare(at, 10_000).catch(() => undefined);
+          this.removeDir(shortId);
+          // a killed rclone's daemon may still mount before its --contimeout/--daemon-wait run out
+          if (stop.signal.aborted)
+            setTimeout(() => {
+              void unmountShare(at, 10_000)
+                .catch(() => undefined)
+                .then(() => this.removeDir(shortId));
+            }, limitMs).unref();
+        }
       }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<{ success: boolean; message: string }>((resolve) => {
+      timer = setTimeout(() => {
+        stop.abort();
+        resolve({ success: false, message: `Connection test timed out after ${limitMs / 1000} s` });
+      }, limitMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([attempt, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
