@@ -167,7 +167,8 @@ async function main(): Promise<void> {
       }),
     ];
     // the client's GC may already have thinned old history: the host must end with exactly what the client has
-    const expected = (await clientApi.getOperations({ selector: { repoId: 'r' } })).operations.length;
+    const expected = (await clientApi.getOperations({ selector: { repoGuid: 'a'.repeat(64) } })).operations
+      .length;
     const t0 = performance.now();
     await clientApi.setConfig(cfg);
     await until('all copies on the host', async () => (await count()) === expected);
