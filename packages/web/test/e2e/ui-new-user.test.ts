@@ -37,6 +37,10 @@ beforeAll(async () => {
   fx = await startUiFixture(dist);
   browser = await launchChromium(DESKTOP);
   page = await browser.context.newPage();
+  // Sign in by storing the session token on the origin (from a page that loads no app), here so that any one
+  // test runs alone (-t).
+  await page.goto(`${fx.server.url}/no-such-file.txt`);
+  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
 }, 180_000);
 
 afterAll(async () => {
@@ -46,9 +50,6 @@ afterAll(async () => {
 
 describe('web UI for a new user (issue 19)', () => {
   it('loads the dashboard from precompressed immutable assets, its chunk and data requested at once', async () => {
-    // Sign in by storing the session token on the origin (from a page that loads no app).
-    await page.goto(`${fx.server.url}/no-such-file.txt`);
-    await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
     const responses: Response[] = [];
     page.on('response', (r) => responses.push(r));
     await page.goto(`${fx.server.url}/#/`);
@@ -88,14 +89,36 @@ describe('web UI for a new user (issue 19)', () => {
     await writeFile(join(src, 'big.bin'), randomBytes(96 * 1024 * 1024));
     await fx.rpc('AddRepo', { repo: { id: 'local', uri: join(fx.dir, 'repo'), password: 'repo-password' } });
     const config = await fx.rpc<{ plans?: unknown[] }>('GetConfig');
-    const plan = { id: 'docs', repo: 'local', paths: [src], schedule: { disabled: true } };
+    // Throttled (restic --limit-upload, KiB/s): ~15 s of running backup to watch, not ~2 s that can end between
+    // two looks at the page on a loaded machine.
+    const plan = {
+      id: 'docs',
+      repo: 'local',
+      paths: [src],
+      backup_flags: ['--limit-upload 6144'],
+      schedule: { disabled: true },
+    };
     await fx.rpc('SetConfig', { ...config, plans: [...(config.plans ?? []), plan] });
     await page.goto(`${fx.server.url}/#/plans/docs`);
     await page.reload(); // the config changed behind the UI's back
     await page.getByRole('button', { name: 'Backup now' }).click();
-    const running = page.locator('[data-op-row][data-op-status="2"]').first();
-    await running.getByTestId('op-speed').waitFor({ timeout: 60_000 });
-    await expect.poll(() => running.getByTestId('op-elapsed').textContent()).toMatch(/^\d+s elapsed$/);
+    // Speed and elapsed read together from one render of a running row: two separate waits could see the op end
+    // in between. Times out on a UI that never shows both at once.
+    const live = await page.waitForFunction(
+      () => {
+        for (const row of document.querySelectorAll('[data-op-row][data-op-status="2"]')) {
+          const speed = row.querySelector('[data-testid="op-speed"]')?.textContent;
+          const elapsed = row.querySelector('[data-testid="op-elapsed"]')?.textContent;
+          if (speed && elapsed) return { speed, elapsed };
+        }
+        return null;
+      },
+      undefined,
+      { timeout: 60_000, polling: 100 },
+    );
+    const { speed, elapsed } = (await live.jsonValue())!;
+    expect(speed).toMatch(/^\d+(\.\d+)? (B|KB|MB|GB)\/s$/);
+    expect(elapsed).toMatch(/^(\d+m )?\d+s elapsed$/);
     await shots('02-plan-backup-running');
     const done = page.locator('[data-op-row][data-op-status="3"]').first();
     await done.waitFor({ timeout: 120_000 });
