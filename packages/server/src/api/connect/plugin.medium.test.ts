@@ -125,4 +125,11 @@ describe('Connect through the official Fastify adapter', () => {
     const res = await post('/v1.Authentication/Login', 'application/json', '{not json');
     expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'invalid_argument']);
   });
+
+  it('a JSON field the message does not have is refused by name, never dropped', async () => {
+    const res = await post('/v1.Authentication/Login', 'application/json', '{"username":"u","passwrd":"p"}');
+    const body = (await res.json()) as { code: string; message: string };
+    expect([res.status, body.code]).toEqual([400, 'invalid_argument']);
+    expect(body.message).toContain('passwrd');
+  });
 });

@@ -40,6 +40,8 @@ export function registerConnect(app: FastifyInstance, o: ConnectPluginOptions): 
       },
       interceptors: [refuseMalformedBody, ...o.interceptors],
       acceptCompression: [compressionGzip, compressionBrotli],
+      // Connect ignores unknown JSON fields by default: a misspelt field (`backupFlags`) would be dropped silently.
+      jsonOptions: { ignoreUnknownFields: false },
       readMaxBytes: READ_MAX_BYTES,
       contextValues: (req) => o.contextValues(req).set(kBodyProblem, bodyProblemOf(req)),
     });
