@@ -4,14 +4,16 @@
 // `import ... from '...'` / `export ... from '...'` / `import('...')`, relative paths resolved.
 //
 // Layers, top to bottom (a file may import its own layer or any lower one, never a higher one):
-//   7 composition  app.ts, main.ts, index.ts (package entry): the only place that wires everything
+//   7 composition  app.ts, main.ts, index.ts, offline.ts, serve-flags.ts (package entries): the only place that
+//                  wires everything
 //   6 api          api/** (Connect handlers, REST routes, HTTP plumbing, the error table)
 //   5 services     services/** (use-cases of both APIs), sync/** (multihost, a use-case over engine),
 //                  auth/** (the identity model: users, sessions, API keys; the route guard's policy is
 //                  data that api/ reads, so auth never imports api/)
 //   4 engine       engine.ts
 //   3 runtime      scheduler/**, tasks/**, hooks/**, index/**, snapshot-index/** (the snapshot index is a task's product)
-//   2 state        oplog/**, config/**, secrets/** (sealing at rest is part of how state is stored:
+//   2 state        oplog/**, config/**, secrets/**, console/** (the log lines of ops and config changes: it
+//                  reads the oplog's events and config, nothing above) (sealing at rest is part of how state is stored:
 //                  config-store seals and opens through secrets/, whose config-secrets.ts reads config's
 //                  redaction rules, and oplog opens its database with secrets/private-file.ts; sideways
 //                  imports inside a layer are allowed, file cycles are not)
@@ -41,12 +43,12 @@ const ROOT =
     : resolve(dirname(fileURLToPath(import.meta.url)), '../packages/server/src');
 
 const LAYERS = [
-  ['composition', 7, /^(app|main|index|compose(-[\w-]+)?)\.ts$/],
+  ['composition', 7, /^(app|main|index|offline|serve-flags|compose(-[\w-]+)?)\.ts$/],
   ['api', 6, /^api\//],
   ['services', 5, /^(services|sync|auth)\//],
   ['engine', 4, /^engine(-[\w-]+)?\.ts$/],
   ['runtime', 3, /^(scheduler|tasks|hooks|index|snapshot-index)\//],
-  ['state', 2, /^(oplog|config|secrets)\//],
+  ['state', 2, /^(oplog|config|secrets|console)\//],
   ['shared', 0, /^errors\.ts$/],
 ];
 
