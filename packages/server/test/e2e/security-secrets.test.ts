@@ -171,10 +171,11 @@ describe('no secret leaves the server', () => {
     await rpc('DoRepoTask', { repoId: 'remote', task: 'TASK_INDEX_SNAPSHOTS' });
     await rpc('DoRepoTask', { repoId: 'remote', task: 'TASK_CHECK' });
     await waitFor('remote tasks to end', async () => {
-      const ops = JSON.parse((await rpc('GetOperations', { selector: { repoId: 'remote' } })).text) as {
-        operations?: { status?: string }[];
+      // OpSelector has no repoId (a JSON field it lacks is now a 400): read all ops, keep the remote repo's
+      const ops = JSON.parse((await rpc('GetOperations', { selector: {} })).text) as {
+        operations?: { repoId?: string; status?: string }[];
       };
-      const list = ops.operations ?? [];
+      const list = (ops.operations ?? []).filter((o) => o.repoId === 'remote');
       return list.length >= 1 && list.every((o) => !/PENDING|INPROGRESS/.test(o.status ?? ''))
         ? true
         : undefined;
