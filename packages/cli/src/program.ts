@@ -3,6 +3,7 @@ import { clientCommands } from './commands/client.js';
 import { localCommands } from './commands/local.js';
 import { restServerCommand } from './commands/rest-server.js';
 import { serveCommand } from './commands/serve.js';
+import { RESTORA_VERSION } from './restora-version.js';
 
 // Exit 2 for a usage mistake (unknown option, missing argument), as the client verbs' codes say.
 const usageExit = (err: CommanderError) => {
@@ -19,7 +20,7 @@ function withUsageExit(cmd: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('restora')
     .description('Restora: a self-hosted control plane for restic backups')
-    .version('0.1.0')
+    .version(RESTORA_VERSION)
     // Options after a subcommand belong to it: `restora rest-server --version` is rest-server's own.
     .enablePositionalOptions();
   program.addCommand(restServerCommand());

@@ -5,7 +5,7 @@ import { Authentication, Backrest } from '@restora/proto';
 import { loadLogin } from './credentials.js';
 import { CliError, EXIT } from './exit-codes.js';
 
-export const DEFAULT_SERVER = 'http://127.0.0.1:9898';
+const DEFAULT_SERVER = 'http://127.0.0.1:9898';
 
 export interface Connection {
   server: string;

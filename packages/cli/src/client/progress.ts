@@ -11,7 +11,7 @@ export interface Progress {
 }
 
 /** The op's latest progress figures, if it reported any. */
-export function progressOf(op: Operation): Progress | undefined {
+function progressOf(op: Operation): Progress | undefined {
   const o = op.op;
   // restic's first status lines come before its scan has sized anything: nothing to show yet
   if (o.case === 'operationBackup' && o.value.lastStatus?.entry.case === 'status') {
@@ -39,7 +39,7 @@ export function progressOf(op: Operation): Progress | undefined {
 }
 
 /** Speed from the op's start, and time left at that speed. */
-export function rates(p: Progress, elapsedMs: number): { speed: number; etaMs: number | undefined } {
+function rates(p: Progress, elapsedMs: number): { speed: number; etaMs: number | undefined } {
   const speed = elapsedMs > 0 ? (p.bytesDone * 1000) / elapsedMs : 0;
   const left = p.totalBytes - p.bytesDone;
   return { speed, etaMs: speed > 0 && left >= 0 ? (left / speed) * 1000 : undefined };
@@ -61,7 +61,7 @@ export interface ProgressView {
 const elapsed = (op: Operation) => Date.now() - Number(op.unixTimeStartMs);
 
 /** Plain lines (one per change) for logs and pipes. */
-export function lineProgress(label: string, out: NodeJS.WritableStream = process.stderr): ProgressView {
+function lineProgress(label: string, out: NodeJS.WritableStream = process.stderr): ProgressView {
   let last = '';
   return {
     update(op) {
@@ -78,7 +78,7 @@ export function lineProgress(label: string, out: NodeJS.WritableStream = process
 }
 
 /** A cli-progress bar on the terminal (stderr), redrawn on every update. */
-export async function barProgress(label: string): Promise<ProgressView> {
+async function barProgress(label: string): Promise<ProgressView> {
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {

@@ -2,8 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { RestServerOptions, RunningRestServer } from '@restora/rest-server';
 // Only the option defaults load for help; the server itself loads when it runs.
 import { ConfigError, DEFAULT_LISTEN, defaultDataPath } from '@restora/rest-server/options';
-
-const VERSION = '0.1.0';
+import { RESTORA_VERSION } from '../restora-version.js';
 
 function parseSize(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a number of bytes');
@@ -52,7 +51,7 @@ export function restServerCommand(): Command {
     .action(async (flags: Flags & { auth?: boolean; verifyUpload?: boolean }) => {
       if (flags.version) {
         console.log(
-          `rest-server ${VERSION} compiled with node ${process.version} on ${process.platform}/${process.arch}`,
+          `rest-server ${RESTORA_VERSION} compiled with node ${process.version} on ${process.platform}/${process.arch}`,
         );
         return;
       }

@@ -1,14 +1,14 @@
 // `restora version`: ours, restic's, and the restic features the config uses that this restic lacks.
 import fs from 'node:fs';
+import type { ResticGap } from '@restora/server/offline';
 import { print, printJson } from '../client/output.js';
+import { RESTORA_VERSION } from '../restora-version.js';
 
 export interface VersionFlags {
   resticCmd?: string;
   configFile?: string;
   json?: boolean;
 }
-
-export const RESTORA_VERSION = '0.1.0';
 
 export async function version(f: VersionFlags): Promise<number> {
   const server = await import('@restora/server/offline');
@@ -17,19 +17,22 @@ export async function version(f: VersionFlags): Promise<number> {
   const configFile = server.resolvePaths({
     ...(f.configFile ? { configFile: f.configFile } : {}),
   }).configFile;
-  let gaps: ReturnType<typeof server.resticGaps> = [];
+  let gaps: ResticGap[] = [];
   let configNote = `config ${configFile}`;
-  if (fs.existsSync(configFile) && restic.version) {
+  /** whether the config was read and checked against this restic */
+  let checked = false;
+  if (!fs.existsSync(configFile)) configNote = `config ${configFile} (not found: no features to check)`;
+  else if (restic.version) {
     try {
       gaps = server.resticGaps(
         server.parseConfigJson(fs.readFileSync(configFile, 'utf8'), configFile),
         restic.version,
       );
+      checked = true;
     } catch (err) {
       configNote = `config ${configFile} not readable: ${(err as Error).message.split('\n')[0] ?? ''}`;
     }
-  } else if (!fs.existsSync(configFile))
-    configNote = `config ${configFile} (not found: no features to check)`;
+  }
   if (f.json) {
     printJson({
       restora: RESTORA_VERSION,
@@ -44,7 +47,6 @@ export async function version(f: VersionFlags): Promise<number> {
   print(`restora ${RESTORA_VERSION} (node ${process.version}, ${process.platform}/${process.arch})`);
   print(restic.version ? `restic ${restic.version}` : `restic: not runnable (${restic.error ?? 'unknown'})`);
   print(configNote);
-  const checked = restic.version && fs.existsSync(configFile) && !configNote.includes('not readable');
   if (checked && gaps.length === 0) print(`restic ${restic.version} has every feature this config uses`);
   for (const g of gaps)
     print(`  missing ${g.feature} (restic ${g.needs}+), used by ${g.usedBy}: ${g.handling}`);

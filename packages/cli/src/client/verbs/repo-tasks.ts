@@ -6,7 +6,7 @@ import { detachOnInterrupt, trackId } from '../track.js';
 import { outcome } from './backup.js';
 import { findRepo, type Ctx } from './context.js';
 
-export const REPO_TASKS = {
+const REPO_TASKS = {
   forget: DoRepoTaskRequest_Task.FORGET,
   prune: DoRepoTaskRequest_Task.PRUNE,
   check: DoRepoTaskRequest_Task.CHECK,
@@ -14,7 +14,7 @@ export const REPO_TASKS = {
   unlock: DoRepoTaskRequest_Task.UNLOCK,
 } as const;
 
-export type RepoTaskName = keyof typeof REPO_TASKS;
+type RepoTaskName = keyof typeof REPO_TASKS;
 
 export async function repoTask(
   ctx: Ctx,

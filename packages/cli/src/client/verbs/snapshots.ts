@@ -35,7 +35,7 @@ async function list(ctx: Ctx, w: Where): Promise<Found[]> {
 }
 
 /** A snapshot by id or unique id prefix (or `latest`), in the repos `w` selects. */
-export async function resolveSnapshot(ctx: Ctx, ref: string, w: Where): Promise<Found> {
+async function resolveSnapshot(ctx: Ctx, ref: string, w: Where): Promise<Found> {
   const all = await list(ctx, w);
   if (ref === 'latest') {
     const newest = all.reduce<Found | undefined>(
