@@ -10,7 +10,6 @@ import { logOperations } from './op-lines.js';
 
 export { createLogger } from './logger.js';
 export { DebugRequestLines } from './request-lines.js';
-export { resolveLogFormat, type LogFormat } from './pretty.js';
 export { detectRestic, logRestic, resticGaps, type ResticGap } from './restic-version.js';
 
 export interface ConsoleSources {

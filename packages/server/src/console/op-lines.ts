@@ -22,12 +22,12 @@ const isLive = (s: OperationStatus) =>
   s === OperationStatus.STATUS_PENDING || s === OperationStatus.STATUS_INPROGRESS;
 
 /** plan/repo/op first: the fields a reader greps for. */
-function context(op: Operation): Record<string, unknown> {
+function context(op: Operation) {
   return { plan: op.planId, repo: op.repoId, op: String(op.id), kind: kindName(op) };
 }
 
 /** What the op did, from its kind's last status: files, bytes added, snapshot id, ... */
-export function opSummary(op: Operation): Record<string, unknown> {
+function opSummary(op: Operation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const o = op.op;
   if (o.case === 'operationBackup') {
@@ -64,7 +64,7 @@ export function logOperations(oplog: Pick<OpLog, 'subscribe'>, logger: Logger): 
     const before = seen.get(op.id);
     if (before === op.status) return;
     const ctx = context(op);
-    if (op.status === OperationStatus.STATUS_INPROGRESS) logger.info(ctx, `${ctx.kind as string} started`);
+    if (op.status === OperationStatus.STATUS_INPROGRESS) logger.info(ctx, `${ctx.kind} started`);
     if (isLive(op.status)) {
       seen.set(op.id, op.status);
       return;
@@ -74,11 +74,9 @@ export function logOperations(oplog: Pick<OpLog, 'subscribe'>, logger: Logger): 
     // Finished history arriving by sync or an import was never seen starting here: not a lifecycle event.
     if (!ending || before === undefined) return;
     const durationMs = op.unixTimeEndMs > 0n ? Number(op.unixTimeEndMs - op.unixTimeStartMs) : undefined;
-    const fields = { ...ctx, status: ending, durationMs, ...opSummary(op) };
-    const reason = op.displayMessage.trim();
-    if (reason && op.status !== OperationStatus.STATUS_SUCCESS)
-      (fields as Record<string, unknown>).reason = reason;
-    logger.info(fields, `${ctx.kind as string} ${ending}`);
+    const reason = op.status !== OperationStatus.STATUS_SUCCESS ? op.displayMessage.trim() : '';
+    const fields = { ...ctx, status: ending, durationMs, ...opSummary(op), ...(reason ? { reason } : {}) };
+    logger.info(fields, `${ctx.kind} ${ending}`);
   };
   return oplog.subscribe((event: OpEvent) => {
     if (event.type === 'deleted') for (const id of event.ids) seen.delete(id);

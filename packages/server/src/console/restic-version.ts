@@ -20,11 +20,11 @@ const flagName = (f: string) => f.split('=')[0] ?? f;
 export function resticGaps(config: Config, version: string): ResticGap[] {
   const gaps: ResticGap[] = [];
   const flagGaps = (flags: string[], usedBy: string) => {
-    for (const f of flags.flatMap((x) => shlexSplit(x))) {
-      const needs = FLAG_MIN_VERSIONS[flagName(f)];
+    for (const feature of flags.flatMap((x) => shlexSplit(x)).map(flagName)) {
+      const needs = FLAG_MIN_VERSIONS[feature];
       if (needs && !atLeast(version, needs))
         gaps.push({
-          feature: flagName(f),
+          feature,
           needs,
           usedBy,
           handling: 'passed as given: restic will refuse it',
