@@ -55,9 +55,9 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
   if (uri.startsWith('sftp:') && !flags.some((f) => f.includes('sftp.args'))) {
     flags.push('-o', 'sftp.args=-oBatchMode=yes');
   }
-  const sftpArgsKnown = !opts.resticVersion || supports(opts.resticVersion, 'sftpArgs');
-  if (uri.startsWith('sftp:') && !sftpArgsKnown)
-    flags.splice(0, flags.length, ...sftpArgsAsCommand(uri, flags));
+  // restic < 0.16 has no sftp.args: the same ssh options go through sftp.command
+  const oldSftp = uri.startsWith('sftp:') && opts.resticVersion && !supports(opts.resticVersion, 'sftpArgs');
+  const extraArgs = oldSftp ? sftpArgsAsCommand(uri, flags) : flags;
   const prefix = prefixArgs(repo.commandPrefix);
   const binary = opts.binaryPath ?? env.RESTIC ?? 'restic';
   const restic = new Restic({
@@ -67,7 +67,7 @@ export function resticForRepo(repo: Repo, opts: AdapterOptions = {}): Restic {
       ? prefixedBinary(binary, prefix, opts.scratchDir ?? join(tmpdir(), 'restora-prefix'))
       : binary,
     env: extraEnv,
-    extraArgs: flags,
+    extraArgs,
     ...(opts.cancelGraceMs !== undefined ? { cancelGraceMs: opts.cancelGraceMs } : {}),
   });
   const tracked = opts.journal ? opts.journal.track(repo.id, restic) : restic;
