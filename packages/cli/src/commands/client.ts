@@ -2,6 +2,7 @@
 // so `restora --help` and each verb's help stay fast.
 import { Command } from 'commander';
 import type { GlobalFlags } from '../client/verbs/context.js';
+import type { RepoTaskName } from '../client/verbs/repo-tasks.js';
 import { runVerb } from './run-verb.js';
 
 type Flags = GlobalFlags & Record<string, unknown>;
@@ -27,7 +28,7 @@ function act(cmd: Command, body: (f: Flags, ...args: string[]) => Promise<number
 const noWait = (c: Command) => c.option('--no-wait', 'return once the operation is queued, with its id');
 
 export function clientCommands(): Command[] {
-  const repoTask = (name: 'forget' | 'prune' | 'check' | 'stats' | 'unlock', what: string) =>
+  const repoTask = (name: RepoTaskName, what: string) =>
     act(noWait(verb(name, what).argument('<repo>', 'repo id')), async (f, repo) => {
       const m = await import('../client/verbs/repo-tasks.js');
       return m.repoTask(await ctx(f), name, repo ?? '', { wait: f.wait !== false });

@@ -1,7 +1,7 @@
 // backup <plan>: starts the plan's backup and follows it to the end with live progress (or returns at once).
 import type { Operation } from '@restora/proto';
-import { bytes, duration, isFinished, statusOf } from '../format.js';
-import { exitFor, opJson, print, printJson } from '../output.js';
+import { isFinished } from '../format.js';
+import { exitFor, opJson, outcome, print, printJson } from '../output.js';
 import { progressView } from '../progress.js';
 import { detachOnInterrupt, trackOp } from '../track.js';
 import { findPlan, type Ctx } from './context.js';
@@ -9,24 +9,6 @@ import { findPlan, type Ctx } from './context.js';
 export interface BackupFlags {
   wait: boolean;
   dryRun?: boolean;
-}
-
-/** "success in 12s: 150 files, 2.00 MiB added, snapshot 1a2b3c4d" */
-export function outcome(op: Operation): string {
-  const parts = [`${statusOf(op)} in ${duration(Number(op.unixTimeEndMs - op.unixTimeStartMs))}`];
-  const o = op.op;
-  if (o.case === 'operationBackup' && o.value.lastStatus?.entry.case === 'summary') {
-    const s = o.value.lastStatus.entry.value;
-    parts.push(`${s.totalFilesProcessed} files, ${bytes(s.dataAdded)} added`);
-  }
-  // restic < 0.16 reports no restore progress: no figures rather than zeros
-  if (o.case === 'operationRestore' && o.value.lastStatus?.totalBytes)
-    parts.push(
-      `${o.value.lastStatus.filesRestored} files, ${bytes(o.value.lastStatus.bytesRestored)} restored to ${o.value.target}`,
-    );
-  if (op.snapshotId) parts.push(`snapshot ${op.snapshotId.slice(0, 8)}`);
-  const why = op.displayMessage.trim().split('\n')[0];
-  return `${parts.join(', ')}${why && exitFor(op) !== 0 ? `: ${why}` : ''}`;
 }
 
 export async function backup(ctx: Ctx, planId: string, f: BackupFlags): Promise<number> {

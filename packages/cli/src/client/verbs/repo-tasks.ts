@@ -1,9 +1,8 @@
 // forget, prune, check, stats, unlock <repo>: one maintenance task on a repository, followed to its end.
 import { DoRepoTaskRequest_Task } from '@restora/proto';
 import { bytes } from '../format.js';
-import { exitFor, opJson, print, printJson } from '../output.js';
+import { exitFor, opJson, outcome, print, printJson } from '../output.js';
 import { detachOnInterrupt, trackId } from '../track.js';
-import { outcome } from './backup.js';
 import { findRepo, type Ctx } from './context.js';
 
 const REPO_TASKS = {
@@ -14,7 +13,7 @@ const REPO_TASKS = {
   unlock: DoRepoTaskRequest_Task.UNLOCK,
 } as const;
 
-type RepoTaskName = keyof typeof REPO_TASKS;
+export type RepoTaskName = keyof typeof REPO_TASKS;
 
 export async function repoTask(
   ctx: Ctx,

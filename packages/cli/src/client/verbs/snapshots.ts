@@ -2,10 +2,9 @@
 import { LsEntrySchema, ResticSnapshotSchema, type ResticSnapshot } from '@restora/proto';
 import { CliError, EXIT } from '../exit-codes.js';
 import { bytes, table, when } from '../format.js';
-import { exitFor, msgJson, opJson, print, printJson } from '../output.js';
+import { exitFor, msgJson, opJson, outcome, print, printJson } from '../output.js';
 import { progressView } from '../progress.js';
 import { detachOnInterrupt, trackId } from '../track.js';
-import { outcome } from './backup.js';
 import { findPlan, findRepo, type Ctx } from './context.js';
 
 export interface Where {
