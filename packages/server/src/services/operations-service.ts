@@ -1,4 +1,5 @@
 // Operation history: queries, ClearHistory, the live event stream and log streaming.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { create } from '@bufbuild/protobuf';
 import {
   OP_SELECTOR_EQUAL_FIELDS,
@@ -72,7 +73,7 @@ export class OperationsService {
       if (missed.length) queue.unshift(toEvent({ type: 'updated', operations: missed }));
     }
     const timer = setInterval(() => {
-      queue.push(create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } }));
+      queue.push(keepAliveEvent());
       notify();
     }, o.keepAliveMs);
     o.signal.addEventListener('abort', notify, { once: true });
@@ -101,18 +102,9 @@ export class OperationsService {
     keepAliveMs: number;
     while: () => boolean;
   }): AsyncGenerator<OperationEvent> {
-    const keepAlive = create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } });
     while (!o.signal.aborted && o.while()) {
-      yield keepAlive;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          o.signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, o.keepAliveMs);
-        o.signal.addEventListener('abort', done, { once: true });
-      });
+      yield keepAliveEvent();
+      await sleep(o.keepAliveMs, undefined, { signal: o.signal }).catch(() => undefined);
     }
   }
 
@@ -127,6 +119,8 @@ export class OperationsService {
 }
 
 /** The event restricted to kept ops; undefined when nothing is left. Bulk deletes (ids only) pass through. */
+const keepAliveEvent = () => create(OperationEventSchema, { event: { case: 'keepAlive', value: {} } });
+
 function filterEvent(e: OpEvent, keep: (op: Operation) => boolean): OpEvent | undefined {
   if (e.type === 'deleted') {
     if (!e.operations) return e;

@@ -59,18 +59,12 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
     checkRepoExists: async (req) => s.repos.exists(req.repo),
     addRepo: (req) => s.repos.add(req.repo),
     removeRepo: (req) => s.repos.remove(req.repoId),
-    getOperationEvents: (_req, ctx) =>
-      firstRun(ctx)
-        ? s.operations.idle({
-            signal: both(ctx.signal, s.shutdown),
-            keepAliveMs: s.keepAliveMs,
-            while: s.inSetup,
-          })
-        : s.operations.events({
-            signal: both(ctx.signal, s.shutdown),
-            keepAliveMs: s.keepAliveMs,
-            ...eventFilters(ctx.requestHeader),
-          }),
+    getOperationEvents: (_req, ctx) => {
+      const stream = { signal: both(ctx.signal, s.shutdown), keepAliveMs: s.keepAliveMs };
+      return firstRun(ctx)
+        ? s.operations.idle({ ...stream, while: s.inSetup })
+        : s.operations.events({ ...stream, ...eventFilters(ctx.requestHeader) });
+    },
     getOperations: (req) => ({ operations: s.operations.list(req.selector, req.lastN) }),
     listSnapshots: async (req, ctx) => ({
       snapshots: await s.snapshots.list(req.repoId, req.planId, ctx.signal),
