@@ -3,7 +3,7 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM_PATH } from '../test/support/browser.js';
 import { ensureBuilt } from '../test/support/build-ui.js';
-import { startUiFixture } from '../test/support/ui-fixture.js';
+import { startUiFixture, TOKEN_KEY } from '../test/support/ui-fixture.js';
 
 // npm run bench -w @restora/web (second part): time from navigation to a rendered dashboard, served by a
 // real `restora serve`, cold (empty browser cache) and warm (same context, assets cached). The peer is the
@@ -48,8 +48,7 @@ async function measure(browser: Browser, url: string, token: string, mode: Mode)
     ...(mode === 'peer' ? { extraHTTPHeaders: { 'accept-encoding': 'identity' } } : {}),
   });
   await context.addInitScript(
-    `localStorage.setItem('backrest-ui-authToken', ${JSON.stringify(token)});` +
-      (mode === 'peer' ? `localStorage.setItem('restora-no-prefetch', '1');` : ''),
+    `localStorage.setItem(${JSON.stringify(TOKEN_KEY)}, ${JSON.stringify(token)});`,
   );
   await context.addInitScript(MARK_DASHBOARD);
   if (mode === 'peer') {

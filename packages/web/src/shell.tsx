@@ -65,6 +65,39 @@ function OperationEventsBridge() {
   return null;
 }
 
+/** A navbar section listing the plans or repositories, each a link, and a link to add one. */
+function NavGroup({
+  label,
+  icon: Icon,
+  section,
+  ids,
+  addLabel,
+  current,
+}: {
+  label: string;
+  icon: typeof IconDatabase;
+  section: 'plans' | 'repos';
+  ids: string[];
+  addLabel: string;
+  /** The id (or "new") open in this section, if any. */
+  current: string | undefined;
+}) {
+  return (
+    <NavLink
+      label={label}
+      leftSection={<Icon size={18} aria-hidden />}
+      defaultOpened
+      childrenOffset={12}
+      active={false}
+    >
+      {ids.map((id) => (
+        <NavLink component="a" key={id} href={href([section, id])} label={id} active={current === id} />
+      ))}
+      <NavLink component="a" href={`#/${section}/new`} label={addLabel} active={current === 'new'} />
+    </NavLink>
+  );
+}
+
 export function Shell({ config }: { config: Config }) {
   const [opened, { toggle, close }] = useDisclosure();
   const route = useRoute();
@@ -122,52 +155,22 @@ export function Shell({ config }: { config: Config }) {
             leftSection={<IconLayoutDashboard size={18} aria-hidden />}
             active={section === ''}
           />
-          <NavLink
+          <NavGroup
             label="Plans"
-            leftSection={<IconCalendarTime size={18} aria-hidden />}
-            defaultOpened
-            childrenOffset={12}
-            active={false}
-          >
-            {config.plans.map((p) => (
-              <NavLink
-                component="a"
-                key={p.id}
-                href={href(['plans', p.id])}
-                label={p.id}
-                active={section === 'plans' && current === p.id}
-              />
-            ))}
-            <NavLink
-              component="a"
-              href="#/plans/new"
-              label="+ Add plan"
-              active={section === 'plans' && current === 'new'}
-            />
-          </NavLink>
-          <NavLink
+            icon={IconCalendarTime}
+            section="plans"
+            ids={config.plans.map((p) => p.id)}
+            addLabel="+ Add plan"
+            current={section === 'plans' ? current : undefined}
+          />
+          <NavGroup
             label="Repositories"
-            leftSection={<IconDatabase size={18} aria-hidden />}
-            defaultOpened
-            childrenOffset={12}
-            active={false}
-          >
-            {config.repos.map((r) => (
-              <NavLink
-                component="a"
-                key={r.id}
-                href={href(['repos', r.id])}
-                label={r.id}
-                active={section === 'repos' && current === r.id}
-              />
-            ))}
-            <NavLink
-              component="a"
-              href="#/repos/new"
-              label="+ Add repository"
-              active={section === 'repos' && current === 'new'}
-            />
-          </NavLink>
+            icon={IconDatabase}
+            section="repos"
+            ids={config.repos.map((r) => r.id)}
+            addLabel="+ Add repository"
+            current={section === 'repos' ? current : undefined}
+          />
           <NavLink
             component="a"
             href="#/settings"

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { rest } from '../api/rest.js';
 import { errorMessage } from '../lib/format.js';
 import { DeleteButton } from './delete-button.js';
+import { StatusAlert, useStatusMessage } from './status-message.js';
 
 type Destination = { id: number; name: string; type: string; status: string; lastError: string | null };
 
@@ -23,17 +24,8 @@ export function NotificationDestinations() {
   const [name, setName] = useState('');
   const [type, setType] = useState('slack');
   const [value, setValue] = useState('');
-  const [msg, setMsg] = useState<{ color: string; text: string } | null>(null);
+  const { msg, run } = useStatusMessage(() => qc.invalidateQueries({ queryKey: ['rest', 'destinations'] }));
   const kind = KINDS[type]!;
-  const run = async (f: () => Promise<unknown>, ok: string) => {
-    try {
-      await f();
-      setMsg({ color: 'green', text: ok });
-    } catch (err) {
-      setMsg({ color: 'red', text: errorMessage(err) });
-    }
-    await qc.invalidateQueries({ queryKey: ['rest', 'destinations'] });
-  };
   return (
     <Stack>
       {list.isError && <Alert color="red">{errorMessage(list.error)}</Alert>}
@@ -103,11 +95,7 @@ export function NotificationDestinations() {
           Add destination
         </Button>
       </Group>
-      {msg && (
-        <Alert color={msg.color} role="status">
-          {msg.text}
-        </Alert>
-      )}
+      <StatusAlert msg={msg} />
     </Stack>
   );
 }

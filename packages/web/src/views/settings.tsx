@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Checkbox,
   Code,
@@ -20,25 +19,17 @@ import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
 import type { Config } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useSaveConfig } from '../api/use-save-config.js';
-import { NotificationDestinations } from '../components/notification-destinations.js';
-import { errorMessage } from '../lib/format.js';
 import { DeleteButton } from '../components/delete-button.js';
+import { NotificationDestinations } from '../components/notification-destinations.js';
+import { StatusAlert, useStatusMessage } from '../components/status-message.js';
 
 function Users({ config }: { config: Config }) {
   const { auth } = useClients();
   const save = useSaveConfig();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [msg, setMsg] = useState<{ color: string; text: string } | null>(null);
+  const { msg, setMsg, run } = useStatusMessage();
   const users = config.auth?.users ?? [];
-  const run = async (f: () => Promise<unknown>, ok: string) => {
-    try {
-      await f();
-      setMsg({ color: 'green', text: ok });
-    } catch (err) {
-      setMsg({ color: 'red', text: errorMessage(err) });
-    }
-  };
   const setUser = async () => {
     const hash = await auth.hashPassword({ value: password });
     const user = create(UserSchema, { name, password: { case: 'passwordBcrypt', value: hash.value } });
@@ -100,24 +91,20 @@ function Users({ config }: { config: Config }) {
           Add user / set password
         </Button>
       </Group>
-      {msg && (
-        <Alert color={msg.color} role="status">
-          {msg.text}
-        </Alert>
-      )}
+      <StatusAlert msg={msg} />
     </Stack>
   );
 }
 
-/** Users, instance and auth settings; the config as JSON. */
 /** The config as JSON for reading, secrets masked: the sync private key never reaches the screen. */
-export function configJsonForDisplay(config: Config): string {
+function configJsonForDisplay(config: Config): string {
   const copy = clone(ConfigSchema, config);
   const id = copy.multihost?.identity;
   if (id?.ed25519priv) id.ed25519priv = '********';
   return toJsonString(ConfigSchema, copy, { prettySpaces: 2 });
 }
 
+/** Users, instance and auth settings; the config as JSON. */
 export default function Settings({ config }: { config: Config }) {
   const json = configJsonForDisplay(config);
   return (
