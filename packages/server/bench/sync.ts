@@ -97,10 +97,7 @@ async function countingProxy(target: number) {
 
 async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  let last = Date.now();
   while (!(await fn())) {
-    if (process.env.BENCH_DEBUG && Date.now() - last > 3000)
-      (console.log('waiting:', what, await (globalThis as any).benchCount?.()), (last = Date.now()));
     if (Date.now() > end) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -133,7 +130,7 @@ async function main(): Promise<void> {
       startMs: t + i * 60_000,
       bytesAdded: i * 1000,
       bytesScanned: 1e9,
-      snapshotId: process.env.BENCH_NO_SNAP ? '' : i.toString(16).padStart(64, '0'),
+      snapshotId: i.toString(16).padStart(64, '0'),
     }),
   );
   seed.importBulk([ops]);
@@ -147,7 +144,6 @@ async function main(): Promise<void> {
   const clientApi = api(clientSrv);
   const count = async () =>
     (await hostApi.getOperations({ selector: { originalInstanceKeyid: client.keyid } })).operations.length;
-  (globalThis as any).benchCount = count;
   try {
     const { token } = await hostApi.generatePairingToken({
       label: 'bench',
