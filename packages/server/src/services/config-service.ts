@@ -5,6 +5,7 @@ import { Multihost_PairingTokenSchema, type Config, type Multihost_Permission } 
 import { redactConfig, restoreRedacted, type RedactionOptions } from '../config/redact.js';
 import type { ConfigStore } from '../config/types.js';
 import { FailedPreconditionError, PermissionDeniedError } from '../errors.js';
+import { assertSharedReposUnchanged } from '../sync/shared-repos.js';
 
 export interface PairingTokenRequest {
   label: string;
@@ -37,7 +38,9 @@ export class ConfigService {
       (stored) => {
         if (options.firstRun) assertFirstRunChoice(stored, incoming);
         wasDisabled = stored.auth?.disabled === true;
-        return restoreRedacted(incoming, stored, this.redaction);
+        const next = restoreRedacted(incoming, stored, this.redaction);
+        assertSharedReposUnchanged(stored, next);
+        return next;
       },
       { expectModno: incoming.modno },
     );

@@ -10,6 +10,7 @@ import { limitIssues } from '../config/validate-sizes.js';
 import { InvalidArgumentError, NotFoundError, ValidationError } from '../errors.js';
 import type { OpLog } from '../oplog/types.js';
 import type { ResticPort } from '../tasks/restic-port.js';
+import { assertRepoEditable } from '../sync/shared-repos.js';
 
 const HOST_KEY = /host key verification failed|remote host identification has changed/i;
 
@@ -42,6 +43,7 @@ export class RepoService {
 
   async add(input: Repo | undefined): Promise<Config> {
     const repo = this.hydrate(input);
+    assertRepoEditable(this.d.config.get(), repo);
     const guid = await this.d.resticFor(repo).init({ signal: AbortSignal.timeout(120_000) });
     const before = this.d.config.get();
     const old = before.repos.find((r) => r.id === repo.id);
