@@ -10,6 +10,7 @@ import { badRequest } from './http-error.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { mount, type AnyRoute } from './route.js';
+import { sseOpener } from './sse-stream.js';
 import { authRoutes, type AuthRouteDeps } from './routes/auth.js';
 import { betterAuthRoutes } from './routes/better-auth.js';
 import { backupRoutes } from './routes/backups.js';
@@ -47,6 +48,7 @@ export function restRoutes(
   heartbeatMs: number,
   sseStreams: Set<() => Promise<void>> = new Set(),
 ): AnyRoute[] {
+  const sse = sseOpener(heartbeatMs, sseStreams);
   return [
     ...authRoutes(deps),
     ...repositoryRoutes(services),
@@ -54,12 +56,11 @@ export function restRoutes(
     ...backupRoutes(services),
     ...notificationRoutes(services),
     ...volumeRoutes(services),
-    ...taskRoutes(services, heartbeatMs, sseStreams),
+    ...taskRoutes(services, sse),
     ...systemRoutes(
       services,
       { checkPassword: deps.checkPassword, resticPassword: () => services.resticPassword() },
-      heartbeatMs,
-      sseStreams,
+      sse,
     ),
   ];
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ZerobyteServices } from '../../../services/zerobyte/index.js';
 import { badRequest } from '../http-error.js';
 import { route, type AnyRoute } from '../route.js';
-import { openSse } from '../sse-stream.js';
+import type { SseOpener } from '../sse-stream.js';
 import type { AuthRouteDeps } from './auth.js';
 
 const tag = 'System';
@@ -16,12 +16,7 @@ export interface SystemRouteDeps {
   resticPassword(): string;
 }
 
-export function systemRoutes(
-  s: ZerobyteServices,
-  d: SystemRouteDeps,
-  heartbeatMs: number,
-  open: Set<() => Promise<void>>,
-): AnyRoute[] {
+export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOpener): AnyRoute[] {
   return [
     route({
       method: 'GET',
@@ -137,7 +132,7 @@ export function systemRoutes(
       tag,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       handler: ({ reply }) =>
-        openSse(reply, heartbeatMs, open, [], (send) => {
+        sse(reply, [], (send) => {
           const offServer = s.events.subscribe((e) => send(e.name, e.data));
           const offTasks = s.tasks.onChange((t) => {
             if (FINISHED.includes(t.status))

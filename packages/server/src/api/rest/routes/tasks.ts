@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { TaskDto, ZerobyteServices } from '../../../services/zerobyte/index.js';
 import { route, type AnyRoute } from '../route.js';
-import { openSse } from '../sse-stream.js';
+import type { SseOpener } from '../sse-stream.js';
 
 const tag = 'Tasks';
 const Filter = z.object({
@@ -34,12 +34,7 @@ const TaskParams = z.object({ taskId: z.string().min(1).max(64) });
 const matches = (t: TaskDto, f: z.infer<typeof Filter>) =>
   (Object.entries(f) as [keyof TaskDto, unknown][]).every(([k, v]) => v === undefined || t[k] === v);
 
-/** `open` holds a closer per live SSE stream (called on server shutdown). */
-export function taskRoutes(
-  s: ZerobyteServices,
-  heartbeatMs: number,
-  open: Set<() => Promise<void>>,
-): AnyRoute[] {
+export function taskRoutes(s: ZerobyteServices, sse: SseOpener): AnyRoute[] {
   return [
     route({
       method: 'GET',
@@ -60,15 +55,10 @@ export function taskRoutes(
       query: Filter,
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       handler: ({ reply, query }) =>
-        openSse(
-          reply,
-          heartbeatMs,
-          open,
-          [{ event: 'tasks:snapshot', data: s.tasks.active(query) }],
-          (send) =>
-            s.tasks.onChange((t) => {
-              if (matches(t, query)) send('task:changed', t);
-            }),
+        sse(reply, [{ event: 'tasks:snapshot', data: s.tasks.active(query) }], (send) =>
+          s.tasks.onChange((t) => {
+            if (matches(t, query)) send('task:changed', t);
+          }),
         ),
     }),
     route({
@@ -106,7 +96,7 @@ export function taskRoutes(
       responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
       handler: ({ reply, params }) => {
         const t = s.tasks.get(params.taskId);
-        return openSse(reply, heartbeatMs, open, [{ event: 'task:changed', data: t }], (send) =>
+        return sse(reply, [{ event: 'task:changed', data: t }], (send) =>
           s.tasks.onChange((x) => {
             if (x.id === t.id) send('task:changed', x);
           }),

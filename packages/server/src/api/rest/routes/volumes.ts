@@ -98,32 +98,21 @@ export function volumeRoutes(s: ZerobyteServices): AnyRoute[] {
         return { message: 'Volume deleted' };
       },
     }),
-    route({
-      method: 'POST',
-      url: '/volumes/:shortId/mount',
-      operationId: 'mountVolume',
-      summary: 'Mount a volume',
-      tag,
-      params: ShortIdParams,
-      responses: {
-        200: { description: 'Mounted', schema: OperationResult },
-        500: { description: 'Failed', schema: OperationResult },
-      },
-      handler: async ({ params, reply }) => result(await s.volumes.mount(params.shortId), reply),
-    }),
-    route({
-      method: 'POST',
-      url: '/volumes/:shortId/unmount',
-      operationId: 'unmountVolume',
-      summary: 'Unmount a volume',
-      tag,
-      params: ShortIdParams,
-      responses: {
-        200: { description: 'Unmounted', schema: OperationResult },
-        500: { description: 'Failed', schema: OperationResult },
-      },
-      handler: async ({ params, reply }) => result(await s.volumes.unmount(params.shortId), reply),
-    }),
+    ...(['mount', 'unmount'] as const).map((op) =>
+      route({
+        method: 'POST',
+        url: `/volumes/:shortId/${op}`,
+        operationId: `${op}Volume`,
+        summary: op === 'mount' ? 'Mount a volume' : 'Unmount a volume',
+        tag,
+        params: ShortIdParams,
+        responses: {
+          200: { description: op === 'mount' ? 'Mounted' : 'Unmounted', schema: OperationResult },
+          500: { description: 'Failed', schema: OperationResult },
+        },
+        handler: async ({ params, reply }) => result(await s.volumes[op](params.shortId), reply),
+      }),
+    ),
     route({
       method: 'POST',
       url: '/volumes/:shortId/health-check',
