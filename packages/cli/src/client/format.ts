@@ -1,5 +1,5 @@
 // Human renderings shared by the client verbs: sizes, durations, times, operation kinds and statuses.
-import { OperationStatus, type Operation } from '@restora/proto';
+import { OperationStatus, isUnfinished, opKindWords, type Operation } from '@restora/proto';
 
 export function bytes(n: bigint | number): string {
   let v = Number(n);
@@ -30,12 +30,8 @@ export function when(ms: bigint | number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-/** 'operationRunHook' → 'run-hook': the oneof case is the name. */
-export const kindOf = (op: Operation): string =>
-  (op.op.case ?? 'unknown')
-    .replace(/^operation(?=.)/, '')
-    .replace(/(?<=.)([A-Z])/g, '-$1')
-    .toLowerCase();
+/** 'operationRunHook' → 'run-hook'. */
+export const kindOf = (op: Operation): string => opKindWords(op, 'unknown').join('-');
 
 const STATUSES: Record<OperationStatus, string> = {
   [OperationStatus.STATUS_UNKNOWN]: 'unknown',
@@ -51,9 +47,7 @@ const STATUSES: Record<OperationStatus, string> = {
 export const statusOf = (op: Operation): string => STATUSES[op.status] ?? 'unknown';
 
 export const isFinished = (s: OperationStatus): boolean =>
-  s !== OperationStatus.STATUS_PENDING &&
-  s !== OperationStatus.STATUS_INPROGRESS &&
-  s !== OperationStatus.STATUS_UNKNOWN;
+  s !== OperationStatus.STATUS_UNKNOWN && !isUnfinished(s);
 
 /** Left-aligned columns; the last column is not padded. */
 export function table(rows: string[][]): string {

@@ -1,14 +1,10 @@
 // Operation lifecycle on the console: one info line when an op starts and one when it ends, from the oplog's events.
-import { OperationStatus, type Operation } from '@restora/proto';
+import { OperationStatus, isUnfinished, opKindWords, type Operation } from '@restora/proto';
 import type { Logger } from 'pino';
 import type { OpEvent, OpLog } from '../oplog/types.js';
 
-/** 'operationIndexSnapshot' → 'index snapshot': the oneof case is the name. */
-const kindName = (op: Operation) =>
-  (op.op.case ?? 'operation')
-    .replace(/^operation(?=.)/, '')
-    .replace(/(?<=.)([A-Z])/g, ' $1')
-    .toLowerCase();
+/** 'operationIndexSnapshot' → 'index snapshot'. */
+const kindName = (op: Operation) => opKindWords(op).join(' ');
 
 const ENDINGS: Partial<Record<OperationStatus, string>> = {
   [OperationStatus.STATUS_SUCCESS]: 'finished',
@@ -17,9 +13,6 @@ const ENDINGS: Partial<Record<OperationStatus, string>> = {
   [OperationStatus.STATUS_USER_CANCELLED]: 'cancelled',
   [OperationStatus.STATUS_SYSTEM_CANCELLED]: 'cancelled by the system',
 };
-
-const isLive = (s: OperationStatus) =>
-  s === OperationStatus.STATUS_PENDING || s === OperationStatus.STATUS_INPROGRESS;
 
 /** plan/repo/op first: the fields a reader greps for. */
 function context(op: Operation) {
@@ -65,7 +58,7 @@ export function logOperations(oplog: Pick<OpLog, 'subscribe'>, logger: Logger): 
     if (before === op.status) return;
     const ctx = context(op);
     if (op.status === OperationStatus.STATUS_INPROGRESS) logger.info(ctx, `${ctx.kind} started`);
-    if (isLive(op.status)) {
+    if (isUnfinished(op.status)) {
       seen.set(op.id, op.status);
       return;
     }

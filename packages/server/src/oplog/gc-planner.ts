@@ -1,5 +1,5 @@
 // Backrest's operation-history GC rules (taskcollectgarbage.go) over indexed columns, fed page by page.
-import { OperationStatus } from '@restora/proto';
+import { isUnfinished } from '@restora/proto';
 import { KIND_CODES } from './columns.js';
 import type { GcResult } from './types.js';
 
@@ -32,8 +32,6 @@ const GC_LIMITS: ReadonlyMap<number, Limits> = new Map([
   [KIND_CODES.operationPrune, { maxAgeMs: 365 * DAY, keepMin: 1, keepMax: 12 }],
   [KIND_CODES.operationForget, { maxAgeMs: 30 * DAY, keepMin: 1, keepMax: 30 }],
 ]);
-
-const UNFINISHED = new Set<number>([OperationStatus.STATUS_PENDING, OperationStatus.STATUS_INPROGRESS]);
 
 type GcReason = keyof GcResult['byReason'];
 const REASONS: readonly GcReason[] = ['forgottenSnapshot', 'maxAge', 'maxCount', 'unknownPeer'];
@@ -90,7 +88,7 @@ export class GcPlanner {
         const s = this.snapshots.get(r.flow_id);
         if (s === undefined || this.newer(i, s)) this.snapshots.set(r.flow_id, i);
       }
-      if (UNFINISHED.has(r.status)) continue;
+      if (isUnfinished(r.status)) continue;
       const peer = r.original_instance_keyid;
       if (peer && this.knownPeerKeyids && !this.knownPeerKeyids.has(peer)) {
         this.reasons[i] = UNKNOWN_PEER;

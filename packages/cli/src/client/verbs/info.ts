@@ -1,5 +1,5 @@
 // status, repos, plans: what the server has and how it is doing.
-import { OperationStatus, PlanSchema, RepoSchema, SummaryDashboardResponseSchema } from '@restora/proto';
+import { PlanSchema, RepoSchema, SummaryDashboardResponseSchema, isUnfinished } from '@restora/proto';
 import { bytes, opLine, table, when } from '../format.js';
 import { msgJson, print, printJson } from '../output.js';
 import type { Ctx } from './context.js';
@@ -11,9 +11,7 @@ export async function status(ctx: Ctx): Promise<number> {
     ctx.c.backrest.getSummaryDashboard({}),
     ctx.c.backrest.getOperations({ selector: {}, lastN: 100n }),
   ]);
-  const running = recent.operations.filter(
-    (op) => op.status === OperationStatus.STATUS_INPROGRESS || op.status === OperationStatus.STATUS_PENDING,
-  );
+  const running = recent.operations.filter((op) => isUnfinished(op.status));
   if (ctx.json) {
     printJson({
       server: ctx.c.server,
