@@ -1,5 +1,5 @@
 // ListSnapshots / ListSnapshotFiles / dump: live restic reads outside the task queue.
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { create } from '@bufbuild/protobuf';
 import { LsEntrySchema, type Config, type LsEntry, type Repo, type ResticSnapshot } from '@restora/proto';
 import type { Restic } from '@restora/restic';
@@ -8,6 +8,7 @@ import { instanceTag, planTag, snapshotToProto } from '../tasks/convert.js';
 import type { LsNode } from '@restora/restic';
 import { readOnly, resticPort } from '../tasks/restic-adapter.js';
 import { snapshotPath } from '../tasks/snapshot-path.js';
+import { relativeEntryName, renameTarEntries } from './tar-names.js';
 import { IndexDamagedError } from '../snapshot-index/repo-index.js';
 import type { SnapshotIndexer } from '../snapshot-index/indexer.js';
 
@@ -84,9 +85,17 @@ export class SnapshotService {
     return undefined;
   }
 
-  /** `restic dump`: raw bytes for a file, an archive for a folder. */
+  /** `restic dump`: raw bytes for a file, an archive for a folder (a tar's entries named `<folder>/...`). */
   dump(repo: Repo, snapshotId: string, path: string, archive: 'tar' | 'zip', signal: AbortSignal): Readable {
-    return this.reader(repo).dump(snapshotId, snapshotPath('filePath', path), { archive, signal });
+    const folder = snapshotPath('filePath', path);
+    const raw = this.reader(repo).dump(snapshotId, folder, { archive, signal });
+    if (archive !== 'tar' || folder === '/') return raw;
+    // errors of either side end both: a client gone cancels restic, a restic failure fails the download
+    return pipeline(
+      raw,
+      renameTarEntries((n) => relativeEntryName(folder, n)),
+      () => {},
+    );
   }
 
   private reader(repo: Repo): Restic {

@@ -3,17 +3,17 @@
 // with its polls, the Settings dialog (identity as {keyId}, users as ********, auth disabled), the dashboard, "View
 // logs" of a backup and a restore, and the names of downloads.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
-import { clone, create, fromJson, toJson } from '@bufbuild/protobuf';
+import { clone, fromJson, toJson } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import {
   AuthSchema,
   ConfigSchema,
   MultihostSchema,
   OperationStatus,
-  PlanSchema,
-  RepoSchema,
   UserSchema,
   type Config,
   type Operation,
@@ -22,9 +22,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/app.js';
 import {
+  addLocalRepoAndPlan,
   basicHeader,
   clients,
-  REPO_PASSWORD,
   serve,
   waitFor,
   workspace,
@@ -33,6 +33,7 @@ import {
   type Workspace,
 } from './api-helpers.js';
 
+const run = promisify(execFile);
 const ADMIN = 'admin';
 const ADMIN_PASS = 'compat-admin-pw';
 let ws: Workspace;
@@ -188,19 +189,7 @@ describe("Backrest 1.14.1's web UI against restora serve, first run", () => {
 
 describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
   it('dashboard: the pending scheduled run is not a recent backup; plans and repos carry nextBackupTimeMs', async () => {
-    await user.backrest.addRepo({
-      repo: create(RepoSchema, { id: 'local', uri: join(used.dir, 'repo'), password: REPO_PASSWORD }),
-    });
-    const config = clone(ConfigSchema, await user.backrest.getConfig({}));
-    config.plans.push(
-      create(PlanSchema, {
-        id: 'home',
-        repo: 'local',
-        paths: [used.src],
-        schedule: { schedule: { case: 'cron', value: '0 3 1 1 *' } },
-      }),
-    );
-    await user.backrest.setConfig(config);
+    await addLocalRepoAndPlan(user, used, { case: 'cron', value: '0 3 1 1 *' });
     await user.backrest.backup({ value: 'home' });
     const pending = await waitFor('the next scheduled run', async () =>
       (await user.backrest.getOperations({ selector: { planId: 'home' } })).operations.find(
@@ -269,5 +258,24 @@ describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
     expect(await nameOf(join(used.src, 'docs'), 'd%C3%B6cs.zip?format=zip')).toBe(
       "attachment; filename*=utf-8''d%C3%B6cs.zip",
     );
+  });
+
+  it("a folder's tar holds paths relative to the folder's parent (docs/...), not the absolute snapshot path", async () => {
+    const [backup] = (await user.backrest.getOperations({ selector: { planId: 'home' } })).operations.filter(
+      (o) => o.op.case === 'operationBackup' && o.snapshotId,
+    );
+    const index = (
+      await user.backrest.getOperations({ selector: { snapshotId: backup!.snapshotId } })
+    ).operations.find((o) => o.op.case === 'operationIndexSnapshot')!;
+    const url = await user.backrest.getDownloadURL({ opId: index.id, filePath: join(used.src, 'docs') });
+    const res = await fetch(`${usedServer.url}/${url.value.slice(2)}docs`);
+    expect(res.status).toBe(200);
+    const file = join(used.dir, 'docs.tar');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const { stdout } = await run('tar', ['-tf', file]);
+    expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['docs/a.md']);
+    mkdirSync(join(used.dir, 'untar'));
+    await run('tar', ['-xf', file, '-C', join(used.dir, 'untar')]);
+    expect(readFileSync(join(used.dir, 'untar', 'docs', 'a.md'), 'utf8')).toBe('# a\n');
   });
 });
