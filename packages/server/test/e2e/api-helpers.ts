@@ -10,7 +10,15 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from '@connectrpc/connect-node';
-import { Authentication, Backrest } from '@restora/proto';
+import { clone, create } from '@bufbuild/protobuf';
+import {
+  Authentication,
+  Backrest,
+  ConfigSchema,
+  PlanSchema,
+  RepoSchema,
+  type Schedule,
+} from '@restora/proto';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 
@@ -121,4 +129,20 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Adds repo `local` (a new restic repo in the workspace) and plan `home` backing up the workspace's src. */
+export async function addLocalRepoAndPlan(
+  c: Clients,
+  ws: Workspace,
+  schedule: Schedule['schedule'],
+): Promise<void> {
+  await c.backrest.addRepo({
+    repo: create(RepoSchema, { id: 'local', uri: join(ws.dir, 'repo'), password: REPO_PASSWORD }),
+  });
+  const config = clone(ConfigSchema, await c.backrest.getConfig({}));
+  config.plans.push(
+    create(PlanSchema, { id: 'home', repo: 'local', paths: [ws.src], schedule: { schedule } }),
+  );
+  await c.backrest.setConfig(config);
 }

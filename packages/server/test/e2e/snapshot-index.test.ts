@@ -2,16 +2,13 @@
 // forget, prune, SIGKILL while indexing, a damaged file, a removed repo.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clone, create } from '@bufbuild/protobuf';
+import { clone } from '@bufbuild/protobuf';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import {
   ConfigSchema,
   DoRepoTaskRequest_Task,
   IndexChangeKind,
-  PlanSchema,
-  RepoSchema,
-  ScheduleSchema,
   SnapshotIndex,
   type Repo,
 } from '@restora/proto';
@@ -21,6 +18,7 @@ import type { RunningServer } from '../../src/app.js';
 import { indexFileOf } from '../../src/snapshot-index/indexer.js';
 import { RepoIndex } from '../../src/snapshot-index/repo-index.js';
 import {
+  addLocalRepoAndPlan,
   basicHeader,
   clients,
   REPO_PASSWORD,
@@ -87,13 +85,7 @@ beforeAll(async () => {
   await writeUserConfig(ws);
   await start();
   bare = new Restic({ binaryPath: RESTIC, repository: repoDir, password: REPO_PASSWORD });
-  await rpc.backrest.addRepo({
-    repo: create(RepoSchema, { id: 'local', uri: repoDir, password: REPO_PASSWORD }),
-  });
-  const config = clone(ConfigSchema, await rpc.backrest.getConfig({}));
-  const manual = create(ScheduleSchema, { schedule: { case: 'disabled', value: true } });
-  config.plans = [create(PlanSchema, { id: 'home', repo: 'local', paths: [ws.src], schedule: manual })];
-  await rpc.backrest.setConfig(config);
+  await addLocalRepoAndPlan(rpc, ws, { case: 'disabled', value: true });
 });
 
 afterAll(async () => {
