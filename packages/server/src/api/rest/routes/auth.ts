@@ -1,4 +1,4 @@
-// /api/v1/auth: login/logout (session cookie), status, session, and API keys (created from a browser session).
+// /api/v1/auth: login/logout (session cookie), status, session, and API keys (managed by a signed-in user).
 import { z } from 'zod';
 import type { ApiKeyStore } from '../../../auth/api-keys.js';
 import { API_KEY_LIMIT } from '../../../auth/api-keys.js';
@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthResult } from '../../../auth/authenticator.js';
 import type { SessionStore } from '../../../auth/sessions.js';
 import { HttpError, unauthorized } from '../http-error.js';
-import { route, type AnyRoute } from '../route.js';
+import { route, type AnyRoute, type AuthInfo } from '../route.js';
 import { Success } from '../schemas/common.js';
 
 const tag = 'Auth';
@@ -30,6 +30,16 @@ const ApiKeyDto = z.object({
   expiresAt: z.number().nullable(),
   lastRequestAt: z.number().nullable(),
 });
+
+/**
+ * API keys are managed by a signed-in user: a browser session or the web UI's sign-in token (Login), never an API
+ * key (a leaked key must not mint more) nor an install with authentication off.
+ */
+function signedIn(auth: AuthInfo): string {
+  if (auth.source !== 'browser-session' && auth.source !== 'bearer-token')
+    throw unauthorized('Browser session required');
+  return auth.username;
+}
 
 export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
   /** A refused password is 401, a throttled one 429 with Retry-After. */
@@ -113,12 +123,12 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'listApiKeys',
       summary: "The user's API keys (without the secrets)",
       tag,
-      auth: 'session',
+      auth: 'any',
       responses: {
         200: { description: 'Keys', schema: z.object({ apiKeys: z.array(ApiKeyDto), limit: z.number() }) },
       },
       handler: ({ auth }) => ({
-        apiKeys: d.apiKeys.list(auth.username).map(({ username: _u, ...k }) => k),
+        apiKeys: d.apiKeys.list(signedIn(auth)).map(({ username: _u, ...k }) => k),
         limit: API_KEY_LIMIT,
       }),
     }),
@@ -128,7 +138,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'createApiKey',
       summary: 'Create an API key (password re-verified; the key is shown once)',
       tag,
-      auth: 'session',
+      auth: 'any',
       body: z.object({
         name: z.string().trim().min(1).max(32),
         password: z.string().min(1),
@@ -136,7 +146,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       }),
       responses: { 201: { description: 'Created', schema: ApiKeyDto.extend({ key: z.string() }) } },
       handler: async ({ auth, body, reply, req }) => {
-        await verify(reply, auth.username, body.password, req.ip, 'Invalid password');
+        await verify(reply, signedIn(auth), body.password, req.ip, 'Invalid password');
         const { key, apiKey } = d.apiKeys.create(auth.username, body.name, body.expiresIn ?? null);
         const { username: _u, ...rest } = apiKey;
         return { ...rest, key };
@@ -148,11 +158,11 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'deleteApiKey',
       summary: 'Revoke an API key',
       tag,
-      auth: 'session',
+      auth: 'any',
       params: z.object({ keyId: z.string().min(1) }),
       responses: { 200: { description: 'Revoked', schema: Success } },
       handler: ({ auth, params }) => {
-        d.apiKeys.revoke(auth.username, params.keyId);
+        d.apiKeys.revoke(signedIn(auth), params.keyId);
         return { success: true };
       },
     }),
