@@ -95,6 +95,8 @@ export interface ServerOptions {
   retryMinuteMs?: number;
   /** Zerobyte backup webhooks: WEBHOOK_ALLOWED_ORIGINS and WEBHOOK_TIMEOUT (default: none allowed, 60 s). */
   webhooks?: WebhookSettings;
+  /** Zerobyte's dev panel (restic exec on a repository, ENABLE_DEV_PANEL); default off. */
+  devPanel?: boolean;
   /** Key sealing secrets at rest (default: <dataDir>/secret.key, created 0600 on first start). */
   secretKey?: SecretKeySource;
 }
@@ -209,6 +211,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         now: Date.now,
         ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
         ...(o.webhooks ? { webhooks: o.webhooks } : {}),
+        ...(o.devPanel ? { devPanel: true } : {}),
       },
       { folders: snapshots, search: snapshotSearch },
     );

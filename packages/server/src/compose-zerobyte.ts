@@ -13,6 +13,7 @@ import { MetaStore } from './services/zerobyte/meta-store.js';
 import { MirrorService } from './services/zerobyte/mirrors.js';
 import { NotificationService } from './services/zerobyte/notifications.js';
 import { RepositoryService } from './services/zerobyte/repositories.js';
+import { RepositoryExec } from './services/zerobyte/repository-exec.js';
 import { RetryService } from './services/zerobyte/retries.js';
 import { ScheduleService } from './services/zerobyte/schedules.js';
 import { SnapshotService, type IndexPort } from './services/zerobyte/snapshots.js';
@@ -56,6 +57,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
   const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
   return {
     repositories,
+    exec: new RepositoryExec(ctx, repositories),
     snapshots: new SnapshotService(ctx, repositories, tasks, snapshotLists, index),
     doctor: new DoctorService(ctx, repositories, tasks),
     schedules,

@@ -26,6 +26,7 @@ export interface ServeFlags {
   webhookTimeout?: string;
   secretKeyFile?: string;
   trustedProxies?: string;
+  enableDevPanel?: boolean;
 }
 
 export class ServeOptionsError extends Error {}
@@ -119,6 +120,7 @@ const schema = z.object({
   webhookTimeout: seconds,
   secretKeyFile: nonEmpty,
   trustedProxies: proxies,
+  enableDevPanel: bool,
 });
 
 const ENV: Record<keyof z.input<typeof schema>, string> = {
@@ -137,6 +139,7 @@ const ENV: Record<keyof z.input<typeof schema>, string> = {
   webhookTimeout: 'WEBHOOK_TIMEOUT',
   secretKeyFile: 'RESTORA_SECRET_KEY_FILE',
   trustedProxies: 'RESTORA_TRUSTED_PROXIES',
+  enableDevPanel: 'ENABLE_DEV_PANEL',
 };
 
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -158,6 +161,10 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
     throw new ServeOptionsError(`invalid options:\n  ${lines.join('\n  ')}`);
   }
   const v = parsed.data;
+  if (v.enableDevPanel && v.lockedDown)
+    throw new ServeOptionsError(
+      'invalid options:\n  --enable-dev-panel (or ENABLE_DEV_PANEL): a locked-down install runs no restic commands of the user',
+    );
   const paths = resolvePaths({ configFile: v.configFile, dataDir: v.dataDir, env });
   return {
     host: v.bindAddress.host,
@@ -178,6 +185,7 @@ export function parseServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = pr
       allowedOrigins: v.webhookAllowedOrigins,
       timeoutMs: Math.round(v.webhookTimeout * 1000),
     },
+    ...(v.enableDevPanel ? { devPanel: true } : {}),
     // RESTORA_SECRET_KEY is taken out of `env` here so restic and hooks never inherit it.
     ...(v.trustedProxies.length ? { trustedProxies: v.trustedProxies } : {}),
     secretKey: takeKeySource(env, v.secretKeyFile && path.resolve(v.secretKeyFile)),

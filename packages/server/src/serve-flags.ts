@@ -74,4 +74,10 @@ export const serveCommandOptions = [
     env: 'WEBHOOK_TIMEOUT',
     description: 'time limit of one backup webhook call (default 60)',
   },
+  {
+    flags: '--enable-dev-panel',
+    env: 'ENABLE_DEV_PANEL',
+    description:
+      "Zerobyte's dev panel: allow-listed restic commands on a repository from a browser session (default off)",
+  },
 ] as const;

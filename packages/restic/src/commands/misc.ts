@@ -60,6 +60,10 @@ export interface RunOptions extends CallOptions {
   repo?: boolean;
   /** Exit codes that do not throw (default [0]). */
   okExitCodes?: number[];
+  /** Each stdout line as restic prints it (then `stdout` in the result is empty). */
+  onStdoutLine?: (line: string) => void;
+  /** Each stderr line as restic prints it (not redacted: the caller knows its secrets). */
+  onStderrLine?: (line: string) => void;
 }
 
 /** Escape hatch: runs `restic <args>` with this instance's repository, password and global flags. */
@@ -70,6 +74,14 @@ export async function run(ctx: ResticContext, args: string[], o: RunOptions): Pr
       message: 'run needs a non-empty array of string arguments',
     });
   }
-  const { stdout, exit } = await ctx.exec(args, o);
+  const { onStdoutLine, ...opts } = o;
+  if (onStdoutLine) {
+    const lines = ctx.lines(args, opts);
+    for (let r = await lines.next(); ; r = await lines.next()) {
+      if (r.done) return { exitCode: r.value.exitCode ?? 0, stdout: '', stderr: r.value.stderrTail };
+      onStdoutLine(r.value);
+    }
+  }
+  const { stdout, exit } = await ctx.exec(args, opts);
   return { exitCode: exit.exitCode ?? 0, stdout, stderr: exit.stderrTail };
 }

@@ -16,6 +16,7 @@ import { betterAuthRoutes } from './routes/better-auth.js';
 import { backupRoutes } from './routes/backups.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { repositoryRoutes } from './routes/repositories.js';
+import { repositoryExecRoutes } from './routes/repository-exec.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -52,6 +53,7 @@ export function restRoutes(
   return [
     ...authRoutes(deps),
     ...repositoryRoutes(services),
+    ...repositoryExecRoutes(services, sse),
     ...snapshotRoutes(services),
     ...backupRoutes(services),
     ...notificationRoutes(services),

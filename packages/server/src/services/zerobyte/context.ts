@@ -46,6 +46,8 @@ export interface ZbContext {
   webhooks?: WebhookSettings;
   /** rclone binary and config for `rclone listremotes` (defaults: `rclone`, its own default config). */
   rclone?: { binary?: string; configFile?: string };
+  /** Zerobyte's dev panel (POST /repositories/:id/exec): off unless the server is started with it. */
+  devPanel?: boolean;
 }
 
 /** A @restora/restic instance for a config repo (uri, password, env, flags, command prefix). */

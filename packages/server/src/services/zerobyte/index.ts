@@ -3,6 +3,7 @@ import type { DoctorService } from './doctor.js';
 import type { MirrorService } from './mirrors.js';
 import type { NotificationService } from './notifications.js';
 import type { RepositoryService } from './repositories.js';
+import type { RepositoryExec } from './repository-exec.js';
 import type { ScheduleService } from './schedules.js';
 import type { SnapshotService } from './snapshots.js';
 import type { ServerEvents } from './server-events.js';
@@ -14,6 +15,8 @@ export type { TaskDto } from './task-dto.js';
 
 export interface ZerobyteServices {
   repositories: RepositoryService;
+  /** The dev panel's restic exec (off unless enabled). */
+  exec: RepositoryExec;
   snapshots: SnapshotService;
   doctor: DoctorService;
   schedules: ScheduleService;

@@ -99,10 +99,10 @@ export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOp
       method: 'GET',
       url: '/system/dev-panel',
       operationId: 'getDevPanel',
-      summary: 'The restic exec panel is not offered',
+      summary: 'Whether the restic exec panel is on (ENABLE_DEV_PANEL=true at start)',
       tag,
       responses: { 200: { description: 'Status', schema: z.object({ enabled: z.boolean() }) } },
-      handler: () => ({ enabled: false }),
+      handler: () => ({ enabled: s.exec.enabled }),
     }),
     route({
       method: 'POST',

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   /** Reuse this directory (config and data) of a stopped harness instead of a fresh temp dir. */
   dir?: string;
   resticCommand?: string;
+  /** Zerobyte's dev panel (POST /repositories/:id/exec). */
+  devPanel?: boolean;
 }
 
 export async function startHarness(prefix = 'rest', options: HarnessOptions = {}): Promise<Harness> {
