@@ -85,6 +85,20 @@ describe('Zerobyte modules: healthcheck, better-auth, system, events, reorder', 
     expect(pass.text).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('answers /system/updates with the running version and says that no update check was made', async () => {
+    const r = await call('GET', '/api/v1/system/updates');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      currentVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      latestVersion: null,
+      hasUpdate: false,
+      missedReleases: [],
+      updateCheck: 'disabled',
+    });
+    expect((r.body as Json).message).toMatch(/Update checks are off/);
+    expect((await h.call('GET', '/api/v1/system/updates')).status).toBe(401);
+  });
+
   it('streams volume changes on /api/v1/events', async () => {
     const ctrl = new AbortController();
     const res = await fetch(`${h.url}/api/v1/events`, { headers: { cookie }, signal: ctrl.signal });

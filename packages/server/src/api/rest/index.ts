@@ -41,6 +41,8 @@ export interface RestApiDeps {
 }
 
 export const REST_PREFIX = '/api/v1';
+/** The server's version when the composition root names none (the workspace packages' version). */
+export const DEFAULT_VERSION = '0.1.0';
 
 /** Every route of the API (also the source of the OpenAPI document). */
 export function restRoutes(
@@ -48,6 +50,7 @@ export function restRoutes(
   services: ZerobyteServices,
   heartbeatMs: number,
   sseStreams: Set<() => Promise<void>> = new Set(),
+  version = DEFAULT_VERSION,
 ): AnyRoute[] {
   const sse = sseOpener(heartbeatMs, sseStreams);
   return [
@@ -61,7 +64,7 @@ export function restRoutes(
     ...taskRoutes(services, sse),
     ...systemRoutes(
       services,
-      { checkPassword: deps.checkPassword, resticPassword: () => services.resticPassword() },
+      { checkPassword: deps.checkPassword, resticPassword: () => services.resticPassword(), version },
       sse,
     ),
   ];
@@ -77,8 +80,9 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     secureCookies: deps.secureCookies ?? false,
   };
   const sseStreams = new Set<() => Promise<void>>();
-  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams);
-  const spec = buildOpenApi(routes, deps.version ?? '0.1.0');
+  const version = deps.version ?? DEFAULT_VERSION;
+  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams, version);
+  const spec = buildOpenApi(routes, version);
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
 
   const plugin: FastifyPluginAsync = async (api) => {

@@ -1,8 +1,8 @@
 // The OpenAPI document without a running server (routes only need their schemas): committed spec, drift test.
 import { buildOpenApi } from './openapi.js';
-import { restRoutes } from './index.js';
+import { DEFAULT_VERSION, restRoutes } from './index.js';
 
-export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
+export function openApiDocument(version = DEFAULT_VERSION): Record<string, unknown> {
   const none = {} as never;
   return buildOpenApi(restRoutes(none, none, 5000), version);
 }

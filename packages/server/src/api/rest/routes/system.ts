@@ -14,6 +14,8 @@ export interface SystemRouteDeps {
   checkPassword: AuthRouteDeps['checkPassword'];
   /** The instance-wide restic password (repositories without a customPassword). */
   resticPassword(): string;
+  /** This server's version (GET /system/updates). */
+  version: string;
 }
 
 export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOpener): AnyRoute[] {
@@ -48,6 +50,39 @@ export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOp
           },
         };
       },
+    }),
+    route({
+      method: 'GET',
+      url: '/system/updates',
+      operationId: 'getUpdates',
+      summary:
+        'The running version; Restora calls no outside service, so the latest version is unknown (latestVersion null, updateCheck "disabled")',
+      tag,
+      responses: {
+        200: {
+          description: 'Update information',
+          schema: z.object({
+            currentVersion: z.string(),
+            latestVersion: z.string().nullable(),
+            hasUpdate: z.boolean(),
+            missedReleases: z.array(
+              z.object({ version: z.string(), url: z.string(), publishedAt: z.string(), body: z.string() }),
+            ),
+            updateCheck: z.literal('disabled'),
+            message: z.string(),
+          }),
+        },
+      },
+      // never Zerobyte's offline answer (latest = current, "up to date"): nothing was checked
+      handler: () => ({
+        currentVersion: d.version,
+        latestVersion: null,
+        hasUpdate: false,
+        missedReleases: [],
+        updateCheck: 'disabled',
+        message:
+          'Update checks are off: Restora makes no calls to GitHub or any outside service, so whether a newer release exists is unknown',
+      }),
     }),
     route({
       method: 'GET',
