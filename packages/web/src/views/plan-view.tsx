@@ -5,6 +5,7 @@ import type { Config, Plan } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
 import { OperationList } from '../components/op-list.js';
+import { PlanMirrors } from '../components/plan-mirrors.js';
 import { errorMessage } from '../lib/format.js';
 import { scheduleText } from '../lib/schedule-text.js';
 import { href } from '../router.js';
@@ -105,6 +106,7 @@ export default function PlanView({
           {error}
         </Alert>
       )}
+      <PlanMirrors planId={plan.id} />
       {ops.isPending ? (
         <Loader aria-label="Loading operations" />
       ) : ops.isError ? (

@@ -19,6 +19,7 @@ import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
 import type { Config } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useSaveConfig } from '../api/use-save-config.js';
+import { ApiKeys } from '../components/api-keys.js';
 import { DeleteButton } from '../components/delete-button.js';
 import { NotificationDestinations } from '../components/notification-destinations.js';
 import { StatusAlert, useStatusMessage } from '../components/status-message.js';
@@ -115,6 +116,7 @@ export default function Settings({ config }: { config: Config }) {
           <Tabs.Tab value="users">Users and auth</Tabs.Tab>
           <Tabs.Tab value="instance">Instance</Tabs.Tab>
           <Tabs.Tab value="notifications">Notifications</Tabs.Tab>
+          <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
           <Tabs.Tab value="json">Config JSON</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -139,6 +141,9 @@ export default function Settings({ config }: { config: Config }) {
         </Tabs.Panel>
         <Tabs.Panel value="notifications" pt="md">
           <NotificationDestinations />
+        </Tabs.Panel>
+        <Tabs.Panel value="api-keys" pt="md">
+          <ApiKeys />
         </Tabs.Panel>
         <Tabs.Panel value="json" pt="md">
           <ScrollArea.Autosize mah="70vh">
