@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Checkbox, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { rest } from '../api/rest.js';
 import { errorMessage, formatTime } from '../lib/format.js';
@@ -55,87 +55,85 @@ export function PlanMirrors({ planId }: { planId: string }) {
             No other repository to mirror to: add a second repository first.
           </Text>
         ) : (
-          <Table aria-label="Mirror repositories">
-            <Table.Tbody>
-              {compat.map((c) => {
-                const m = mirrorOf(c.repositoryId);
-                const name = nameOf(c.repositoryId);
-                return (
-                  <Table.Tr key={c.repositoryId}>
-                    <Table.Td>
-                      <Checkbox
-                        label={`Mirror to ${name}`}
-                        checked={!!m}
-                        disabled={!c.compatible && !m}
-                        onChange={(e) =>
-                          e.currentTarget.checked
-                            ? save(
-                                [
-                                  ...mirrors,
-                                  { repositoryId: c.repositoryId, enabled: true, lastSyncTask: null },
-                                ],
-                                `Mirroring to ${name}.`,
-                              )
-                            : save(
-                                mirrors.filter((x) => x.repositoryId !== c.repositoryId),
-                                `No longer mirroring to ${name}.`,
-                              )
-                        }
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={c.compatible ? 'green' : 'red'} variant="light">
-                        {c.compatible ? 'compatible' : (c.reason ?? 'not compatible')}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      {m && (
-                        <Switch
-                          label="Enabled"
-                          aria-label={`Mirror to ${name} enabled`}
-                          checked={m.enabled}
-                          onChange={(e) => {
-                            const enabled = e.currentTarget.checked;
-                            save(
-                              mirrors.map((x) => (x.repositoryId === c.repositoryId ? { ...x, enabled } : x)),
-                              `Mirror to ${name} ${enabled ? 'enabled' : 'disabled'}.`,
-                            );
-                          }}
-                        />
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {m?.lastSyncTask && (
-                        <Text size="xs" c={m.lastSyncTask.error ? 'red' : 'dimmed'}>
-                          last copy {m.lastSyncTask.status}
-                          {m.lastSyncTask.finishedAt ? ` ${formatTime(m.lastSyncTask.finishedAt)}` : ''}
-                          {m.lastSyncTask.error ? `: ${m.lastSyncTask.error}` : ''}
-                        </Text>
-                      )}
-                      {m?.enabled && (
-                        <Button
-                          size="compact-xs"
-                          variant="light"
-                          onClick={() =>
-                            void run(
-                              () =>
-                                rest(`${base}/${encodeURIComponent(c.repositoryId)}/sync`, {
-                                  method: 'POST',
-                                  body: {},
-                                }),
-                              `Copying snapshots to ${name}.`,
+          <Stack gap="xs" role="list" aria-label="Mirror repositories">
+            {compat.map((c) => {
+              const m = mirrorOf(c.repositoryId);
+              const name = nameOf(c.repositoryId);
+              return (
+                <Group key={c.repositoryId} role="listitem" gap="md" wrap="wrap">
+                  <div>
+                    <Checkbox
+                      label={`Mirror to ${name}`}
+                      checked={!!m}
+                      disabled={!c.compatible && !m}
+                      onChange={(e) =>
+                        e.currentTarget.checked
+                          ? save(
+                              [
+                                ...mirrors,
+                                { repositoryId: c.repositoryId, enabled: true, lastSyncTask: null },
+                              ],
+                              `Mirroring to ${name}.`,
                             )
-                          }
-                        >
-                          Copy now
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
+                          : save(
+                              mirrors.filter((x) => x.repositoryId !== c.repositoryId),
+                              `No longer mirroring to ${name}.`,
+                            )
+                      }
+                    />
+                  </div>
+                  <div>
+                    <Badge color={c.compatible ? 'green' : 'red'} variant="light" style={{ flexShrink: 0 }}>
+                      {c.compatible ? 'compatible' : (c.reason ?? 'not compatible')}
+                    </Badge>
+                  </div>
+                  <div>
+                    {m && (
+                      <Switch
+                        label="Enabled"
+                        aria-label={`Mirror to ${name} enabled`}
+                        checked={m.enabled}
+                        onChange={(e) => {
+                          const enabled = e.currentTarget.checked;
+                          save(
+                            mirrors.map((x) => (x.repositoryId === c.repositoryId ? { ...x, enabled } : x)),
+                            `Mirror to ${name} ${enabled ? 'enabled' : 'disabled'}.`,
+                          );
+                        }}
+                      />
+                    )}
+                  </div>
+                  <div>
+                    {m?.lastSyncTask && (
+                      <Text size="xs" c={m.lastSyncTask.error ? 'red' : 'dimmed'}>
+                        last copy {m.lastSyncTask.status}
+                        {m.lastSyncTask.finishedAt ? ` ${formatTime(m.lastSyncTask.finishedAt)}` : ''}
+                        {m.lastSyncTask.error ? `: ${m.lastSyncTask.error}` : ''}
+                      </Text>
+                    )}
+                    {m?.enabled && (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() =>
+                          void run(
+                            () =>
+                              rest(`${base}/${encodeURIComponent(c.repositoryId)}/sync`, {
+                                method: 'POST',
+                                body: {},
+                              }),
+                            `Copying snapshots to ${name}.`,
+                          )
+                        }
+                      >
+                        Copy now
+                      </Button>
+                    )}
+                  </div>
+                </Group>
+              );
+            })}
+          </Stack>
         )}
         <StatusAlert msg={msg} />
       </Stack>
