@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 import { apr1 } from './apr1.js';
 
 function safeEqual(a: string, b: string): boolean {
@@ -12,6 +11,7 @@ function safeEqual(a: string, b: string): boolean {
 export async function verifyHash(password: string, hash: string): Promise<boolean> {
   if (hash.startsWith('$2a$') || hash.startsWith('$2b$') || hash.startsWith('$2y$')) {
     try {
+      const bcrypt = (await import('bcryptjs')).default; // loaded by the first bcrypt check, not at start
       return await bcrypt.compare(password, hash);
     } catch {
       return false;

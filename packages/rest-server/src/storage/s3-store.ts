@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { AwsClient } from 'aws4fetch';
+import type { AwsClient } from 'aws4fetch';
 import type { ObjectType } from '../http/paths.js';
 import { readSmallBody } from './body-writer.js';
 import { ExistsError, IncompleteBodyError, RepoMissingError } from './errors.js';
@@ -35,7 +35,9 @@ export class S3Error extends Error {
  * carries `If-None-Match: *` so servers with conditional writes refuse to replace an object.
  */
 export class S3Store implements Store {
-  private readonly client: AwsClient;
+  // aws4fetch loads on the first request: a server without --s3 that imports this package never loads it.
+  private client: Promise<AwsClient> | undefined;
+  private readonly credentials: ConstructorParameters<typeof AwsClient>[0];
   private readonly base: string;
   private readonly prefix: string;
   private readonly maxObjectSize: number;
@@ -54,13 +56,13 @@ export class S3Store implements Store {
     this.prefix = prefix.map((p) => `${p}/`).join('');
     this.maxObjectSize = opts.maxObjectSize ?? 128 * 1024 * 1024;
     this.pageSize = Math.min(opts.listPageSize ?? 1000, 1000);
-    this.client = new AwsClient({
+    this.credentials = {
       accessKeyId: opts.accessKeyId,
       secretAccessKey: opts.secretAccessKey,
       sessionToken: opts.sessionToken,
       service: 's3',
       region: opts.region ?? 'us-east-1',
-    });
+    };
   }
 
   private repoPrefix(repo: readonly string[]): string {
@@ -81,7 +83,9 @@ export class S3Store implements Store {
   ): Promise<Response> {
     const url = new URL(`${this.base}/${key.split('/').map(encodeURIComponent).join('/')}`);
     for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
-    const signed = await this.client.sign(url.toString(), {
+    this.client ??= import('aws4fetch').then(({ AwsClient }) => new AwsClient(this.credentials));
+    const client = await this.client;
+    const signed = await client.sign(url.toString(), {
       method,
       headers: init.headers,
       ...(init.body ? { body: init.body } : {}),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type * as WorkerThreads from 'node:worker_threads';
 import { nativeAddonPath, releaseBuffers } from './native-commit.js';
 
 // SHA-256 of streamed uploads runs on one worker thread. On the event loop it took about 7 ms of every 8 MiB
@@ -41,7 +42,7 @@ interface Pending {
 }
 
 interface HashThread {
-  worker: Worker;
+  worker: WorkerThreads.Worker;
   alive: boolean;
   waiting: Map<number, Pending>;
 }
@@ -51,7 +52,9 @@ let nextId = 0;
 
 function hashThread(): HashThread {
   if (current?.alive) return current;
-  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { addon: nativeAddonPath } });
+  // worker_threads loads with the first thread (most servers never start one), synchronously as this runs.
+  const threads = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
+  const worker = new threads.Worker(THREAD_SOURCE, { eval: true, workerData: { addon: nativeAddonPath } });
   const thread: HashThread = { worker, alive: true, waiting: new Map() };
   worker.unref(); // only a pending digest keeps the process alive
   worker.on('message', ({ id, hex }: { id: number; hex?: string }) => {
