@@ -265,6 +265,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       sessions: restStores.sessions,
       apiKeys: restStores.apiKeys,
       checkPassword: (user, password, address) => authenticator.checkPassword(user, password, address),
+      ...(restic.version ? { resticVersion: restic.version } : {}),
     });
 
     const report = await engine.start();

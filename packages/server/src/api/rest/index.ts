@@ -38,6 +38,8 @@ export interface RestApiDeps {
   bodyLimit?: number;
   secureCookies?: boolean;
   version?: string;
+  /** The restic version found at start (GET /system/info). */
+  resticVersion?: string;
 }
 
 export const REST_PREFIX = '/api/v1';
@@ -51,6 +53,7 @@ export function restRoutes(
   heartbeatMs: number,
   sseStreams: Set<() => Promise<void>> = new Set(),
   version = DEFAULT_VERSION,
+  resticVersion: string | null = null,
 ): AnyRoute[] {
   const sse = sseOpener(heartbeatMs, sseStreams);
   return [
@@ -64,7 +67,12 @@ export function restRoutes(
     ...taskRoutes(services, sse),
     ...systemRoutes(
       services,
-      { checkPassword: deps.checkPassword, resticPassword: () => services.resticPassword(), version },
+      {
+        checkPassword: deps.checkPassword,
+        resticPassword: () => services.resticPassword(),
+        version,
+        resticVersion,
+      },
       sse,
     ),
   ];
@@ -81,7 +89,14 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   };
   const sseStreams = new Set<() => Promise<void>>();
   const version = deps.version ?? DEFAULT_VERSION;
-  const routes = restRoutes(authDeps, services, deps.heartbeatMs ?? 5000, sseStreams, version);
+  const routes = restRoutes(
+    authDeps,
+    services,
+    deps.heartbeatMs ?? 5000,
+    sseStreams,
+    version,
+    deps.resticVersion ?? null,
+  );
   const spec = buildOpenApi(routes, version);
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
 

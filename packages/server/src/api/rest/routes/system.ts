@@ -16,6 +16,8 @@ export interface SystemRouteDeps {
   resticPassword(): string;
   /** This server's version (GET /system/updates). */
   version: string;
+  /** The restic version found at start (`restic version`), null when it could not be read. */
+  resticVersion?: string | null;
 }
 
 export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOpener): AnyRoute[] {
@@ -31,6 +33,9 @@ export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOp
           description: 'Info',
           schema: z.object({
             runtime: z.literal('server'),
+            versions: z
+              .object({ restora: z.string(), restic: z.string().nullable() })
+              .describe("Restora extension: this server's version and the restic it runs"),
             capabilities: z.object({
               rclone: z.boolean(),
               sysAdmin: z.boolean(),
@@ -44,6 +49,7 @@ export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOp
         const c = s.volumes.capabilities();
         return {
           runtime: 'server',
+          versions: { restora: d.version, restic: d.resticVersion ?? null },
           capabilities: {
             ...c,
             repositoryBackends: [...REPOSITORY_BACKENDS, ...(c.rclone ? ['rclone'] : [])],
