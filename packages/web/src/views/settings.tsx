@@ -14,10 +14,13 @@ import {
   Title,
 } from '@mantine/core';
 import { clone, create, toJsonString } from '@bufbuild/protobuf';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AuthSchema, ConfigSchema, UserSchema } from '@restora/proto';
 import type { Config } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
+import { rest } from '../api/rest.js';
+import { errorMessage } from '../lib/format.js';
 import { useSaveConfig } from '../api/use-save-config.js';
 import { ApiKeys } from '../components/api-keys.js';
 import { DeleteButton } from '../components/delete-button.js';
@@ -97,6 +100,22 @@ function Users({ config }: { config: Config }) {
   );
 }
 
+/** The server's and restic's versions (as Backrest shows them) and this UI's build. */
+function Versions() {
+  const info = useQuery({
+    queryKey: ['rest', 'system-info'],
+    queryFn: () => rest<{ versions?: { restora: string; restic: string | null } }>('/system/info'),
+  });
+  const v = info.data?.versions;
+  return (
+    <Text size="sm" mt="xs" data-testid="app-version">
+      Restora web UI {__RESTORA_VERSION__}
+      {v && ` · server ${v.restora} · restic ${v.restic ?? 'not found'}`}
+      {info.isError && ` · versions unavailable: ${errorMessage(info.error)}`}
+    </Text>
+  );
+}
+
 /** The config as JSON for reading, secrets masked: the sync private key never reaches the screen. */
 function configJsonForDisplay(config: Config): string {
   const copy = clone(ConfigSchema, config);
@@ -134,9 +153,7 @@ export default function Settings({ config }: { config: Config }) {
               Config version {config.version}, modification {config.modno}. {config.repos.length}{' '}
               repositories, {config.plans.length} plans.
             </Text>
-            <Text size="sm" mt="xs" data-testid="app-version">
-              Restora web UI {__RESTORA_VERSION__}
-            </Text>
+            <Versions />
           </Paper>
         </Tabs.Panel>
         <Tabs.Panel value="notifications" pt="md">

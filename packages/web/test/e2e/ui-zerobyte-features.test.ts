@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -10,6 +12,7 @@ import type { UiFixture } from '../support/ui-fixture.js';
 
 // Issue 19: what Zerobyte's users miss in our UI (API keys, mirrors) and the versions Backrest shows, against a
 // real `restora serve` and real restic, in one browser.
+const run = promisify(execFile);
 const SHOTS = join(WEB_ROOT, 'test-results', 'zerobyte-features');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -21,6 +24,7 @@ let page: Page;
 async function shots(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
+  await page.waitForTimeout(400); // the navbar slides shut when the width drops below its breakpoint
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
 }
@@ -48,7 +52,7 @@ afterAll(async () => {
 });
 
 // The boxes save on click and show the saved state when the server answers (no optimistic tick): click, not check.
-describe("web UI: Zerobyte's API keys and mirrors (issue 19)", () => {
+describe("web UI: Zerobyte's API keys and mirrors, Backrest's versions (issue 19)", () => {
   it('creates an API key (shown once, works with x-api-key), lists it with its expiry, and revokes it', async () => {
     await page.goto(`${fx.server.url}/#/settings`);
     await page.getByRole('tab', { name: 'API keys' }).click();
@@ -103,5 +107,19 @@ describe("web UI: Zerobyte's API keys and mirrors (issue 19)", () => {
     await box.getByLabel('Mirror to offsite', { exact: true }).click();
     await page.getByText('No longer mirroring to offsite.').waitFor();
     expect(await mirrors()).toEqual([]);
+  });
+
+  it("shows the app's and restic's versions in Settings, restic's as `restic version` prints it", async () => {
+    const { stdout } = await run('/usr/bin/restic', ['version']);
+    const restic = /^restic (\S+)/.exec(stdout)?.[1];
+    expect(restic).toBeTruthy();
+    await page.goto(`${fx.server.url}/#/settings`);
+    await page.getByRole('tab', { name: 'Instance' }).click();
+    const line = page.getByTestId('app-version');
+    await line.getByText(`restic ${restic}`, { exact: false }).waitFor();
+    expect(await line.textContent()).toMatch(
+      /^Restora web UI \d+\.\d+\.\d+ · server \d+\.\d+\.\d+ · restic /,
+    );
+    await shots('03-settings-instance');
   });
 });
