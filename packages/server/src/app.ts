@@ -66,6 +66,7 @@ import { SnapshotIndexer } from './snapshot-index/indexer.js';
 import { readOnly, resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
 import { ResticJournal } from './tasks/restic-journal.js';
 import type { WebhookSettings } from './services/zerobyte/webhook-rules.js';
+import type { HealthSchedule } from './services/zerobyte/health-jobs.js';
 
 export interface ServerOptions {
   host: string;
@@ -97,6 +98,8 @@ export interface ServerOptions {
   webhooks?: WebhookSettings;
   /** Zerobyte's dev panel (restic exec on a repository, ENABLE_DEV_PANEL); default off. */
   devPanel?: boolean;
+  /** Crons of Zerobyte's volume and repository health jobs (default every 30 min, 5 min, 12:50 daily). */
+  zerobyteHealth?: HealthSchedule;
   /** Key sealing secrets at rest (default: <dataDir>/secret.key, created 0600 on first start). */
   secretKey?: SecretKeySource;
 }
@@ -212,6 +215,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         ...(o.retryMinuteMs ? { minuteMs: o.retryMinuteMs } : {}),
         ...(o.webhooks ? { webhooks: o.webhooks } : {}),
         ...(o.devPanel ? { devPanel: true } : {}),
+        ...(o.zerobyteHealth ? { healthSchedule: o.zerobyteHealth } : {}),
       },
       { folders: snapshots, search: snapshotSearch },
     );

@@ -8,6 +8,7 @@ import type { SecretBox } from './secrets/box.js';
 import { ScheduleWebhooks } from './services/zerobyte/backup-webhooks.js';
 import { defaultResticPassword, type ZbContext } from './services/zerobyte/context.js';
 import { DoctorService } from './services/zerobyte/doctor.js';
+import { HealthJobs } from './services/zerobyte/health-jobs.js';
 import type { ZerobyteServices } from './services/zerobyte/index.js';
 import { MetaStore } from './services/zerobyte/meta-store.js';
 import { MirrorService } from './services/zerobyte/mirrors.js';
@@ -55,6 +56,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
   );
   const notifications = new NotificationService(ctx, schedules, events);
   const snapshotLists = new SnapshotListCache<Snapshot>(ctx.oplog, ctx.now);
+  const health = new HealthJobs(ctx, volumes, repositories, tasks, ctx.healthSchedule);
   return {
     repositories,
     exec: new RepositoryExec(ctx, repositories),
@@ -68,6 +70,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
     events,
     resticPassword: () => defaultResticPassword(ctx),
     close: () => {
+      health.close();
       notifications.close();
       schedules.close();
       mirrors.close();

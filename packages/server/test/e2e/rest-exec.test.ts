@@ -1,8 +1,9 @@
 // POST /api/v1/repositories/:id/exec (Zerobyte's dev panel) over a real server and real restic: off by default,
 // browser sessions only, allow-listed commands with argv arguments, output streamed as SSE with secrets hidden.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../src/api/rest/testing/harness.js';
 
@@ -57,9 +58,10 @@ describe('repository exec (dev panel) on real restic', () => {
     fs.mkdirSync(src);
     fs.writeFileSync(path.join(src, 'hello.txt'), 'hello exec\n');
     const stored = path.join(repoPath, shortId); // local repos get /<shortId> appended, as in Zerobyte
-    const out = execFileSync('/usr/bin/restic', ['backup', '--json', src], {
+    // async: the server runs in this process, and a blocked event loop makes it drop idle keep-alive sockets
+    const { stdout: out } = await promisify(execFile)('/usr/bin/restic', ['backup', '--json', src], {
       env: { ...process.env, RESTIC_REPOSITORY: stored, RESTIC_PASSWORD: REPO_PASSWORD },
-    }).toString();
+    });
     snapshotId = (JSON.parse(out.trim().split('\n').pop()!) as { snapshot_id: string }).snapshot_id;
   });
   afterAll(() => h?.close());

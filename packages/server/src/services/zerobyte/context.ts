@@ -14,6 +14,7 @@ import { writeFileAtomicSync } from '../../config/atomic-write.js';
 import { FailedPreconditionError } from '../../errors.js';
 import { isSealed, SealedValueError } from '../../secrets/box.js';
 import type { WebhookSettings } from './webhook-rules.js';
+import type { HealthSchedule } from './health-jobs.js';
 
 /** The engine surface these use-cases need (tests pass fakes). */
 export type EnginePort = Pick<
@@ -48,6 +49,8 @@ export interface ZbContext {
   rclone?: { binary?: string; configFile?: string };
   /** Zerobyte's dev panel (POST /repositories/:id/exec): off unless the server is started with it. */
   devPanel?: boolean;
+  /** Crons of the volume and repository health jobs (default Zerobyte's; tests run them every second). */
+  healthSchedule?: HealthSchedule;
 }
 
 /** A @restora/restic instance for a config repo (uri, password, env, flags, command prefix). */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, type RunningServer } from '../../../app.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../../app.js';
 import { hashPassword } from '../../../auth/passwords.js';
 
 export const USER = 'admin';
@@ -33,6 +33,7 @@ export interface HarnessOptions {
   resticCommand?: string;
   /** Zerobyte's dev panel (POST /repositories/:id/exec). */
   devPanel?: boolean;
+  zerobyteHealth?: ServerOptions['zerobyteHealth'];
 }
 
 export async function startHarness(prefix = 'rest', options: HarnessOptions = {}): Promise<Harness> {
