@@ -1,6 +1,7 @@
 // One stored node version and its conversion back to the node restic printed.
 import crypto from 'node:crypto';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import type { LsNode } from '@restora/restic';
 
 export interface EntryRow {
@@ -17,7 +18,49 @@ export interface EntryRow {
   ctime: string | null;
 }
 
-export const ENTRY_COLUMNS = 'id, path_id, name, type, size, mode, uid, gid, mtime, atime, ctime';
+const ENTRY_COLUMNS = 'id, path_id, name, type, size, mode, uid, gid, mtime, atime, ctime';
+
+type EntryTuple = [
+  number,
+  number,
+  string,
+  string,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+];
+
+const rowOf = (t: EntryTuple): EntryRow => ({
+  id: t[0],
+  path_id: t[1],
+  name: t[2],
+  type: t[3],
+  size: t[4],
+  mode: t[5],
+  uid: t[6],
+  gid: t[7],
+  mtime: t[8],
+  atime: t[9],
+  ctime: t[10],
+});
+
+/**
+ * Entry rows selected by `where`, read as arrays: better-sqlite3 builds a row object key by key, which costs a
+ * folder read more than the query itself; a literal of fixed shape is cheap.
+ */
+export function entryQuery<P extends unknown[]>(db: Database.Database, where: string) {
+  const stmt = db.prepare<P, EntryTuple>(`SELECT ${ENTRY_COLUMNS} FROM entry ${where}`).raw(true);
+  return {
+    all: (...params: P): EntryRow[] => stmt.all(...params).map(rowOf),
+    *iterate(...params: P): Generator<EntryRow> {
+      for (const t of stmt.iterate(...params)) yield rowOf(t);
+    },
+  };
+}
 
 /** The fields of a node the index keeps, in a fixed order (hashing and comparing use the same list). */
 export function entryFields(pathId: number, n: LsNode): (string | number | null)[] {

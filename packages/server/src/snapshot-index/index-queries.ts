@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LsNode } from '@restora/restic';
-import { byName, ENTRY_COLUMNS, toNode, type EntryRow } from './entry-row.js';
+import { byName, entryQuery, toNode, type EntryRow } from './entry-row.js';
 import { unpackIds } from './varint.js';
 
 export interface IndexedSnapshot {
@@ -44,15 +44,10 @@ export function prepareQueries(db: Database.Database) {
       'SELECT s.dir FROM snapdir s JOIN path p ON p.id = s.path_id WHERE s.snapshot = ? AND p.path = ?',
     ),
     members: db.prepare<[number], { members: Buffer }>('SELECT members FROM dir WHERE id = ?'),
-    entries: db.prepare<[string], EntryRow>(
-      `SELECT ${ENTRY_COLUMNS} FROM entry WHERE id IN (SELECT value FROM json_each(?))`,
-    ),
-    search: db.prepare<[string], EntryRow>(
-      `SELECT ${ENTRY_COLUMNS} FROM entry WHERE name GLOB ? ORDER BY path_id, name, id`,
-    ),
-    searchNoCase: db.prepare<[string], EntryRow>(
-      `SELECT ${ENTRY_COLUMNS} FROM entry WHERE lower(name) GLOB lower(?) ORDER BY path_id, name, id`,
-    ),
+    entries: entryQuery<[string]>(db, 'WHERE id IN (SELECT value FROM json_each(?))'),
+    entryNamed: entryQuery<[string, string]>(db, 'WHERE id IN (SELECT value FROM json_each(?)) AND name = ?'),
+    search: entryQuery<[string]>(db, 'WHERE name GLOB ? ORDER BY path_id, name, id'),
+    searchNoCase: entryQuery<[string]>(db, 'WHERE lower(name) GLOB lower(?) ORDER BY path_id, name, id'),
     pathOf: db.prepare<[number], { path: string }>('SELECT path FROM path WHERE id = ?'),
     dirsAtPath: db.prepare<[number], { snapshot: number; dir: number }>(
       'SELECT snapshot, dir FROM snapdir WHERE path_id = ?',
@@ -76,6 +71,13 @@ export function prepareQueries(db: Database.Database) {
       .sort(byName)
       .map((r) => toNode(r, dirPath));
   };
+  /** The node at `target` (not `/`), read alone from its parent's listing. */
+  const nodeAt = (seq: number, target: string): LsNode | undefined => {
+    const parent = path.posix.dirname(target);
+    const at = q.dirAt.get(seq, parent);
+    const row = at && q.entryNamed.all(JSON.stringify(memberIds(at.dir)), path.posix.basename(target))[0];
+    return row && toNode(row, parent);
+  };
 
   return {
     snapshots: () => q.snapshots.all(),
@@ -83,8 +85,7 @@ export function prepareQueries(db: Database.Database) {
     /** What `restic ls <snap> <target>` prints: the node itself (unless `/`), then a directory's children. */
     list(seq: number, target: string): LsNode[] {
       if (target === '/') return childrenAt(seq, '/') ?? [];
-      const parent = path.posix.dirname(target);
-      const self = childrenAt(seq, parent)?.find((n) => n.path === target);
+      const self = nodeAt(seq, target);
       if (!self) return [];
       return self.type === 'dir' ? [self, ...(childrenAt(seq, target) ?? [])] : [self];
     },

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { LsNode } from '@restora/restic';
-import { entryDigest, entryFields, hash48, sameEntry, ENTRY_COLUMNS, type EntryRow } from './entry-row.js';
+import { entryDigest, entryFields, entryQuery, hash48, sameEntry } from './entry-row.js';
 import { packIds } from './varint.js';
 
 interface Frame {
@@ -28,7 +28,7 @@ export interface IndexedCounts {
 
 export function prepareWriter(db: Database.Database) {
   const q = {
-    entryByHash: db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entry WHERE hash = ?`),
+    entryByHash: entryQuery<[number]>(db, 'WHERE hash = ?'),
     insertEntry: db.prepare(
       'INSERT INTO entry (hash, path_id, name, type, size, mode, uid, gid, mtime, atime, ctime) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
     ),
