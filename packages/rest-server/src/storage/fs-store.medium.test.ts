@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -36,6 +36,28 @@ describe('FsStore on-disk layout (same as rest-server)', () => {
     await store.write({ repo: ['r'], type: 'keys', name: id }, Readable.from([body]), {});
     expect(statSync(join(root, 'r', 'keys', id)).isFile()).toBe(true);
     expect(readdirSync(join(root, 'r', 'data', id.slice(0, 2)))).toEqual([id]); // no temp file left
+  });
+
+  it('indexes a new repository at creation without missing objects written there before or after', async () => {
+    const root = tmp();
+    const store = new FsStore(root);
+    const outside = randomBytes(32).toString('hex'); // another program's object, there before the create
+    mkdirSync(join(root, 'n', 'data', outside.slice(0, 2)), { recursive: true });
+    writeFileSync(join(root, 'n', 'data', outside.slice(0, 2), outside), 'abc');
+    await store.createRepo(['n']);
+    await new Promise((r) => setTimeout(r, 50)); // the index reads the new folders after the create answers
+    const body = Buffer.from('ours');
+    await store.write({ repo: ['n'], type: 'data', name: sha256(body) }, Readable.from([body]), { size: 4 });
+    const later = randomBytes(32).toString('hex'); // and one written by another program after the create
+    writeFileSync(join(root, 'n', 'data', later.slice(0, 2), later), 'later!');
+    const listed = await collect(store, ['n'], 'data');
+    expect(listed.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [
+        { name: outside, size: 3 },
+        { name: sha256(body), size: 4 },
+        { name: later, size: 6 },
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 
   it('uses 0770/0660 with group-accessible repos', async () => {

@@ -90,6 +90,9 @@ export class FsStore implements Store {
     await Promise.all(
       HEX.map((h) => fsp.mkdir(join(dir, 'data', h), { recursive: true, mode: this.dirMode })),
     );
+    // The new folders enter the listing index now (a readdir each, nearly all empty): the first listing after
+    // restic's uploads then reads only the folders that changed and stats none of our own objects.
+    setImmediate(() => void this.warmRepo(dir, OBJECT_TYPES).catch(() => undefined));
   }
 
   async stat(file: FileRef): Promise<number | undefined> {
@@ -330,18 +333,23 @@ export class FsStore implements Store {
         await walk(join(dir, e.name), depth + 1);
       }
     };
-    const warm = async (types: readonly string[]): Promise<void> => {
-      for (const repo of repos)
-        for (const type of types) {
-          if (this.index.filling) return;
-          await new Promise<void>((r) => setImmediate(r));
-          for await (const _ of listTypeDir(join(repo, type), type === 'data', this.index));
-        }
-    };
     await walk(this.root, 0);
-    await warm(OBJECT_TYPES.filter((t) => t !== 'data'));
+    for (const repo of repos)
+      await this.warmRepo(
+        repo,
+        OBJECT_TYPES.filter((t) => t !== 'data'),
+      );
     await new Promise<void>((r) => setTimeout(r, 3000).unref());
-    await warm(['data']);
+    for (const repo of repos) await this.warmRepo(repo, ['data']);
+  }
+
+  /** Reads the listings of `types` in one repository into the index, one folder per event-loop turn. */
+  private async warmRepo(repo: string, types: readonly string[]): Promise<void> {
+    for (const type of types) {
+      if (this.index.filling) return;
+      await new Promise<void>((r) => setImmediate(r));
+      for await (const _ of listTypeDir(join(repo, type), type === 'data', this.index));
+    }
   }
 }
 
