@@ -14,7 +14,7 @@ import { writeFileAtomicSync } from '../../config/atomic-write.js';
 import { FailedPreconditionError } from '../../errors.js';
 import { isSealed, SealedValueError } from '../../secrets/box.js';
 import type { WebhookSettings } from './webhook-rules.js';
-import type { HealthSchedule } from './health-jobs.js';
+import type { HealthSchedule } from './health-schedule.js';
 
 /** The engine surface these use-cases need (tests pass fakes). */
 export type EnginePort = Pick<

@@ -3,24 +3,12 @@
 // GET /api/v1/events (volume:status_changed) and the repository's status, lastChecked and lastError.
 import { Cron } from 'croner';
 import type { ZbContext } from './context.js';
+import { DEFAULT_HEALTH_SCHEDULE, type HealthSchedule } from './health-schedule.js';
 import type { RepositoryService } from './repositories.js';
 import type { TaskCenter } from './tasks.js';
 import type { VolumeService } from './volumes.js';
 
-export interface HealthSchedule {
-  /** Cron of the volume health check (Zerobyte: every 30 min). */
-  volumes: string;
-  /** Cron of the auto-remount of errored volumes (Zerobyte: every 5 min). */
-  remount: string;
-  /** Cron of the repository check (Zerobyte: 12:50 daily). */
-  repositories: string;
-}
-
-export const DEFAULT_HEALTH_SCHEDULE: HealthSchedule = {
-  volumes: '*/30 * * * *',
-  remount: '*/5 * * * *',
-  repositories: '50 12 * * *',
-};
+export type { HealthSchedule } from './health-schedule.js';
 
 export class HealthJobs {
   private readonly crons: Cron[];
