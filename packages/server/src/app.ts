@@ -63,6 +63,7 @@ import { SnapshotIndexService } from './services/snapshot-index-service.js';
 import { SnapshotService } from './services/snapshot-service.js';
 import { TaskService } from './services/task-service.js';
 import { SnapshotIndexer } from './snapshot-index/indexer.js';
+import { shortIdOf } from './services/zerobyte/ids.js';
 import { readOnly, resticForRepo, resticPort, type AdapterOptions } from './tasks/restic-adapter.js';
 import { ResticJournal } from './tasks/restic-journal.js';
 import type { WebhookSettings } from './services/zerobyte/webhook-rules.js';
@@ -165,6 +166,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       reader: (repo) => readOnly(resticForRepo(repo, adapter)),
       now: Date.now,
       log: (msg) => logger.warn({ component: 'snapshot-index' }, msg),
+      runJob: (repoId, job) => engine.runJob(repoId, job),
+      zerobyteRepoId: (repo) => shortIdOf('repo', repo.id),
     });
     cleanup.unshift(() => snapshotIndex.stop());
     const snapshots = new SnapshotService(

@@ -4,10 +4,23 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config, OperationIndexSnapshot, Repo } from '@restora/proto';
-import { isResticError, type Restic } from '@restora/restic';
+import { create } from '@bufbuild/protobuf';
+import {
+  OperationRunCommandSchema,
+  OperationSchema,
+  OperationStatus,
+  type Config,
+  type Operation,
+  type OperationIndexSnapshot,
+  type Repo,
+} from '@restora/proto';
+import { isResticError, type LsNode, type Restic } from '@restora/restic';
 import type { OpLog } from '../oplog/types.js';
+import type { Job, JobOutcome, JobRuntime } from '../tasks/job.js';
 import { RepoIndex, removeIndexFile } from './repo-index.js';
+
+/** The Zerobyte view's kind of an indexing op (a run-command op for Backrest clients, as Restora's own jobs are). */
+export const SNAPSHOT_INDEX_JOB = 'snapshot_index';
 
 export interface IndexerDeps {
   /** Directory holding the index files (created on first use). */
@@ -19,6 +32,13 @@ export interface IndexerDeps {
   reader: (repo: Repo) => Restic;
   now: () => number;
   log: (msg: string) => void;
+  /**
+   * Runs one snapshot's indexing as an op of the one lifecycle (the engine's runJob): listed, cancellable, its
+   * progress and failure recorded like any task's.
+   */
+  runJob: (repoId: string, job: Job) => { done: Promise<Operation | undefined> };
+  /** Zerobyte's id of a repository (the resource of the op's Zerobyte view). */
+  zerobyteRepoId: (repo: Repo) => string;
   /** Delay before retrying a repository whose indexing failed (default 60 s). */
   retryMs?: number;
 }
@@ -170,26 +190,73 @@ export class SnapshotIndexer {
     const known = new Set(have.map((s) => s.id));
     for (const id of want) {
       if (known.has(id) || this.abort.signal.aborted) continue;
-      let time = '';
-      const nodes = this.paced(
-        this.deps.reader(repo).ls(id, { signal: this.abort.signal, onSnapshot: (s) => (time = s.time) }),
-      );
-      try {
-        await idx.add(
-          {
-            id,
-            get time() {
-              return time;
-            },
-          },
-          nodes,
-          this.deps.now(),
-        );
-      } catch (err) {
-        // forgotten between the oplog write and now: the next index-snapshots marks it
-        if (isResticError(err) && err.code === 'invalid-argument') continue;
-        throw err;
+      const op = await this.deps.runJob(repo.id, this.indexJob(repo, idx, id)).done;
+      if (op?.status === OperationStatus.STATUS_ERROR) throw new Error(op.displayMessage);
+      if (op?.status !== OperationStatus.STATUS_SUCCESS) return; // cancelled: the next request or restart resumes
+    }
+  }
+
+  /** One snapshot's `restic ls --json` streamed into the index, as a job: progress in files and folders listed. */
+  private indexJob(repo: Repo, idx: RepoIndex, id: string): Job {
+    const command = `restic ls --json --no-lock ${id}`;
+    return {
+      view: {
+        kind: SNAPSHOT_INDEX_JOB,
+        resourceType: 'repository',
+        resourceId: this.deps.zerobyteRepoId(repo),
+        input: { snapshotId: id },
+      },
+      command,
+      prototype: create(OperationSchema, {
+        planId: '_system_',
+        op: { case: 'operationRunCommand', value: create(OperationRunCommandSchema, { command }) },
+      }),
+      run: (j) => this.indexOne(repo, idx, id, j),
+    };
+  }
+
+  private async indexOne(repo: Repo, idx: RepoIndex, id: string, j: JobRuntime): Promise<JobOutcome> {
+    const seen = { files: 0, folders: 0 };
+    const report = () => {
+      j.progress({ ...seen });
+      j.rt.update((op) => (op.displayMessage = `indexing: ${seen.files} files in ${seen.folders} folders`), {
+        throttle: true,
+      });
+    };
+    let time = '';
+    const signal = AbortSignal.any([j.signal, this.abort.signal]);
+    const listed = this.deps.reader(repo).ls(id, { signal, onSnapshot: (s) => (time = s.time) });
+    async function* counted(nodes: AsyncIterable<LsNode>) {
+      for await (const n of nodes) {
+        if (n.type === 'dir') seen.folders++;
+        else seen.files++;
+        if ((seen.files + seen.folders) % 5000 === 0) report();
+        yield n;
       }
+    }
+    try {
+      const t0 = this.deps.now();
+      await idx.add(
+        {
+          id,
+          get time() {
+            return time;
+          },
+        },
+        counted(this.paced(listed)),
+        t0,
+      );
+      const bytes = idx.sizeBytes();
+      j.rt.log.write(
+        `indexed ${seen.files} files in ${seen.folders} folders in ${this.deps.now() - t0} ms; ` +
+          `index of the repository: ${bytes} bytes\n`,
+      );
+      return { result: { snapshotId: id, ...seen, indexBytes: bytes } };
+    } catch (err) {
+      // forgotten between the oplog write and now: the next index-snapshots marks it
+      if (!isResticError(err) || err.code !== 'invalid-argument') throw err;
+      j.rt.log.write(`snapshot ${id} is no longer in the repository: nothing to index\n`);
+      return { result: { snapshotId: id, skipped: 'snapshot no longer in the repository' } };
     }
   }
 

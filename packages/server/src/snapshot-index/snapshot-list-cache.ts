@@ -1,8 +1,10 @@
 // Each repository's snapshot list, kept until the oplog shows it may have changed (a backup, forget, prune, command or
 // front-end job such as tag or delete wrote its op; index-snapshots recorded or marked a snapshot) or five minutes
-// pass, so browsing does not wait on `restic snapshots` at every click.
+// pass, so browsing does not wait on `restic snapshots` at every click. Indexing a snapshot's folders changes no list.
 import type { Operation } from '@restora/proto';
 import type { OpLog } from '../oplog/types.js';
+import { jobViewOf } from '../tasks/job.js';
+import { SNAPSHOT_INDEX_JOB } from './indexer.js';
 
 const CHANGES = new Set<Operation['op']['case']>([
   'operationBackup',
@@ -23,7 +25,8 @@ export class SnapshotListCache<T> {
   ) {
     this.unsubscribe = oplog.subscribe((e) => {
       if (e.type === 'deleted') return;
-      for (const op of e.operations) if (CHANGES.has(op.op.case)) this.invalidate(op.repoId);
+      for (const op of e.operations)
+        if (CHANGES.has(op.op.case) && jobViewOf(op)?.kind !== SNAPSHOT_INDEX_JOB) this.invalidate(op.repoId);
     });
   }
 

@@ -1,7 +1,9 @@
 // The snapshot index with real restic: indexed after a backup, folders equal to bare `restic ls`, search, diff,
 // forget, prune, SIGKILL while indexing, a damaged file, a removed repo.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { clone } from '@bufbuild/protobuf';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
@@ -9,6 +11,7 @@ import {
   ConfigSchema,
   DoRepoTaskRequest_Task,
   IndexChangeKind,
+  OperationStatus,
   SnapshotIndex,
   type Repo,
 } from '@restora/proto';
@@ -38,6 +41,7 @@ let rpc: Clients;
 let index: Client<typeof SnapshotIndex>;
 let repoDir: string;
 let bare: Restic;
+const run = promisify(execFile);
 
 async function start() {
   server = await serve(ws);
@@ -60,6 +64,12 @@ const indexed = (n: number) =>
     const [s] = (await index.status({ repoId: 'local' })).repos;
     return s && s.indexedSnapshots === n && s.pendingSnapshots === 0 ? s : undefined;
   });
+
+/** The snapshot index's ops, newest first. */
+const indexOps = async () =>
+  (await rpc.backrest.getOperations({ selector: {} })).operations
+    .filter((o) => o.zerobyteTask.includes('"snapshot_index"'))
+    .reverse();
 
 const snapshotIds = async () =>
   (await rpc.backrest.listSnapshots({ repoId: 'local' })).snapshots.map((s) => s.id);
@@ -105,6 +115,16 @@ describe('snapshot index with real restic', () => {
     }
     expect((await sideBySide(id!, join(ws.src, 'docs/a.txt'))).got).toHaveLength(1);
     expect((await sideBySide(id!, join(ws.src, 'nope'))).got).toEqual([]);
+    // indexing was an op of the one lifecycle: a run-command op for Backrest clients, its own kind for Zerobyte
+    const [op] = await indexOps();
+    expect(op?.status).toBe(OperationStatus.STATUS_SUCCESS);
+    expect(op?.op.value).toMatchObject({ command: `restic ls --json --no-lock ${id}` });
+    expect(JSON.parse(op!.zerobyteTask)).toMatchObject({
+      kind: 'snapshot_index',
+      resourceType: 'repository',
+      input: { snapshotId: id },
+      result: { snapshotId: id, files: 4, folders: expect.any(Number) },
+    });
   });
 
   it('searches versions across snapshots and diffs two of them', async () => {
@@ -199,6 +219,31 @@ describe('snapshot index with real restic', () => {
     const { got, want } = await sideBySide(s2!, join(ws.src, 'docs'));
     expect(got).toEqual(want);
     await indexed(1);
+  });
+
+  it('a failed indexing is an op in ERROR with a message; the next click has it run again', async () => {
+    await server.close();
+    await run(RESTIC, ['backup', '--quiet', ws.src], {
+      env: { ...process.env, RESTIC_REPOSITORY: repoDir, RESTIC_PASSWORD: REPO_PASSWORD },
+    });
+    renameSync(join(repoDir, 'index'), join(ws.dir, 'hidden-index')); // snapshots list, trees do not load
+    await start();
+    await rpc.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.INDEX_SNAPSHOTS });
+    const failed = await waitFor('a failed indexing op', async () =>
+      (await indexOps()).find((o) => o.status === OperationStatus.STATUS_ERROR),
+    );
+    expect(failed.displayMessage).not.toBe('');
+    expect(failed.displayMessage).not.toMatch(/\n\s+at /); // restic's error, not a stack trace
+    expect((await index.status({ repoId: 'local' })).repos[0]).toMatchObject({
+      indexedSnapshots: 1,
+      pendingSnapshots: 1,
+    });
+    renameSync(join(ws.dir, 'hidden-index'), join(repoDir, 'index'));
+    // a click on the pending snapshot is answered by restic and asks for its indexing again
+    const s3 = (await snapshotIds()).at(-1)!;
+    const { got, want } = await sideBySide(s3, join(ws.src, 'docs'));
+    expect(got).toEqual(want);
+    await indexed(2);
   });
 
   it('a repository removed from the config loses its index', async () => {
