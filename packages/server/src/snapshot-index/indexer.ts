@@ -260,11 +260,17 @@ export class SnapshotIndexer {
     }
   }
 
+  /** Pulls nodes only while no user's restic read runs; restic starts only then too (its start loads the index). */
   private async *paced<T>(nodes: AsyncIterable<T>): AsyncGenerator<T> {
+    await this.foregroundDone();
     for await (const n of nodes) {
-      while (this.foreground) await new Promise<void>((r) => this.foregroundWaiters.push(r));
+      if (this.foreground) await this.foregroundDone();
       yield n;
     }
+  }
+
+  private async foregroundDone(): Promise<void> {
+    while (this.foreground) await new Promise<void>((r) => this.foregroundWaiters.push(r));
   }
 
   private retryLater(repo: Repo): void {

@@ -1,7 +1,7 @@
 // The snapshot index with real restic: indexed after a backup, folders equal to bare `restic ls`, search, diff,
 // forget, prune, SIGKILL while indexing, a damaged file, a removed repo.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clone } from '@bufbuild/protobuf';
@@ -179,33 +179,46 @@ describe('snapshot index with real restic', () => {
     expect((await indexed(1)).sizeBytes).toBeGreaterThan(0n);
   });
 
-  it('after a SIGKILL half way through indexing, the file is consistent and the snapshot is indexed again', async () => {
+  it('after a SIGKILL of the server half way through indexing, the file is consistent and the snapshot is indexed again', async () => {
     const [s2] = await snapshotIds();
-    const repo = (await rpc.backrest.getConfig({})).repos[0] as Repo;
-    await server.close();
+    const config = clone(ConfigSchema, await rpc.backrest.getConfig({}));
+    const repo = config.repos[0] as Repo;
     const file = indexFileOf(join(ws.dataDir, 'snapshot-index'), repo);
+    // restic reads the repository at 1 KiB/s, none of it from its cache: the indexing op runs long enough to be killed
+    repo.flags = ['--limit-download=1', '--no-cache'];
+    await rpc.backrest.setConfig(config);
+    await server.close();
     for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
     const child = spawnFixture(join(__dirname, 'fixtures', 'index-kill-child.ts'), [
-      file,
-      repoDir,
-      REPO_PASSWORD,
-      s2!,
+      ws.configFile,
+      ws.dataDir,
     ]);
-    await waitFor(
-      'indexing under way',
-      async () => (child.out().includes('indexing') ? true : undefined),
-      30_000,
-    );
-    child.killGroup();
-    await child.exited;
-    expect(child.out()).not.toContain('done');
+    try {
+      const url = await waitFor('the server', async () => /url (\S+)/.exec(child.out())?.[1], 30_000);
+      const killed = clients(url, { binary: true, authorization: basicHeader() });
+      await waitFor('indexing under way', async () => {
+        const ops = (await killed.backrest.getOperations({ selector: {} })).operations;
+        return ops.find(
+          (o) =>
+            o.zerobyteTask.includes('"snapshot_index"') && o.status === OperationStatus.STATUS_INPROGRESS,
+        );
+      });
+    } finally {
+      child.killGroup();
+      await child.exited;
+    }
     const after = RepoIndex.open(file);
     expect([after.rebuilt, after.snapshots()]).toEqual([false, []]);
     after.close();
+    const onDisk = JSON.parse(readFileSync(ws.configFile, 'utf8')) as { repos: { flags?: string[] }[] };
+    delete onDisk.repos[0]!.flags;
+    writeFileSync(ws.configFile, JSON.stringify(onDisk));
     await start();
     await indexed(1);
     const { got, want } = await sideBySide(s2!, join(ws.src, 'deep/x'));
     expect(got).toEqual(want);
+    // the killed op is recorded as interrupted, not left running
+    expect((await indexOps()).filter((o) => o.status === OperationStatus.STATUS_INPROGRESS)).toEqual([]);
   });
 
   it('a damaged index file is rebuilt and never answers wrong', async () => {
@@ -229,8 +242,11 @@ describe('snapshot index with real restic', () => {
     renameSync(join(repoDir, 'index'), join(ws.dir, 'hidden-index')); // snapshots list, trees do not load
     await start();
     await rpc.backrest.doRepoTask({ repoId: 'local', task: DoRepoTaskRequest_Task.INDEX_SNAPSHOTS });
+    const s3 = (await snapshotIds()).at(-1)!;
     const failed = await waitFor('a failed indexing op', async () =>
-      (await indexOps()).find((o) => o.status === OperationStatus.STATUS_ERROR),
+      (await indexOps()).find(
+        (o) => o.status === OperationStatus.STATUS_ERROR && o.zerobyteTask.includes(s3),
+      ),
     );
     expect(failed.displayMessage).not.toBe('');
     expect(failed.displayMessage).not.toMatch(/\n\s+at /); // restic's error, not a stack trace
@@ -240,7 +256,6 @@ describe('snapshot index with real restic', () => {
     });
     renameSync(join(ws.dir, 'hidden-index'), join(repoDir, 'index'));
     // a click on the pending snapshot is answered by restic and asks for its indexing again
-    const s3 = (await snapshotIds()).at(-1)!;
     const { got, want } = await sideBySide(s3, join(ws.src, 'docs'));
     expect(got).toEqual(want);
     await indexed(2);
