@@ -188,7 +188,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         log: (msg) => logger.warn(msg),
         redaction: features,
       }),
-      operations: new OperationsService(oplog, logs),
+      operations: new OperationsService(oplog, logs, () => sync.remoteLogs),
       snapshots,
       tasks: new TaskService(engine, features),
       downloads,
@@ -198,6 +198,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         upcoming: () => engine.upcoming(),
         configPath: config.path,
         dataPath: o.dataDir,
+        peer: (keyid) => sync.dashboardScope(keyid),
       }),
       paths: new PathService(features),
       sftp: new SftpService(config.path),
@@ -226,6 +227,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const sync = composeSync({
       config,
       oplog,
+      logs,
       dataDir: o.dataDir,
       settings: syncSettingsFromEnv(process.env),
       log: {

@@ -1,10 +1,12 @@
 // Composition root, multihost part: the shared sync context, one SyncClient per known host, the SyncManager.
 import path from 'node:path';
 import type { ConfigStore } from './config/types.js';
-import type { OpLog } from './oplog/types.js';
+import type { LogStore, OpLog } from './oplog/types.js';
 import { SyncClient } from './sync/client.js';
 import { identityFromConfig } from './sync/identity.js';
 import { PeerStates } from './sync/peer-states.js';
+import { RemoteLogCache } from './sync/remote-log-cache.js';
+import { RemoteLogs } from './sync/remote-logs.js';
 import { RemoteModnos } from './sync/remote-ops.js';
 import type { ConnectedClient, SyncContext, SyncLog, SyncSettings } from './sync/sync-context.js';
 import { SyncManager } from './sync/sync-manager.js';
@@ -12,6 +14,7 @@ import { SyncManager } from './sync/sync-manager.js';
 export interface SyncOptions {
   config: ConfigStore;
   oplog: OpLog;
+  logs: LogStore;
   dataDir: string;
   settings: SyncSettings;
   log: SyncLog;
@@ -20,12 +23,19 @@ export interface SyncOptions {
 
 export function composeSync(o: SyncOptions): SyncManager {
   const now = o.now ?? Date.now;
+  const file = path.join(o.dataDir, 'sync.sqlite');
+  const clients = new Map<string, ConnectedClient>();
+  const cache = RemoteLogCache.open(file);
+  cache.prune((id) => o.oplog.hasId(id));
   const ctx: SyncContext = {
     config: o.config,
     oplog: o.oplog,
-    remoteModnos: RemoteModnos.open(path.join(o.dataDir, 'sync.sqlite')),
+    logs: o.logs,
+    remoteLogs: new RemoteLogs({ config: o.config, oplog: o.oplog, clients, cache, now }),
+    remoteLogCache: cache,
+    remoteModnos: RemoteModnos.open(file),
     peerStates: new PeerStates(now),
-    clients: new Map<string, ConnectedClient>(),
+    clients,
     identity: identityFromConfig(() => o.config.get()),
     settings: o.settings,
     now,

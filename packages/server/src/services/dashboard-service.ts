@@ -8,6 +8,7 @@ import {
   type SummaryDashboardResponse,
   type SummaryDashboardResponse_Summary,
 } from '@restora/proto';
+import { NotFoundError } from '../errors.js';
 import type { OpLog, SummaryRow } from '../oplog/types.js';
 import { nominalPeriodMs } from '../scheduler/schedule.js';
 
@@ -18,6 +19,15 @@ export interface DashboardDeps {
   configPath: string;
   dataPath: string;
   now?: () => number;
+  /** A synced client's instance id and the plan / repo ids it shares (sync/); undefined for an unknown key id. */
+  peer?: (keyid: string) => PeerDashboardScope | undefined;
+}
+
+export interface PeerDashboardScope {
+  instanceId: string;
+  /** Undefined: the ids seen in the client's operations. */
+  planIds?: string[];
+  repoIds?: string[];
 }
 
 const DAY = 24 * 3_600_000;
@@ -57,8 +67,9 @@ export class DashboardService {
   }
 
   /** `firstRun`: an unauthenticated first-run poll, answered empty (no repo, plan or path of the install). */
-  summary(o: { firstRun?: boolean } = {}): SummaryDashboardResponse {
+  summary(o: { firstRun?: boolean; peerKeyid?: string } = {}): SummaryDashboardResponse {
     if (o.firstRun) return create(SummaryDashboardResponseSchema, {});
+    if (o.peerKeyid !== undefined) return this.peerSummary(o.peerKeyid);
     const config = this.d.config();
     const next = new Map(this.d.upcoming().map((u) => [u.key, u.runAt]));
     const now = this.d.now?.() ?? Date.now();
@@ -80,6 +91,22 @@ export class DashboardService {
       repoSummaries: repos.map((row) => this.summaryOf(row, repoNext.get(row.id), undefined)),
       configPath: this.d.configPath,
       dataPath: this.d.dataPath,
+    });
+  }
+
+  /**
+   * Restora extension (header restora-instance-keyid): the dashboard of a synced client from its operations on
+   * this host. Next run times and overdue days need its schedules, which stay on the client: not reported.
+   */
+  private peerSummary(keyid: string): SummaryDashboardResponse {
+    const scope = this.d.peer?.(keyid);
+    if (!scope) throw new NotFoundError(`no synced client with key id ${keyid}`, 'peer', keyid);
+    const common = { instanceId: scope.instanceId, nowMs: this.d.now?.() ?? Date.now() };
+    const rows = (groupBy: 'plan' | 'repo', ids: string[] | undefined) =>
+      this.d.oplog.summaries({ groupBy, ...common, ...(ids ? { ids } : {}) });
+    return create(SummaryDashboardResponseSchema, {
+      planSummaries: rows('plan', scope.planIds).map((r) => toSummary(r, undefined, undefined)),
+      repoSummaries: rows('repo', scope.repoIds).map((r) => toSummary(r, undefined, undefined)),
     });
   }
 }

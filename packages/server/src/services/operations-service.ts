@@ -26,10 +26,17 @@ export interface EventStreamOptions {
   sinceModno?: bigint;
 }
 
+/** Logs of operations synced from other instances, fetched from their instance on request (sync/). */
+export interface RemoteLogSource {
+  owner(ref: string): Operation | undefined;
+  read(op: Operation, ref: string, signal: AbortSignal): Promise<Buffer>;
+}
+
 export class OperationsService {
   constructor(
     private readonly oplog: OpLog,
     private readonly logs: LogStore,
+    private readonly remoteLogs: () => RemoteLogSource | undefined = () => undefined,
   ) {}
 
   /** GetOperations: an absent selector means all operations (Backrest errors there; we do not). */
@@ -111,7 +118,15 @@ export class OperationsService {
   /** GetLogs: existing content then live output until the log is finished. */
   async *log(ref: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
     if (!this.logs.exists(ref)) {
-      yield new TextEncoder().encode(missingLogMessage(ref));
+      const remote = this.remoteLogs();
+      const owner = remote?.owner(ref);
+      if (!remote || !owner) {
+        yield new TextEncoder().encode(missingLogMessage(ref));
+        return;
+      }
+      const data = await remote.read(owner, ref, signal);
+      for (let at = 0; at < data.length; at += LOG_BATCH_BYTES)
+        yield new Uint8Array(data.subarray(at, at + LOG_BATCH_BYTES));
       return;
     }
     yield* batch(this.logs.follow(ref, { signal }), LOG_BATCH_BYTES, LOG_BATCH_MS);

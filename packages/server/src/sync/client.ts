@@ -18,6 +18,7 @@ import type { OpEvent } from '../oplog/types.js';
 import { AsyncQueue } from './channel.js';
 import { authError, protocolError, SyncError } from './errors.js';
 import { createHandshake, verifyHandshake } from './handshake.js';
+import { answerLogRequest } from './log-serve.js';
 import { configItems, item } from './messages.js';
 import {
   CAN_READ_OPERATIONS,
@@ -103,7 +104,7 @@ export class SyncClient {
     let heartbeat: NodeJS.Timeout | undefined;
     try {
       const responses = createClient(BackrestSyncService, transport).sync(out, { signal: abort.signal });
-      const session = await SyncSession.establish(responses[Symbol.asyncIterator](), out, true);
+      const session = await SyncSession.establish(responses[Symbol.asyncIterator](), out, true, 15_000);
       session.send(
         createHandshake(identity, config.instance, this.host.initialPairingSecret, session.transcript),
       );
@@ -142,8 +143,10 @@ export class SyncClient {
       });
       off = () => (offOps(), offConfig());
       sendManifest(this.ctx, session, scope);
+      // a link that dies without a reset (cable, namespace, NAT) shows as silence: the host heartbeats every period
+      const silence = this.ctx.settings.heartbeatMs * 3;
       for (;;) {
-        const next = await session.receive();
+        const next = await session.receive(silence);
         if (!next) return;
         await this.handle(session, next, perms, scope);
       }
@@ -190,8 +193,15 @@ export class SyncClient {
         for (const i of configItems(this.ctx.config.get(), perms, CAN_VIEW_RESOURCES).slice(1))
           session.send(i);
         return;
+      case 'requestLog': {
+        const d = { ...this.ctx, instanceId: this.ctx.config.get().instance, covers: scope.covers };
+        // answered beside the receive loop: reading a large log must not hold up heartbeats and manifests
+        void answerLogRequest(d, session, a.value.logId).catch((e: unknown) =>
+          this.ctx.log.warn(`sync: log ${a.value.logId} not sent: ${(e as Error).message}`),
+        );
+        return;
+      }
       case 'throttle':
-      case 'requestLog':
         return;
       default:
         throw protocolError(`a client does not accept ${a.case ?? 'an empty message'}`);
@@ -212,11 +222,18 @@ export class SyncClient {
       for (const repo of set.repos) {
         const i = cfg.repos.findIndex((r) => r.guid === repo.guid);
         const ownedByHost = i < 0 || cfg.repos[i]!.originInstanceId === hostId;
-        if (!(
+        const allowed =
           (ownedByHost && perms.hasType(CAN_RECEIVE_SHARED_REPOS)) ||
-          perms.forRepo(repo.id, CAN_WRITE_CONFIG)
-        ))
-          throw authError(`host ${hostId} may not change repo ${repo.id}`);
+          perms.forRepo(repo.id, CAN_WRITE_CONFIG);
+        // a shared repo we did not agree to receive is not transferred (the seed: both sides must grant it);
+        // Backrest ends the link here, which then fails again on every reconnect
+        if (!allowed && repo.originInstanceId === hostId && ownedByHost) {
+          this.ctx.log.info(
+            `sync: shared repo ${repo.id} from ${hostId} not accepted (RECEIVE_SHARED_REPOS not granted)`,
+          );
+          continue;
+        }
+        if (!allowed) throw authError(`host ${hostId} may not change repo ${repo.id}`);
         if (i >= 0) cfg.repos[i] = repo;
         else if (!cfg.repos.some((r) => r.id === repo.id || r.uri === repo.uri)) cfg.repos.push(repo);
       }

@@ -106,7 +106,8 @@ async function runHost(
       signal.addEventListener('abort', () => closed.abort(disconnected('connection closed')));
     });
     for (;;) {
-      const next = await Promise.race([session.receive(), aborted]);
+      // clients heartbeat every period: silence for three means the link died without a reset
+      const next = await Promise.race([session.receive(ctx.settings.heartbeatMs * 3), aborted]);
       if (!next) break;
       handle(ctx, store, keyid, session, next);
     }
@@ -119,8 +120,10 @@ async function runHost(
   } catch (e) {
     const err = e instanceof SyncError ? e : disconnected(`lost connection: ${(e as Error).message}`);
     ctx.peerStates.setState(keyid, authorized.instanceId, err.state, err.message);
+    ctx.remoteLogs.peerGone(keyid, err.message);
     throw err;
   } finally {
+    ctx.remoteLogs.peerGone(keyid, 'the client disconnected');
     clearInterval(heartbeat);
     offConfig();
     if (ctx.clients.get(keyid) === client) ctx.clients.delete(keyid);
@@ -169,8 +172,9 @@ function handle(
         s.knownRepos = a.value.repos;
         s.knownPlans = a.value.plans;
       });
-    case 'throttle':
     case 'receiveLogData':
+      return ctx.remoteLogs.deliver(keyid, a.value);
+    case 'throttle':
       return;
     default:
       throw protocolError(`a host does not accept ${a.case ?? 'an empty message'}`);

@@ -27,6 +27,7 @@ export class SyncSession {
     incoming: AsyncIterator<SyncStreamItem>,
     out: AsyncQueue<SyncStreamItem>,
     initiator: boolean,
+    timeoutMs?: number,
   ): Promise<SyncSession> {
     const secretItem = (v: { kemPublicKey?: Uint8Array; kemEncapsulation?: Uint8Array }) =>
       create(SyncStreamItemSchema, {
@@ -39,7 +40,7 @@ export class SyncSession {
         },
       });
     const receiveSecret = async () => {
-      const r = await incoming.next();
+      const r = await withTimeout(incoming.next(), timeoutMs);
       if (r.done) throw disconnected('the peer closed the connection during the key exchange');
       if (r.value.action.case !== 'establishSharedSecret')
         throw protocolError(`expected the key exchange, got ${r.value.action.case ?? 'nothing'}`);
@@ -93,19 +94,7 @@ export class SyncSession {
 
   /** Next decrypted item; undefined when the peer ended the stream. `timeoutMs` bounds the wait. */
   async receive(timeoutMs?: number): Promise<SyncStreamItem | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const next = this.incoming.next();
-    const r = timeoutMs
-      ? await Promise.race([
-          next,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => reject(disconnected(`no answer from the peer within ${timeoutMs / 1000} s`)),
-              timeoutMs,
-            );
-          }),
-        ]).finally(() => clearTimeout(timer))
-      : await next;
+    const r = await withTimeout(this.incoming.next(), timeoutMs);
     if (r.done) return undefined;
     if (r.value.action.case !== 'encrypted')
       throw protocolError(`expected an encrypted message, got ${r.value.action.case}`);
@@ -114,6 +103,21 @@ export class SyncSession {
     const plain = wrap(() => this.recvCipher.open(nonce, ciphertext));
     return fromBinary(SyncStreamItemSchema, plain);
   }
+}
+
+/** `p`, or a disconnected error once `timeoutMs` passed without it (no bound when undefined). */
+async function withTimeout<T>(p: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (!timeoutMs) return p;
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(disconnected(`no answer from the peer within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function wrap<T>(fn: () => T): T {

@@ -1,10 +1,12 @@
 // What the host and client halves share: config, oplog, identity, peer states and the connected clients.
 import type { ConfigStore } from '../config/types.js';
-import type { OpLog } from '../oplog/types.js';
+import type { LogStore, OpLog } from '../oplog/types.js';
 import type { Multihost_Peer, SyncStreamItem } from '@restora/proto';
 import type { LocalIdentity } from './identity.js';
 import type { PeerStates } from './peer-states.js';
 import type { PermissionSet } from './permissions.js';
+import type { RemoteLogCache } from './remote-log-cache.js';
+import type { RemoteLogs } from './remote-logs.js';
 import type { RemoteModnos } from './remote-ops.js';
 
 /** A client connected to this host: SetRemoteClientConfig sends through it; revocation closes it. */
@@ -30,6 +32,11 @@ export interface SyncLog {
 export interface SyncContext {
   config: ConfigStore;
   oplog: OpLog;
+  /** Our own operation logs (a client serves them to its host on request). */
+  logs: LogStore;
+  /** Logs of clients' operations, fetched on request (host side). */
+  remoteLogs: RemoteLogs;
+  remoteLogCache: RemoteLogCache;
   remoteModnos: RemoteModnos;
   peerStates: PeerStates;
   clients: Map<string, ConnectedClient>;

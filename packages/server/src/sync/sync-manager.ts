@@ -12,10 +12,12 @@ import type { SyncClient } from './client.js';
 import { serveSyncStream } from './host.js';
 import { item } from './messages.js';
 import type { PeerStates } from './peer-states.js';
+import type { RemoteLogs } from './remote-logs.js';
 import type { SyncContext } from './sync-context.js';
 
 export class SyncManager {
   readonly peerStates: PeerStates;
+  readonly remoteLogs: RemoteLogs;
   private readonly clients = new Map<string, { client: SyncClient; key: string }>();
   private offConfig: (() => void) | undefined;
 
@@ -24,6 +26,7 @@ export class SyncManager {
     private readonly clientFor: (host: Multihost_Peer) => SyncClient,
   ) {
     this.peerStates = ctx.peerStates;
+    this.remoteLogs = ctx.remoteLogs;
   }
 
   start(): void {
@@ -37,6 +40,7 @@ export class SyncManager {
     await Promise.all([...this.clients.values()].map((c) => c.client.close()));
     this.clients.clear();
     this.ctx.remoteModnos.close();
+    this.ctx.remoteLogCache.close();
   }
 
   /** BackrestSyncService.Sync: the outgoing half of one client connection. */
@@ -63,6 +67,19 @@ export class SyncManager {
         },
       }),
     );
+  }
+
+  /** A client's dashboard scope on this host: its instance id and the plans / repos it shares (when known). */
+  dashboardScope(keyid: string): { instanceId: string; planIds?: string[]; repoIds?: string[] } | undefined {
+    const peer = this.ctx.config.get().multihost?.authorizedClients.find((p) => p.keyid === keyid);
+    if (!peer) return undefined;
+    const s = this.peerStates.get(keyid);
+    if (!s?.knownPlans.length && !s?.knownRepos.length) return { instanceId: peer.instanceId };
+    return {
+      instanceId: peer.instanceId,
+      planIds: s.knownPlans.map((p) => p.id),
+      repoIds: s.knownRepos.map((r) => r.id),
+    };
   }
 
   /** One client per known host; a changed entry (URL, key, permissions, secret) restarts its connection. */

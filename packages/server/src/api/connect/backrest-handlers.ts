@@ -96,7 +96,11 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
       return {};
     },
     pathAutocomplete: async (req) => ({ values: await s.paths.complete(req.value) }),
-    getSummaryDashboard: (_req, ctx) => s.dashboard.summary({ firstRun: firstRun(ctx) }),
+    getSummaryDashboard: (_req, ctx) => {
+      // Restora extension (the request is Empty): a synced client's dashboard by its key id
+      const peerKeyid = ctx.requestHeader.get('restora-instance-keyid');
+      return s.dashboard.summary({ firstRun: firstRun(ctx), ...(peerKeyid ? { peerKeyid } : {}) });
+    },
     generatePairingToken: async (req) => ({ token: await s.config.generatePairingToken(req) }),
   };
 }
