@@ -88,19 +88,10 @@ export function entryDigest(f: readonly (string | number | null)[]): Buffer {
 export const hash48 = (blob: Uint8Array): number =>
   crypto.createHash('sha1').update(blob).digest().readUIntBE(0, 6);
 
+/** A stored row holds exactly these fields (in entryFields' order). */
 export function sameEntry(row: EntryRow, f: readonly (string | number | null)[]): boolean {
-  return (
-    row.path_id === f[0] &&
-    row.name === f[1] &&
-    row.type === f[2] &&
-    row.size === f[3] &&
-    row.mode === f[4] &&
-    row.uid === f[5] &&
-    row.gid === f[6] &&
-    row.mtime === f[7] &&
-    row.atime === f[8] &&
-    row.ctime === f[9]
-  );
+  const { path_id, name, type, size, mode, uid, gid, mtime, atime, ctime } = row;
+  return [path_id, name, type, size, mode, uid, gid, mtime, atime, ctime].every((v, i) => v === f[i]);
 }
 
 export function toNode(row: EntryRow, dirPath: string): LsNode {

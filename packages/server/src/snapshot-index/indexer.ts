@@ -113,7 +113,7 @@ export class SnapshotIndexer {
     const key = keyOf(repo);
     const idx = this.open.get(key);
     this.open.delete(key);
-    const file = idx?.file ?? path.join(this.deps.dir, fileName(key));
+    const file = idx?.file ?? indexFileOf(this.deps.dir, repo);
     idx?.close();
     removeIndexFile(file);
     this.deps.log(`snapshot index of repo ${repo.id} was damaged: rebuilding`);
@@ -169,7 +169,7 @@ export class SnapshotIndexer {
     while (this.dirty.size && !this.abort.signal.aborted) {
       const key = this.dirty.values().next().value!;
       this.dirty.delete(key);
-      const repo = this.deps.config().repos.find((r) => keyOf(r) === key);
+      const repo = this.repoOf(key);
       if (!repo) continue;
       try {
         await this.reconcile(repo);
@@ -278,11 +278,15 @@ export class SnapshotIndexer {
     clearTimeout(this.retries.get(key));
     const t = setTimeout(() => {
       this.retries.delete(key);
-      const now = this.deps.config().repos.find((r) => keyOf(r) === key);
+      const now = this.repoOf(key);
       if (now) this.request(now);
     }, this.deps.retryMs ?? 60_000);
     t.unref();
     this.retries.set(key, t);
+  }
+
+  private repoOf(key: string): Repo | undefined {
+    return this.deps.config().repos.find((r) => keyOf(r) === key);
   }
 
   private dropUnknownFiles(config: Config): void {

@@ -128,14 +128,16 @@ export class RepoIndex {
   /** Drops snapshots and every listing and entry no remaining snapshot holds, and returns the space. */
   remove(ids: readonly string[]): Promise<number> {
     return this.exclusive(() => {
-      const drop = this.db.prepare<[string], { seq: number }>('SELECT seq FROM snapshot WHERE id = ?');
+      const seqOf = this.db.prepare<[string], { seq: number }>('SELECT seq FROM snapshot WHERE id = ?');
+      const dropDirs = this.db.prepare('DELETE FROM snapdir WHERE snapshot = ?');
+      const drop = this.db.prepare('DELETE FROM snapshot WHERE seq = ?');
       const tx = this.db.transaction(() => {
         let n = 0;
         for (const id of ids) {
-          const row = drop.get(id);
+          const row = seqOf.get(id);
           if (!row) continue;
-          this.db.prepare('DELETE FROM snapdir WHERE snapshot = ?').run(row.seq);
-          this.db.prepare('DELETE FROM snapshot WHERE seq = ?').run(row.seq);
+          dropDirs.run(row.seq);
+          drop.run(row.seq);
           n++;
         }
         if (n) this.collectGarbage();
