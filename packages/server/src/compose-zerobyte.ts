@@ -23,6 +23,7 @@ import { ServerEvents } from './services/zerobyte/server-events.js';
 import { TaskCenter } from './services/zerobyte/tasks.js';
 import { VolumeGuard } from './services/zerobyte/volume-guard.js';
 import { VolumeService } from './services/zerobyte/volumes.js';
+import { UserAccounts } from './services/zerobyte/user-accounts.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from './services/zerobyte/webhook-rules.js';
 
 export interface RestStores {
@@ -67,6 +68,7 @@ export function composeZerobyte(ctx: ZbContext, index?: IndexPort): ZerobyteServ
     notifications,
     tasks,
     volumes,
+    users: new UserAccounts(ctx),
     events,
     resticPassword: () => defaultResticPassword(ctx),
     close: () => {

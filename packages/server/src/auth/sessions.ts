@@ -59,6 +59,13 @@ export class SessionStore {
     this.db.prepare('DELETE FROM rest_sessions WHERE token_hash = ?').run(sha256(token));
   }
 
+  /** Ends every session of a user except the one of `keepToken` (a password change revoking other sessions). */
+  revokeOthers(username: string, keepToken?: string): void {
+    this.db
+      .prepare('DELETE FROM rest_sessions WHERE username = ? AND token_hash != ?')
+      .run(username, keepToken ? sha256(keepToken) : '');
+  }
+
   /** Drops every session of users that no longer exist (user removed from the config). */
   revokeUsersExcept(usernames: readonly string[]): void {
     const keep = new Set(usernames);

@@ -110,6 +110,8 @@ const EXPECTED_OPEN = [
   'GET /healthz',
   'POST /api/auth/sign-in/email',
   'POST /api/auth/sign-in/username',
+  // first run only: refused (403) once a user exists
+  'POST /api/auth/sign-up/email',
   'POST /api/v1/auth/login',
   'POST /v1.Authentication/Login',
   'POST /v1sync.BackrestSyncService/Sync',

@@ -122,7 +122,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   await app.register(
     async (api) => {
       jsonScope(api, bodyLimit);
-      for (const r of betterAuthRoutes(authDeps)) mount(api, r);
+      for (const r of betterAuthRoutes(authDeps, services.users)) mount(api, r);
     },
     { prefix: '/api/auth' },
   );

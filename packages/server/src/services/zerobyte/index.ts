@@ -9,6 +9,7 @@ import type { SnapshotService } from './snapshots.js';
 import type { ServerEvents } from './server-events.js';
 import type { TaskCenter } from './tasks.js';
 import type { VolumeService } from './volumes.js';
+import type { UserAccounts } from './user-accounts.js';
 
 export type { ZbContext, EnginePort } from './context.js';
 export type { TaskDto } from './task-dto.js';
@@ -24,6 +25,8 @@ export interface ZerobyteServices {
   notifications: NotificationService;
   tasks: TaskCenter;
   volumes: VolumeService;
+  /** better-auth's sign-up, password and profile endpoints over the config's users. */
+  users: UserAccounts;
   /** The feed of GET /api/v1/events. */
   events: ServerEvents;
   /** The instance-wide restic password (repositories without a customPassword): GET …/system/restic-password. */

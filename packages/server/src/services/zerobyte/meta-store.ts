@@ -16,7 +16,8 @@ export type MetaKind =
   | 'task'
   | 'retry'
   | 'volume'
-  | 'order';
+  | 'order'
+  | 'user-profile';
 
 /** Kinds whose rows carry secrets (backend keys and passwords, notification tokens and URLs, backup webhook headers, share passwords). */
 const SEALED_KINDS: ReadonlySet<MetaKind> = new Set(['repository', 'destination', 'schedule', 'volume']);

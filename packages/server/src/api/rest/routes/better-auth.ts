@@ -1,8 +1,10 @@
 // The better-auth endpoints Zerobyte's web client calls (/api/auth/*), over the same users and sessions as
-// /api/v1/auth/login: username sign-in, sign-out, the session, and the one organization every user is in.
+// /api/v1/auth/login: first-user sign-up, username sign-in, sign-out, the session, change-password, update-user,
+// and the one organization every user is in.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Session } from '../../../auth/sessions.js';
+import type { UserAccounts, UserProfile } from '../../../services/zerobyte/user-accounts.js';
 import { HttpError, unauthorized } from '../http-error.js';
 import { route, type AnyRoute } from '../route.js';
 import type { AuthRouteDeps } from './auth.js';
@@ -13,18 +15,21 @@ export const BETTER_AUTH_COOKIE = 'zerobyte.session_token';
 const ORG_ID = 'default';
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A config user as better-auth's user object (Restora users have no email address or image). */
-const userOf = (username: string) => ({
+/** A config user and its profile as better-auth's user object (every user is an instance admin). */
+const userOf = (username: string, p: UserProfile) => ({
   id: username,
-  name: username,
+  name: p.name,
   username,
-  displayUsername: username,
-  email: '',
+  displayUsername: p.displayUsername,
+  email: p.email,
   emailVerified: false,
-  image: null,
+  image: p.image,
   role: 'admin',
-  createdAt: iso(0),
-  updatedAt: iso(0),
+  dateFormat: p.dateFormat,
+  timeFormat: p.timeFormat,
+  hasPassword: true,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
 });
 
 const org = () => ({
@@ -51,7 +56,36 @@ const SignIn = z.object({
   callbackURL: z.string().optional(),
 });
 
-export function betterAuthRoutes(d: AuthRouteDeps): AnyRoute[] {
+const Format = z.string().trim().min(1).max(32);
+const SignUp = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  password: z.string(),
+  name: z.string().trim().min(1).max(128),
+  username: z.string().trim().min(2).max(30).optional(),
+  displayUsername: z.string().trim().min(1).max(128).optional(),
+  dateFormat: Format.optional(),
+  timeFormat: Format.optional(),
+  image: z.string().max(4096).nullable().optional(),
+  // Zerobyte's client sends it; it only starts false (downloading restic.pass is not tracked per user)
+  hasDownloadedResticPassword: z.literal(false).optional(),
+  rememberMe: z.boolean().optional(),
+  callbackURL: z.string().optional(),
+});
+const ChangePassword = z.object({
+  currentPassword: z.string().min(1),
+  newPassword: z.string(),
+  revokeOtherSessions: z.boolean().optional(),
+});
+const UpdateUser = z.object({
+  name: z.string().trim().min(1).max(128).optional(),
+  displayUsername: z.string().trim().min(1).max(128).optional(),
+  image: z.string().max(4096).nullable().optional(),
+  dateFormat: Format.optional(),
+  timeFormat: Format.optional(),
+});
+
+export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRoute[] {
+  const user = (username: string) => userOf(username, users.profile(username));
   const cookie = (value: string, maxAgeS: number) =>
     `${BETTER_AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
   const sessionDto = (s: Session) => ({
@@ -69,11 +103,29 @@ export function betterAuthRoutes(d: AuthRouteDeps): AnyRoute[] {
       reply.header('Retry-After', String(r.retryAfter));
       throw new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`);
     }
+    return { redirect: false, ...startSession(username, reply) };
+  };
+  const startSession = (username: string, reply: FastifyReply) => {
     const { token, session } = d.sessions.create(username);
     reply.header('Set-Cookie', cookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000)));
-    return { redirect: false, token, user: userOf(username) };
+    return { token, user: user(username) };
   };
   return [
+    route({
+      tag,
+      method: 'POST',
+      url: '/sign-up/email',
+      operationId: 'betterAuthSignUpEmail',
+      summary:
+        'Create the first user (first run only; 403 once a user exists) and sign it in; the user is added to the config',
+      auth: 'none',
+      body: SignUp,
+      responses: { 200: { description: 'Signed up' } },
+      handler: async ({ body, reply }) => {
+        const username = await users.signUp({ ...body, username: body.username ?? body.name });
+        return startSession(username, reply);
+      },
+    }),
     route({
       tag,
       method: 'POST',
@@ -128,8 +180,44 @@ export function betterAuthRoutes(d: AuthRouteDeps): AnyRoute[] {
             ? sessionDto(s)
             : // an API key or token: a session view of the caller, without a session id to revoke
               sessionDto({ id: '', username: auth.username, createdAt: now, expiresAt: now }),
-          user: userOf(auth.username),
+          user: user(auth.username),
         };
+      },
+    }),
+    route({
+      tag,
+      method: 'POST',
+      url: '/change-password',
+      operationId: 'betterAuthChangePassword',
+      summary: 'Change the password (current one re-checked); revokeOtherSessions ends every other session',
+      auth: 'session',
+      body: ChangePassword,
+      responses: { 200: { description: 'Changed' } },
+      handler: async ({ body, auth, req, reply }) => {
+        const r = await d.checkPassword(auth.username, body.currentPassword, req.ip);
+        if (!r.ok) {
+          if (r.retryAfter) reply.header('Retry-After', String(r.retryAfter));
+          throw r.retryAfter
+            ? new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`)
+            : new HttpError(400, 'Invalid password', 'currentPassword: does not match');
+        }
+        await users.setPassword(auth.username, body.newPassword);
+        if (body.revokeOtherSessions) d.sessions.revokeOthers(auth.username, auth.sessionToken);
+        return { token: null, user: user(auth.username) };
+      },
+    }),
+    route({
+      tag,
+      method: 'POST',
+      url: '/update-user',
+      operationId: 'betterAuthUpdateUser',
+      summary:
+        'Update the profile: name, displayUsername, image, dateFormat, timeFormat (other fields are a 400)',
+      body: UpdateUser.strict(),
+      responses: { 200: { description: 'Updated' } },
+      handler: ({ body, auth }) => {
+        users.updateProfile(auth.username, body);
+        return { status: true };
       },
     }),
     route({
