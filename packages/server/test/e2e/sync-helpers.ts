@@ -51,8 +51,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where an instance runs: the address it binds, the one the test reaches it at, a command prefix to run it there. */
+export interface Placement {
+  bind: string;
+  address: string;
+  wrap: string[];
+}
+
 /** A configured instance (user, instance id, identity); `start` spawns `restora serve` on a fixed port. */
-export async function instance(name: string): Promise<Instance> {
+export async function instance(
+  name: string,
+  place: Placement = { bind: '127.0.0.1', address: '127.0.0.1', wrap: [] },
+): Promise<Instance> {
   const ws = workspace(`sync-${name}`);
   const id = generateIdentity();
   await writeUserConfig(ws, {
@@ -60,7 +70,7 @@ export async function instance(name: string): Promise<Instance> {
     sync: { identity: { keyId: id.keyid, ed25519priv: id.ed25519priv, ed25519pub: id.ed25519pub } },
   });
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${place.address}:${port}`;
   const transport = createConnectTransport({
     baseUrl: url,
     httpVersion: '1.1',
@@ -80,28 +90,26 @@ export async function instance(name: string): Promise<Instance> {
     output: () => out,
     async start() {
       out = '';
-      child = spawn(
-        process.execPath,
-        [...CLI, '--bind-address', `127.0.0.1:${port}`, '--log-level', 'info'],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            RESTORA_CONFIG: ws.configFile,
-            RESTORA_DATA: ws.dataDir,
-            RESTORA_RESTIC_COMMAND: '/usr/bin/restic',
-            RESTORA_SYNC_RETRY_DELAY_MS: '100',
-            RESTORA_SYNC_HEARTBEAT_MS: '2000',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
+      const args = [...CLI, '--bind-address', `${place.bind}:${port}`, '--log-level', 'info'];
+      const [cmd, ...rest] = [...place.wrap, process.execPath, ...args];
+      child = spawn(cmd!, rest, {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          RESTORA_CONFIG: ws.configFile,
+          RESTORA_DATA: ws.dataDir,
+          RESTORA_RESTIC_COMMAND: '/usr/bin/restic',
+          RESTORA_SYNC_RETRY_DELAY_MS: '100',
+          RESTORA_SYNC_HEARTBEAT_MS: '2000',
         },
-      );
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const c = child;
       c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
       c.stderr?.on('data', (d: Buffer) => (out += d.toString()));
       await new Promise<void>((res, rej) => {
         const t = setInterval(() => {
-          if (out.includes(`listening on ${url}`) || out.includes(`127.0.0.1:${port}`))
+          if (/restora serve listening on http:\/\/\S+:(\d+) /.exec(out)?.[1] === String(port))
             (clearInterval(t), res());
         }, 100);
         c.once('exit', () => (clearInterval(t), rej(new Error(`${name} exited early: ${out}`))));
