@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { useAuth } from './api/auth-store.js';
 import { useConfig } from './api/queries.js';
+import { FullStyles } from './full-styles.js';
 import { errorMessage } from './lib/format.js';
 import { Shell } from './shell.js';
 
@@ -25,7 +26,9 @@ export function App() {
   if (auth.needsLogin) {
     return (
       <Suspense fallback={<PageLoader />}>
-        <LoginView />
+        <FullStyles>
+          <LoginView />
+        </FullStyles>
       </Suspense>
     );
   }
@@ -47,7 +50,9 @@ export function App() {
   if (needsSetup) {
     return (
       <Suspense fallback={<PageLoader />}>
-        <FirstRunView config={c} />
+        <FullStyles>
+          <FirstRunView config={c} />
+        </FullStyles>
       </Suspense>
     );
   }

@@ -1,4 +1,4 @@
-import '@mantine/core/styles.css';
+import './first-view-styles.js';
 import { createRoot } from 'react-dom/client';
 import { Root } from './root.js';
 import { createClients, createHttpTransport } from './api/transport.js';

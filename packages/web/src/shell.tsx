@@ -7,7 +7,6 @@ import {
   ScrollArea,
   Text,
   Title,
-  Tooltip,
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
@@ -29,24 +28,37 @@ import { useClients } from './api/clients-context.js';
 import { startOperationEvents } from './api/op-events.js';
 import { applyOperationEvent } from './api/queries.js';
 import { PageLoader } from './app.js';
+import { FullStyles } from './full-styles.js';
 import { href, useRoute } from './router.js';
 import { RouteView } from './routes.js';
+
+/** A header icon button; a native title, not Mantine's Tooltip, which would put floating-ui in the first chunk. */
+function HeaderButton({
+  label,
+  icon,
+  onClick,
+}: {
+  label: string;
+  icon: React.ReactNode;
+  onClick: () => void;
+}) {
+  return (
+    <ActionIcon variant="default" size="lg" aria-label={label} title={label} onClick={onClick}>
+      {icon}
+    </ActionIcon>
+  );
+}
 
 function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const next = scheme === 'dark' ? 'light' : 'dark';
   return (
-    <Tooltip label={`Switch to ${next} mode`}>
-      <ActionIcon
-        variant="default"
-        size="lg"
-        aria-label={`Switch to ${next} mode`}
-        onClick={() => setColorScheme(next)}
-      >
-        {scheme === 'dark' ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
-      </ActionIcon>
-    </Tooltip>
+    <HeaderButton
+      label={`Switch to ${next} mode`}
+      icon={scheme === 'dark' ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
+      onClick={() => setColorScheme(next)}
+    />
   );
 }
 
@@ -132,16 +144,11 @@ export function Shell({ config }: { config: Config }) {
           <Group gap="xs" wrap="nowrap">
             <ColorSchemeToggle />
             {authOn && (
-              <Tooltip label="Log out">
-                <ActionIcon
-                  variant="default"
-                  size="lg"
-                  aria-label="Log out"
-                  onClick={() => authStore.logout()}
-                >
-                  <IconLogout size={18} aria-hidden />
-                </ActionIcon>
-              </Tooltip>
+              <HeaderButton
+                label="Log out"
+                icon={<IconLogout size={18} aria-hidden />}
+                onClick={() => authStore.logout()}
+              />
             )}
           </Group>
         </Group>
@@ -182,7 +189,13 @@ export function Shell({ config }: { config: Config }) {
       </AppShell.Navbar>
       <AppShell.Main>
         <Suspense fallback={<PageLoader />}>
-          <RouteView route={route} config={config} />
+          {section === '' ? (
+            <RouteView route={route} config={config} />
+          ) : (
+            <FullStyles>
+              <RouteView route={route} config={config} />
+            </FullStyles>
+          )}
         </Suspense>
       </AppShell.Main>
     </AppShell>

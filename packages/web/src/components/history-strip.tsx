@@ -1,4 +1,4 @@
-import { Group, Tooltip } from '@mantine/core';
+import { Group } from '@mantine/core';
 import { OperationStatus } from '@restora/proto';
 import type { SummaryDashboardResponse_DayStatusBucket } from '@restora/proto';
 
@@ -36,21 +36,22 @@ export function HistoryStrip({ days }: { days: SummaryDashboardResponse_DayStatu
       {days.map((d) => {
         const { color, label } = colorOf(d);
         return (
-          <Tooltip key={String(d.timestampMs)} label={label}>
-            <div
-              role="listitem"
-              aria-label={label}
-              // Squares shrink with a narrow card (phone) instead of overflowing it.
-              style={{
-                height: 18,
-                borderRadius: 2,
-                background: color,
-                flex: '1 1 0',
-                minWidth: 2,
-                maxWidth: 10,
-              }}
-            />
-          </Tooltip>
+          // A native title, not Mantine's Tooltip: 30 floating-ui instances per card slowed the first render.
+          <div
+            key={String(d.timestampMs)}
+            role="listitem"
+            aria-label={label}
+            title={label}
+            // Squares shrink with a narrow card (phone) instead of overflowing it.
+            style={{
+              height: 18,
+              borderRadius: 2,
+              background: color,
+              flex: '1 1 0',
+              minWidth: 2,
+              maxWidth: 10,
+            }}
+          />
         );
       })}
     </Group>

@@ -12,11 +12,12 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { OperationStatus, SummaryDashboardResponseSchema } from '@restora/proto';
 import type { Config, SummaryDashboardResponse_Summary } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { takePrefetched } from '../api/prefetch.js';
+import { loadFullStyles } from '../full-styles.js';
 import { HistoryStrip } from '../components/history-strip.js';
 import { errorMessage, formatBytes, formatRelative, formatTime } from '../lib/format.js';
 import { STATUS_COLOR, STATUS_LABEL } from '../lib/ops.js';
@@ -122,6 +123,10 @@ export default function Dashboard({ config }: { config: Config }) {
       (await takePrefetched('GetSummaryDashboard', SummaryDashboardResponseSchema)) ??
       backrest.getSummaryDashboard({}),
   });
+  // The rest of Mantine's styles once the dashboard has drawn (other views wait for them: full-styles.tsx).
+  useEffect(() => {
+    if (q.data) void loadFullStyles();
+  }, [q.data]);
   if (q.isPending) return <Loader aria-label="Loading dashboard" />;
   if (q.isError) return <Alert color="red">{errorMessage(q.error)}</Alert>;
   const d = q.data;
