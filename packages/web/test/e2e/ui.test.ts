@@ -23,9 +23,14 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
-/** Saves a screenshot and checks that every button and link on the view has an accessible name. */
+/** Saves a screenshot at desktop and phone width and checks that every button and link has an accessible name. */
 async function shot(name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(400); // the navbar slides shut below its breakpoint
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  if (desktop) await page.setViewportSize(desktop);
   const unnamed = await page.evaluate(() =>
     [...document.querySelectorAll('button, a[href], [role="button"]')]
       .filter((el) => {
