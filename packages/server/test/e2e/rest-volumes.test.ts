@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../src/api/rest/testing/harness.js';
-import { mountPoints } from '../../src/services/zerobyte/volume-backends.js';
+import { kernelSupports, mountPoints } from '../../src/services/zerobyte/volume-backends.js';
 
 type Json = Record<string, unknown>;
 
@@ -230,6 +230,38 @@ describe('Zerobyte volumes (real rclone, real restic 0.14)', () => {
     expect(mount.status).toBe(500);
     expect(mount.body).toMatchObject({ status: 'error', error: expect.stringContaining('mount.nfs') });
   });
+
+  // This machine's kernel has neither nfs nor cifs (not in /proc/filesystems, no /lib/modules): no NFS or SMB share
+  // can be mounted here whatever is installed, so these kinds are proven by their errors, not end to end.
+  it.skipIf(kernelSupports('nfs') && kernelSupports('smb'))(
+    "names the kernel's missing file system for NFS and SMB (and the missing helper)",
+    async () => {
+      const cases = [
+        ['nfs', { server: '127.0.0.1', exportPath: '/srv', version: '4.1' }, 'mount.nfs', 'nfs'],
+        ['smb', { server: '127.0.0.1', share: 'data', guest: true }, 'mount.cifs', 'cifs'],
+      ] as const;
+      for (const [backend, fields, helper, fsType] of cases) {
+        if (kernelSupports(backend)) continue;
+        const v = await call('POST', '/api/v1/volumes', {
+          name: `K-${backend}`,
+          config: { backend, ...fields },
+        });
+        expect(v.status, v.text).toBe(201);
+        const err = String((v.body as Json).lastError);
+        expect((v.body as Json).status).toBe('error');
+        expect(err).toContain(`the kernel's ${fsType} file system`);
+        if (!which(helper)) expect(err).toContain(`${helper} (Debian package`);
+        const check = await call(
+          'POST',
+          `/api/v1/volumes/${(v.body as Json).shortId as string}/health-check`,
+        );
+        expect(check.body).toMatchObject({ status: 'error' });
+        expect((await call('DELETE', `/api/v1/volumes/${(v.body as Json).shortId as string}`)).status).toBe(
+          200,
+        );
+      }
+    },
+  );
 
   it.skipIf(fuseMissing)(
     'mounts a WebDAV share with rclone mount, lists, backs it up, unmounts and remounts',

@@ -3,6 +3,7 @@
 // the environment or stdin, never argv.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FailedPreconditionError, ValidationError } from '../../errors.js';
 
@@ -56,6 +57,41 @@ export interface MountTools {
   rcloneConfig?: string;
   /** Extra directories searched for mount helpers (mount.nfs, mount.cifs); tests point it elsewhere. */
   sbin?: string[];
+  /** The kernel's file system list and module tree (default /proc/filesystems, /lib/modules/<release>). */
+  kernel?: { filesystems?: string; modules?: string };
+}
+
+/** The kernel file systems a share kind mounts with, and the module that brings them. */
+const KERNEL_FS = {
+  nfs: { types: ['nfs', 'nfs4'], module: 'nfs' },
+  smb: { types: ['cifs', 'smb3'], module: 'cifs' },
+};
+
+/**
+ * Whether the kernel can mount a share kind: the file system is registered, or a module for it exists to be loaded
+ * on demand (a container sees its host's kernel: without either, only the host can add it).
+ */
+export function kernelSupports(kind: 'nfs' | 'smb', kernel: MountTools['kernel'] = {}): boolean {
+  const { types, module } = KERNEL_FS[kind];
+  let registered: string[] = [];
+  try {
+    registered = fs
+      .readFileSync(kernel.filesystems ?? '/proc/filesystems', 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).pop() ?? '');
+  } catch {
+    // no /proc: nothing known to be registered
+  }
+  if (types.some((t) => registered.includes(t))) return true;
+  try {
+    const dep = fs.readFileSync(
+      path.join(kernel.modules ?? `/lib/modules/${os.release()}`, 'modules.dep'),
+      'utf8',
+    );
+    return new RegExp(`/${module}\\.ko(\\.[a-z]+)?:`).test(dep);
+  } catch {
+    return false;
+  }
 }
 
 // a host name or an IP address (IPv6 bracketed or bare): nothing a tool could read as a URL, path or option
@@ -273,13 +309,19 @@ async function mountKernel(
 ) {
   const helper = c.backend === 'nfs' ? 'mount.nfs' : 'mount.cifs';
   const pkg = c.backend === 'nfs' ? 'nfs-common' : 'cifs-utils';
-  if (!which(helper, tools.sbin))
-    throw new FailedPreconditionError(
-      `${c.backend.toUpperCase()} volumes need ${helper} (Debian package ${pkg}) on this server`,
+  // every missing piece named at once: installing the tool alone would not be enough
+  const missing: string[] = [];
+  if (!which(helper, tools.sbin)) missing.push(`${helper} (Debian package ${pkg})`);
+  if (!kernelSupports(c.backend, tools.kernel)) {
+    const { types, module } = KERNEL_FS[c.backend];
+    missing.push(
+      `the kernel's ${types[0]} file system (not in /proc/filesystems, no ${module} module to load: in a container the host must load it, modprobe ${module})`,
     );
-  if (process.getuid?.() !== 0)
+  }
+  if (process.getuid?.() !== 0) missing.push('root (CAP_SYS_ADMIN): this server runs unprivileged');
+  if (missing.length)
     throw new FailedPreconditionError(
-      `mounting ${c.backend.toUpperCase()} needs root (CAP_SYS_ADMIN); this server runs unprivileged`,
+      `${c.backend.toUpperCase()} volumes need ${missing.join('; and ')} on this server`,
     );
   const opts: string[] = c.readOnly ? ['ro'] : [];
   let source: string;
@@ -338,7 +380,7 @@ export function availableBackends(tools: MountTools): {
   const fuse = fs.existsSync('/dev/fuse') && !!(which('fusermount3') ?? which('fusermount'));
   const out = ['directory'];
   if (rclone && fuse) out.push('webdav', 'sftp', 'rclone');
-  if (root && which('mount.nfs', tools.sbin)) out.push('nfs');
-  if (root && which('mount.cifs', tools.sbin)) out.push('smb');
+  if (root && which('mount.nfs', tools.sbin) && kernelSupports('nfs', tools.kernel)) out.push('nfs');
+  if (root && which('mount.cifs', tools.sbin) && kernelSupports('smb', tools.kernel)) out.push('smb');
   return { rclone, sysAdmin: root, volumeBackends: out };
 }
