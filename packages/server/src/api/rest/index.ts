@@ -97,7 +97,8 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
     version,
     deps.resticVersion ?? null,
   );
-  const spec = buildOpenApi(routes, version);
+  const auth = betterAuthRoutes(authDeps, services.users);
+  const spec = buildOpenApi(routes, version, auth);
   const bodyLimit = deps.bodyLimit ?? 10 * 1024 * 1024;
 
   const plugin: FastifyPluginAsync = async (api) => {
@@ -122,7 +123,7 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   await app.register(
     async (api) => {
       jsonScope(api, bodyLimit);
-      for (const r of betterAuthRoutes(authDeps, services.users)) mount(api, r);
+      for (const r of auth) mount(api, r);
     },
     { prefix: '/api/auth' },
   );

@@ -36,10 +36,19 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   }));
 }
 
-export function buildOpenApi(routes: readonly AnyRoute[], version: string): Record<string, unknown> {
+/** `routes` are below /api/v1; `authRoutes` (better-auth's endpoints of Zerobyte's web client) below /api/auth. */
+export function buildOpenApi(
+  routes: readonly AnyRoute[],
+  version: string,
+  authRoutes: readonly AnyRoute[] = [],
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
-    const path = `/api/v1${r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+  const all = [
+    ...routes.map((r) => ({ r, prefix: '/api/v1' })),
+    ...authRoutes.map((r) => ({ r, prefix: '/api/auth' })),
+  ];
+  for (const { r, prefix } of all) {
+    const path = `${prefix}${r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
     const responses: Record<string, unknown> = {};
     for (const [code, spec] of Object.entries(r.responses)) {
       const content = spec.contentType

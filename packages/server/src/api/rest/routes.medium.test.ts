@@ -13,7 +13,13 @@ const doc = openApiDocument() as { paths: Record<string, Record<string, Op>> };
 const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
   Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path: p, op })),
 );
-const PUBLIC = new Set(['getAuthStatus', 'login']);
+const PUBLIC = new Set([
+  'getAuthStatus',
+  'login',
+  'betterAuthSignUpEmail',
+  'betterAuthSignInUsername',
+  'betterAuthSignInEmail',
+]);
 const UNKNOWN: Record<string, string> = {
   shortId: 'nope1234',
   snapshotId: 'deadbeef',
