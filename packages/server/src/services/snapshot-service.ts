@@ -9,6 +9,7 @@ import type { LsNode } from '@restora/restic';
 import { readOnly, resticPort } from '../tasks/restic-adapter.js';
 import { snapshotPath } from '../tasks/snapshot-path.js';
 import { relativeEntryName, renameTarEntries } from './tar-names.js';
+import { tarToZip } from './tar-to-zip.js';
 import { IndexDamagedError } from '../snapshot-index/repo-index.js';
 import type { SnapshotIndexer } from '../snapshot-index/indexer.js';
 
@@ -85,17 +86,17 @@ export class SnapshotService {
     return undefined;
   }
 
-  /** `restic dump`: raw bytes for a file, an archive for a folder (a tar's entries named `<folder>/...`). */
+  /** `restic dump`: raw bytes for a file, an archive for a folder (entries named `<folder>/...`). */
   dump(repo: Repo, snapshotId: string, path: string, archive: 'tar' | 'zip', signal: AbortSignal): Readable {
     const folder = snapshotPath('filePath', path);
-    const raw = this.reader(repo).dump(snapshotId, folder, { archive, signal });
-    if (archive !== 'tar' || folder === '/') return raw;
-    // errors of either side end both: a client gone cancels restic, a restic failure fails the download
-    return pipeline(
-      raw,
-      renameTarEntries((n) => relativeEntryName(folder, n)),
-      () => {},
-    );
+    if (folder === '/') return this.reader(repo).dump(snapshotId, folder, { archive, signal });
+    // a zip is made from the renamed tar: restic 0.14's zip holds absolute paths
+    const raw = this.reader(repo).dump(snapshotId, folder, { archive: 'tar', signal });
+    const renamed = renameTarEntries((n) => relativeEntryName(folder, n));
+    // errors of any part end all: a client gone cancels restic, a restic failure fails the download
+    return archive === 'zip'
+      ? pipeline(raw, renamed, tarToZip(), () => {})
+      : pipeline(raw, renamed, () => {});
   }
 
   private reader(repo: Repo): Restic {

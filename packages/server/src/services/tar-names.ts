@@ -125,20 +125,20 @@ function padBlock(b: Buffer): Buffer {
   return Buffer.concat([b, Buffer.alloc(padded(b.length) - b.length)]);
 }
 
-function readString(h: Buffer, at: number, len: number): string {
+export function readString(h: Buffer, at: number, len: number): string {
   const f = h.subarray(at, at + len);
   const end = f.indexOf(0);
   return f.subarray(0, end < 0 ? len : end).toString('utf8');
 }
 
-function fullName(h: Buffer): string {
+export function fullName(h: Buffer): string {
   const name = readString(h, 0, 100);
   const prefix = readString(h, 345, 155);
   return prefix ? `${prefix}/${name}` : name;
 }
 
 /** Octal, or GNU base-256 (high bit set) for sizes past 8 GiB. */
-function readSize(h: Buffer): number {
+export function readSize(h: Buffer): number {
   if ((h[124]! & 0x80) !== 0) {
     let v = 0;
     for (let i = 125; i < 136; i++) v = v * 256 + h[i]!;
@@ -196,7 +196,7 @@ function setName(h: Buffer, name: string): Buffer | undefined {
   return Buffer.concat([x, padBlock(body)]);
 }
 
-function parsePax(data: Buffer): Map<string, string> {
+export function parsePax(data: Buffer): Map<string, string> {
   const out = new Map<string, string>();
   let at = 0;
   while (at < data.length) {

@@ -260,7 +260,7 @@ describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
     );
   });
 
-  it("a folder's tar holds paths relative to the folder's parent (docs/...), not the absolute snapshot path", async () => {
+  it("a folder's tar and zip hold paths relative to the folder's parent (docs/...), not the absolute snapshot path", async () => {
     const [backup] = (await user.backrest.getOperations({ selector: { planId: 'home' } })).operations.filter(
       (o) => o.op.case === 'operationBackup' && o.snapshotId,
     );
@@ -277,5 +277,16 @@ describe("Backrest 1.14.1's web UI against restora serve, signed in", () => {
     mkdirSync(join(used.dir, 'untar'));
     await run('tar', ['-xf', file, '-C', join(used.dir, 'untar')]);
     expect(readFileSync(join(used.dir, 'untar', 'docs', 'a.md'), 'utf8')).toBe('# a\n');
+
+    // the zip (?format=zip) holds the same names: restic 0.14's own zip has the absolute paths
+    const zipUrl = await user.backrest.getDownloadURL({ opId: index.id, filePath: join(used.src, 'docs') });
+    const zipRes = await fetch(`${usedServer.url}/${zipUrl.value.slice(2)}docs.zip?format=zip`);
+    expect(zipRes.headers.get('content-disposition')).toBe('attachment; filename=docs.zip');
+    const zipFile = join(used.dir, 'docs.zip');
+    writeFileSync(zipFile, Buffer.from(await zipRes.arrayBuffer()));
+    const listed = await run('unzip', ['-Z1', zipFile]);
+    expect(listed.stdout.split('\n').filter(Boolean).sort()).toEqual(['docs/a.md']);
+    await run('unzip', ['-q', zipFile, '-d', join(used.dir, 'unzip')]);
+    expect(readFileSync(join(used.dir, 'unzip', 'docs', 'a.md'), 'utf8')).toBe('# a\n');
   });
 });
