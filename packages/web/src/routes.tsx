@@ -11,6 +11,7 @@ const PlanForm = lazy(() => import('./views/plan-form.js'));
 const PlanView = lazy(() => import('./views/plan-view.js'));
 const SnapshotBrowser = lazy(() => import('./views/snapshot-browser.js'));
 const Settings = lazy(() => import('./views/settings.js'));
+const Peers = lazy(() => import('./views/peers.js'));
 
 function NotFound({ what }: { what: string }) {
   return (
@@ -46,6 +47,8 @@ export function RouteView({ route, config }: { route: Route; config: Config }) {
     }
     case 'settings':
       return <Settings config={config} />;
+    case 'peers':
+      return <Peers key={id ?? ''} config={config} keyid={id} />;
     default:
       return <NotFound what={`No page at #/${route.path.join('/')}.`} />;
   }

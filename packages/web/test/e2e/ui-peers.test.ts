@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import type { Browser } from '../support/browser.js';
+import { ensureBuilt } from '../support/build-ui.js';
+import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
+import type { UiFixture } from '../support/ui-fixture.js';
+
+// Issue 17: the multihost screens in Chromium against two real `restora serve` instances (a host and a client)
+// and real restic: pair with a token made in the UI, watch both peers' live states, browse the client's
+// dashboard, operations and snapshots on the host, and revoke it.
+let host: UiFixture;
+let client: UiFixture;
+let browser: Browser;
+let hostPage: Page;
+let clientPage: Page;
+
+async function signedInPage(fx: UiFixture): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${fx.server.url}/no-such-file.txt`);
+  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
+  return page;
+}
+
+beforeAll(async () => {
+  // the client retries quickly after a refusal (Backrest waits a minute)
+  process.env.RESTORA_SYNC_RETRY_DELAY_MS = '300';
+  const dist = await ensureBuilt();
+  [host, client] = await Promise.all([startUiFixture(dist), startUiFixture(dist)]);
+  // two instances must not share an instance id
+  const cfg = await client.rpc<Record<string, unknown>>('GetConfig');
+  await client.rpc('SetConfig', { ...cfg, instance: 'laptop' });
+  browser = await launchChromium();
+  [hostPage, clientPage] = await Promise.all([signedInPage(host), signedInPage(client)]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([client?.close(), host?.close()]);
+});
+
+const peerRow = (page: Page, table: string, instance: string) =>
+  page.getByRole('table', { name: table }).locator(`tr[data-peer="${instance}"]`);
+
+describe('multihost screens (issue 17)', () => {
+  it('pairs a client with a token generated on the host; both show the link live', async () => {
+    await hostPage.goto(`${host.server.url}/#/peers`);
+    await hostPage.getByRole('heading', { name: 'Peers' }).waitFor();
+    await hostPage.getByText('No client reports to this instance.').waitFor();
+    await hostPage.getByLabel('Label').fill('laptop');
+    await hostPage.getByRole('button', { name: 'Generate pairing token' }).click();
+    const token = (await hostPage.getByTestId('pairing-token').textContent())!.trim();
+    expect(token).toMatch(/^ed25519\.[\w-]+:[0-9a-f]{64}#e2e-host$/);
+
+    await clientPage.goto(`${client.server.url}/#/peers`);
+    await clientPage.getByLabel('Pairing token').fill('not a token');
+    await clientPage.getByLabel('Host URL').fill(host.server.url);
+    await clientPage.getByRole('button', { name: 'Add host' }).click();
+    await clientPage.getByText('A pairing token reads <key id>:<secret>#<instance id>').waitFor();
+    await clientPage.getByLabel('Pairing token').fill(token);
+    const grant = clientPage.getByRole('group', { name: 'What the host may see and do here' });
+    await grant.getByLabel('Read operations (backup history)').check();
+    await clientPage.getByRole('button', { name: 'Add host' }).click();
+    await peerRow(clientPage, 'Known hosts', 'e2e-host').locator('[data-peer-state="connected"]').waitFor();
+    await peerRow(hostPage, 'Authorized clients', 'laptop')
+      .locator('[data-peer-state="connected"]')
+      .waitFor();
+    // what each side granted the other: the client lets the host read its operations; the token granted nothing
+    expect(await peerRow(clientPage, 'Known hosts', 'e2e-host').textContent()).toContain('Read operations');
+    expect(await peerRow(hostPage, 'Authorized clients', 'laptop').textContent()).toContain('none');
+  }, 60_000);
+
+  it("browses the client's dashboard, operations and snapshots on the host", async () => {
+    const src = join(client.dir, 'src');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'a.txt'), 'alpha\n');
+    await client.rpc('AddRepo', { repo: { id: 'local', uri: join(client.dir, 'repo'), password: 'pw-e2e' } });
+    const cfg = await client.rpc<{ plans?: unknown[] }>('GetConfig');
+    await client.rpc('SetConfig', {
+      ...cfg,
+      plans: [{ id: 'docs', repo: 'local', paths: [src], schedule: { disabled: true } }],
+    });
+    await client.rpc('Backup', { value: 'docs' });
+
+    await peerRow(hostPage, 'Authorized clients', 'laptop').getByRole('link', { name: 'laptop' }).click();
+    await hostPage.getByRole('heading', { name: 'laptop' }).waitFor();
+    await hostPage.getByRole('tab', { name: 'Operations' }).click();
+    await hostPage.getByText('Backup').first().waitFor({ timeout: 60_000 });
+    await hostPage.getByRole('tab', { name: 'Snapshots' }).click();
+    const snaps = hostPage.getByRole('table', { name: 'Remote snapshots' });
+    await snaps.getByText('docs').waitFor({ timeout: 60_000 });
+    await hostPage.getByRole('tab', { name: 'Dashboard' }).click();
+    const docs = hostPage
+      .getByRole('table', { name: 'Remote dashboard' })
+      .locator('tr[data-summary="plan:docs"]');
+    await docs.waitFor();
+    expect(await docs.locator('td').nth(1).textContent()).toBe('1');
+    await hostPage.getByRole('tab', { name: 'Plans and repositories' }).click();
+    await hostPage.getByLabel('Remote plans').getByText('docs').waitFor();
+  }, 120_000);
+
+  it('revoking the client on the host ends its link; the client says why', async () => {
+    await hostPage.goto(`${host.server.url}/#/peers`);
+    await peerRow(hostPage, 'Authorized clients', 'laptop').getByRole('button', { name: 'Revoke' }).click();
+    await hostPage.getByText('Client laptop revoked: its link ends now.').waitFor();
+    await hostPage.getByText('No client reports to this instance.').waitFor();
+    const row = peerRow(clientPage, 'Known hosts', 'e2e-host');
+    await row.locator('[data-peer-state="not authorised"]').waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toMatch(/pairing refused/);
+  }, 60_000);
+});
