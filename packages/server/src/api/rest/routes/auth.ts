@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { ApiKeyStore } from '../../../auth/api-keys.js';
 import { API_KEY_LIMIT } from '../../../auth/api-keys.js';
 import type { FastifyReply } from 'fastify';
-import type { AuthResult } from '../../../auth/authenticator.js';
 import type { SessionStore } from '../../../auth/sessions.js';
-import { HttpError, unauthorized } from '../http-error.js';
+import { unauthorized } from '../http-error.js';
+import { requirePassword, type PasswordCheck } from '../password-check.js';
 import { route, type AnyRoute, type AuthInfo } from '../route.js';
 import { Success } from '../schemas/common.js';
 
@@ -16,7 +16,7 @@ export interface AuthRouteDeps {
   sessions: SessionStore;
   apiKeys: ApiKeyStore;
   /** The one password check, throttled per address and user (shared with the Connect API's Login). */
-  checkPassword(username: string, password: string, address: string): Promise<AuthResult>;
+  checkPassword: PasswordCheck;
   hasUsers(): boolean;
   /** `Secure` cookie attribute (HTTPS deployments). */
   secureCookies: boolean;
@@ -43,19 +43,8 @@ function signedIn(auth: AuthInfo): string {
 
 export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
   /** A refused password is 401, a throttled one 429 with Retry-After. */
-  const verify = async (
-    reply: FastifyReply,
-    user: string,
-    password: string,
-    address: string,
-    bad: string,
-  ) => {
-    const r = await d.checkPassword(user, password, address);
-    if (r.ok) return;
-    if (!r.retryAfter) throw unauthorized(bad);
-    reply.header('Retry-After', String(r.retryAfter));
-    throw new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`);
-  };
+  const verify = (reply: FastifyReply, username: string, password: string, address: string, bad: string) =>
+    requirePassword(d.checkPassword, reply, { username, password, address }, () => unauthorized(bad));
   const cookie = (value: string, maxAgeS: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
   return [

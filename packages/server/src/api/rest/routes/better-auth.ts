@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Session } from '../../../auth/sessions.js';
 import type { UserAccounts, UserProfile } from '../../../services/zerobyte/user-accounts.js';
 import { HttpError, unauthorized } from '../http-error.js';
+import { requirePassword } from '../password-check.js';
 import { route, type AnyRoute } from '../route.js';
 import type { AuthRouteDeps } from './auth.js';
 
@@ -96,13 +97,10 @@ export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRout
     updatedAt: iso(s.createdAt),
     activeOrganizationId: ORG_ID,
   });
-  const signIn = async (username: string, password: string, ip: string, reply: FastifyReply) => {
-    const r = await d.checkPassword(username, password, ip);
-    if (!r.ok) {
-      if (!r.retryAfter) throw unauthorized('Invalid username or password');
-      reply.header('Retry-After', String(r.retryAfter));
-      throw new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`);
-    }
+  const signIn = async (username: string, password: string, address: string, reply: FastifyReply) => {
+    await requirePassword(d.checkPassword, reply, { username, password, address }, () =>
+      unauthorized('Invalid username or password'),
+    );
     return { redirect: false, ...startSession(username, reply) };
   };
   const startSession = (username: string, reply: FastifyReply) => {
@@ -194,13 +192,13 @@ export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRout
       body: ChangePassword,
       responses: { 200: { description: 'Changed' } },
       handler: async ({ body, auth, req, reply }) => {
-        const r = await d.checkPassword(auth.username, body.currentPassword, req.ip);
-        if (!r.ok) {
-          if (r.retryAfter) reply.header('Retry-After', String(r.retryAfter));
-          throw r.retryAfter
-            ? new HttpError(429, `Too many failed sign-ins, retry in ${r.retryAfter} s`)
-            : new HttpError(400, 'Invalid password', 'currentPassword: does not match');
-        }
+        const who = { username: auth.username, password: body.currentPassword, address: req.ip };
+        await requirePassword(
+          d.checkPassword,
+          reply,
+          who,
+          () => new HttpError(400, 'Invalid password', 'currentPassword: does not match'),
+        );
         await users.setPassword(auth.username, body.newPassword);
         if (body.revokeOtherSessions) d.sessions.revokeOthers(auth.username, auth.sessionToken);
         return { token: null, user: user(auth.username) };

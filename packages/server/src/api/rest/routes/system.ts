@@ -1,7 +1,8 @@
 // /api/v1/system (Zerobyte §3.7) and the global event stream /api/v1/events (§3.8).
 import { z } from 'zod';
 import type { ZerobyteServices } from '../../../services/zerobyte/index.js';
-import { badRequest } from '../http-error.js';
+import { badRequest, unauthorized } from '../http-error.js';
+import { requirePassword } from '../password-check.js';
 import { route, type AnyRoute } from '../route.js';
 import type { SseOpener } from '../sse-stream.js';
 import type { AuthRouteDeps } from './auth.js';
@@ -155,8 +156,8 @@ export function systemRoutes(s: ZerobyteServices, d: SystemRouteDeps, sse: SseOp
       body: z.object({ password: z.string().min(1) }),
       responses: { 200: { description: 'restic.pass', contentType: 'text/plain' } },
       handler: async ({ body, auth, req, reply }) => {
-        const r = await d.checkPassword(auth.username, body.password, req.ip);
-        if (!r.ok) return reply.code(r.retryAfter ? 429 : 401).send({ message: 'Invalid password' });
+        const who = { username: auth.username, password: body.password, address: req.ip };
+        await requirePassword(d.checkPassword, reply, who, () => unauthorized('Invalid password'));
         return reply
           .code(200)
           .header('Content-Type', 'text/plain; charset=utf-8')
