@@ -21,5 +21,4 @@ import '@mantine/core/styles/Badge.css';
 import '@mantine/core/styles/Card.css';
 import '@mantine/core/styles/Burger.css';
 import '@mantine/core/styles/NavLink.css';
-import '@mantine/core/styles/ScrollArea.css';
 import '@mantine/core/styles/AppShell.css';

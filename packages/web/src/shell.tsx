@@ -4,7 +4,6 @@ import {
   Burger,
   Group,
   NavLink,
-  ScrollArea,
   Text,
   Title,
   useComputedColorScheme,
@@ -16,7 +15,6 @@ import {
   IconLayoutDashboard,
   IconLogout,
   IconMoon,
-  IconNetwork,
   IconSettings,
   IconSun,
 } from '@tabler/icons-react';
@@ -155,7 +153,8 @@ export function Shell({ config }: { config: Config }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">
-        <AppShell.Section grow component={ScrollArea}>
+        {/* native scrolling: Mantine's ScrollArea would bring floating-ui into the first chunk */}
+        <AppShell.Section grow style={{ overflowY: 'auto' }}>
           <NavLink
             component="a"
             href="#/"
@@ -178,13 +177,6 @@ export function Shell({ config }: { config: Config }) {
             ids={config.repos.map((r) => r.id)}
             addLabel="+ Add repository"
             current={section === 'repos' ? current : undefined}
-          />
-          <NavLink
-            component="a"
-            href="#/peers"
-            label="Peers"
-            leftSection={<IconNetwork size={18} aria-hidden />}
-            active={section === 'peers'}
           />
           <NavLink
             component="a"
