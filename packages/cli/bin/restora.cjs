@@ -7,8 +7,8 @@
 // per-round ratios, 8 rounds). Two malloc arenas instead of one per thread keep that from multiplying: peak RSS
 // in the full benchmark was 156 MB without the cap (target < 150), 141 MB with it.
 // A 4x interrupt budget (V8's default is 67584) keeps Node's ES module resolver from being optimised by TurboFan
-// while the code loads, which paged in 4 MB of the compiler: rest-server's idle RSS 54 -> 49.7 MB; hot code is still
-// optimised under load (rest-server/README.md, launcher settings).
+// while the code loads, which paged in 4 MB of the compiler: rest-server's idle RSS 54 -> 49.7 MB. Hot code is still
+// optimised, later: a fresh server used 20-35 % more user CPU per small upload (rest-server/README.md).
 // CommonJS on purpose: the libuv pool size must be set before anything uses the pool, and loading
 // an ES module already does. A bigger pool lets many concurrent uploads fsync in parallel.
 process.env.UV_THREADPOOL_SIZE ??= '64';
