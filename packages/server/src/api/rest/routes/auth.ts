@@ -7,6 +7,7 @@ import type { SessionStore } from '../../../auth/sessions.js';
 import { unauthorized } from '../http-error.js';
 import { requirePassword, type PasswordCheck } from '../password-check.js';
 import { route, type AnyRoute, type AuthInfo } from '../route.js';
+import { endSession, startSession } from '../session-cookie.js';
 import { Success } from '../schemas/common.js';
 
 const tag = 'Auth';
@@ -45,8 +46,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
   /** A refused password is 401, a throttled one 429 with Retry-After. */
   const verify = (reply: FastifyReply, username: string, password: string, address: string, bad: string) =>
     requirePassword(d.checkPassword, reply, { username, password, address }, () => unauthorized(bad));
-  const cookie = (value: string, maxAgeS: number) =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
+  const cookie = { name: SESSION_COOKIE, secure: d.secureCookies };
   return [
     route({
       method: 'GET',
@@ -74,8 +74,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       },
       handler: async ({ body, reply, req }) => {
         await verify(reply, body.username, body.password, req.ip, 'Invalid username or password');
-        const { token, session } = d.sessions.create(body.username);
-        reply.header('Set-Cookie', cookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000)));
+        const { session } = startSession(d.sessions, cookie, reply, body.username);
         return { user: { username: body.username }, expiresAt: session.expiresAt };
       },
     }),
@@ -86,11 +85,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       summary: 'End the session and clear the cookie',
       tag,
       responses: { 200: { description: 'Logged out', schema: Success } },
-      handler: ({ auth, reply }) => {
-        if (auth.sessionToken) d.sessions.revoke(auth.sessionToken);
-        reply.header('Set-Cookie', cookie('', 0));
-        return { success: true };
-      },
+      handler: ({ auth, reply }) => endSession(d.sessions, cookie, reply, auth.sessionToken),
     }),
     route({
       method: 'GET',

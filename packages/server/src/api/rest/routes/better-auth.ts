@@ -8,6 +8,7 @@ import type { UserAccounts, UserProfile } from '../../../services/zerobyte/user-
 import { HttpError, unauthorized } from '../http-error.js';
 import { requirePassword } from '../password-check.js';
 import { route, type AnyRoute } from '../route.js';
+import { endSession, startSession } from '../session-cookie.js';
 import type { AuthRouteDeps } from './auth.js';
 
 const tag = 'Auth (better-auth)';
@@ -87,8 +88,7 @@ const UpdateUser = z.object({
 
 export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRoute[] {
   const user = (username: string) => userOf(username, users.profile(username));
-  const cookie = (value: string, maxAgeS: number) =>
-    `${BETTER_AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${d.secureCookies ? '; Secure' : ''}`;
+  const cookie = { name: BETTER_AUTH_COOKIE, secure: d.secureCookies };
   const sessionDto = (s: Session) => ({
     id: s.id,
     userId: s.username,
@@ -101,13 +101,12 @@ export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRout
     await requirePassword(d.checkPassword, reply, { username, password, address }, () =>
       unauthorized('Invalid username or password'),
     );
-    return { redirect: false, ...startSession(username, reply) };
+    return { redirect: false, ...signedIn(username, reply) };
   };
-  const startSession = (username: string, reply: FastifyReply) => {
-    const { token, session } = d.sessions.create(username);
-    reply.header('Set-Cookie', cookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000)));
-    return { token, user: user(username) };
-  };
+  const signedIn = (username: string, reply: FastifyReply) => ({
+    token: startSession(d.sessions, cookie, reply, username).token,
+    user: user(username),
+  });
   return [
     route({
       tag,
@@ -121,7 +120,7 @@ export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRout
       responses: { 200: { description: 'Signed up' } },
       handler: async ({ body, reply }) => {
         const username = await users.signUp({ ...body, username: body.username ?? body.name });
-        return startSession(username, reply);
+        return signedIn(username, reply);
       },
     }),
     route({
@@ -157,11 +156,7 @@ export function betterAuthRoutes(d: AuthRouteDeps, users: UserAccounts): AnyRout
       operationId: 'betterAuthSignOut',
       summary: 'End the session and clear the cookie',
       responses: { 200: { description: 'Signed out' } },
-      handler: ({ auth, reply }) => {
-        if (auth.sessionToken) d.sessions.revoke(auth.sessionToken);
-        reply.header('Set-Cookie', cookie('', 0));
-        return { success: true };
-      },
+      handler: ({ auth, reply }) => endSession(d.sessions, cookie, reply, auth.sessionToken),
     }),
     route({
       tag,
