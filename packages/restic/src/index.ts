@@ -12,6 +12,7 @@ export {
   type ResticVersionInfo,
 } from './version.js';
 export { sftpArgsAsCommand, sftpTarget } from './sftp-command.js';
+export { redact } from './process/redact.js';
 export type {
   ResticOptions,
   CallOptions,

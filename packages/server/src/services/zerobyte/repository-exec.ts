@@ -1,5 +1,6 @@
 // Zerobyte's dev panel (POST /repositories/:id/exec): one allow-listed restic command against a repository, its
 // arguments passed as argv (no shell), its output streamed line by line with the repository's secrets hidden.
+import { redact } from '@restora/restic';
 import { InvalidArgumentError, PermissionDeniedError } from '../../errors.js';
 import { resticOf, type ZbContext } from './context.js';
 import { execProblem } from './exec-policy.js';
@@ -9,8 +10,6 @@ export type ExecLine = (stream: 'stdout' | 'stderr', line: string) => void;
 
 /** Every exit code is an answer (`done` carries it), not an error. */
 const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
-// `scheme://user:secret@host` in a repository URL restic prints
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi;
 
 export class RepositoryExec {
   constructor(
@@ -45,8 +44,8 @@ export class RepositoryExec {
     const secrets = [password, ...Object.values(env ?? {})].filter(
       (s): s is string => typeof s === 'string' && s.length >= 4,
     );
-    const hide = (line: string) =>
-      secrets.reduce((out, s) => out.split(s).join('***'), line.replace(URL_CREDENTIALS, '$1***@'));
+    // restic's own redaction: URL credentials (`scheme://user:secret@`) and every known secret value
+    const hide = (line: string) => redact(line, secrets);
     const r = await restic.run([command, ...args], {
       okExitCodes: ANY_EXIT,
       ...(signal ? { signal } : {}),
