@@ -314,8 +314,8 @@ export class FsStore implements Store {
    * Reads the listings of the repositories below the root (folders holding a config, up to 4 levels down) into
    * the index, one folder per event-loop turn: restic lists index/, snapshots/, keys/ and locks/ at the start of
    * every command, and after a restart those listings then cost no readdir and no stat. data/ (listed by check
-   * and prune only, and the largest) follows 3 s later, so it does not compete with the first requests. Stops
-   * once the index holds half its bound.
+   * and prune, and the largest) follows, one data/xx folder per turn, so a request never waits behind more than
+   * one folder's read. Stops once the index holds half its bound.
    */
   async warmListings(): Promise<void> {
     const repos: string[] = [];
@@ -339,17 +339,30 @@ export class FsStore implements Store {
         repo,
         OBJECT_TYPES.filter((t) => t !== 'data'),
       );
-    await new Promise<void>((r) => setTimeout(r, 3000).unref());
     for (const repo of repos) await this.warmRepo(repo, ['data']);
   }
 
-  /** Reads the listings of `types` in one repository into the index, one folder per event-loop turn. */
+  /** Reads the listings of `types` in one repository into the index, one folder (or data/xx) per turn. */
   private async warmRepo(repo: string, types: readonly string[]): Promise<void> {
     for (const type of types) {
-      if (this.index.filling) return;
-      await new Promise<void>((r) => setImmediate(r));
-      for await (const _ of listTypeDir(join(repo, type), type === 'data', this.index));
+      const dir = join(repo, type);
+      for (const folder of type === 'data' ? subfolders(dir) : [dir]) {
+        if (this.index.filling) return;
+        await new Promise<void>((r) => setImmediate(r));
+        this.index.list(folder);
+      }
     }
+  }
+}
+
+/** The folders in `dir` (data/00..ff), or none when it is missing or unreadable. */
+function subfolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name));
+  } catch {
+    return [];
   }
 }
 
