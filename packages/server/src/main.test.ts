@@ -42,6 +42,15 @@ describe('parseServeOptions', () => {
     expect(flags).toMatchObject({ host: '::1', port: 0, dataDir: '/x' });
   });
 
+  it("turns Zerobyte's dev panel on by ENABLE_DEV_PANEL or flag, never on a locked-down install", () => {
+    expect(parseServeOptions({}, env).devPanel).toBeUndefined();
+    expect(parseServeOptions({}, { ...env, ENABLE_DEV_PANEL: 'true' }).devPanel).toBe(true);
+    expect(parseServeOptions({ enableDevPanel: true }, env).devPanel).toBe(true);
+    expect(() => parseServeOptions({ enableDevPanel: true, lockedDown: true }, env)).toThrow(
+      /--enable-dev-panel \(or ENABLE_DEV_PANEL\): a locked-down install/,
+    );
+  });
+
   it('locks down by flag or env', () => {
     expect(parseServeOptions({ lockedDown: true }, env).features).toEqual({
       pathAutocomplete: false,
