@@ -129,6 +129,18 @@ describe('better-auth accounts: sign-up, update-user, change-password', () => {
     expect((await signIn(NEW_PASSWORD)).status).toBe(200);
   });
 
+  it('answers better-auth endpoints Restora has no counterpart for with a JSON 404 saying why', async () => {
+    for (const [m, p] of [
+      ['GET', '/api/auth/passkey/list-user-passkeys'],
+      ['POST', '/api/auth/two-factor/enable'],
+      ['POST', '/api/auth/admin/create-user'],
+    ] as const) {
+      const r = await h.call(m, p, { cookie, ...(m === 'POST' ? { json: {} } : {}) });
+      expect(r.status).toBe(404);
+      expect((r.body as Json).message).toMatch(/is not served by Restora: two-factor, passkeys, SSO, admin/);
+    }
+  });
+
   it('needs a session for change-password and update-user', async () => {
     for (const p of ['/api/auth/change-password', '/api/auth/update-user'])
       expect((await h.call('POST', p, { json: {} })).status).toBe(401);

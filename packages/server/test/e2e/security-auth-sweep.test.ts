@@ -155,9 +155,9 @@ describe('route-based authentication (security sweep)', () => {
     const table = routeTable(server.app).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
     expect(table.length).toBeGreaterThan(60);
     expect(table.filter((r) => !r.auth).map((r) => `${r.method} ${r.url}`)).toEqual([]);
-    // `/api/v1/*` (every method) only answers Zerobyte's JSON 404 for unknown API paths
+    // `/api/v1/*` and `/api/auth/*` (every method) only answer JSON 404s for unknown API paths
     const open = table
-      .filter((r) => r.auth?.access === 'open' && r.url !== '/api/v1/*')
+      .filter((r) => r.auth?.access === 'open' && r.url !== '/api/v1/*' && r.url !== '/api/auth/*')
       .map((r) => `${r.method} ${r.url}`);
     expect([...new Set(open)].sort()).toEqual([...EXPECTED_OPEN].sort());
   });

@@ -123,6 +123,12 @@ export async function registerRestApi(app: FastifyInstance, deps: RestApiDeps): 
   await app.register(
     async (api) => {
       jsonScope(api, bodyLimit);
+      // the rest of better-auth (two-factor, passkeys, SSO, admin, invitations): a JSON 404 saying why, never the UI
+      api.all('/*', { config: routeAuth('open', 'zerobyte') }, (req, reply) =>
+        reply.code(404).send({
+          message: `${req.method} ${req.url.split('?')[0]} is not served by Restora: two-factor, passkeys, SSO, admin and invitations have no counterpart (users are managed in the config, auth.users)`,
+        }),
+      );
       for (const r of auth) mount(api, r);
     },
     { prefix: '/api/auth' },
