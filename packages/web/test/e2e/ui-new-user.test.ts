@@ -12,24 +12,18 @@ import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
 import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
+import { PHONE, shotsAtBothWidths } from '../support/shots.js';
 
 // Issue 19: the UI as a new user finds it, against a real `restora serve` and real restic, in one browser.
 // Shares ui.test.ts's build of the UI (ensureBuilt builds once per run).
 const SHOTS = join(WEB_ROOT, 'test-results', 'new-user');
 const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let fx: UiFixture;
 let browser: Browser;
 let page: Page;
 
-/** One screenshot at desktop width and one at phone width of what the page shows now. */
-async function shots(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-}
+const shots = (name: string) => shotsAtBothWidths(page, join(SHOTS, name));
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
@@ -210,8 +204,8 @@ describe('web UI for a new user (issue 19)', () => {
       .getByRole('button', { name: /^Actions for snapshot/ })
       .first()
       .boundingBox();
-    await shots('07-repo-snapshots');
     await page.setViewportSize(DESKTOP);
+    await shots('07-repo-snapshots');
     expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
   });
 

@@ -7,6 +7,7 @@ import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
 import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
+import { shotsAtBothWidths } from '../support/shots.js';
 
 // Issue 16: the snapshot browser fed by the server's index, in a real browser over real restic: a folder expands in
 // place, a search over the plan's snapshots, "compare with previous snapshot".
@@ -17,6 +18,8 @@ let browser: Browser;
 let page: Page;
 let src: string;
 let snaps: string[];
+
+const shots = (name: string) => shotsAtBothWidths(page, join(SHOTS, name));
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
@@ -77,7 +80,7 @@ describe('snapshot browser over the index (issue 16)', () => {
     await expect
       .poll(() => page.getByLabel('Search summary').textContent())
       .toContain('2 snapshots searched');
-    await page.screenshot({ path: join(SHOTS, '01-tree-and-search.png'), fullPage: true });
+    await shots('01-tree-and-search');
   });
 
   it('compares a snapshot with the previous one', async () => {
@@ -89,6 +92,6 @@ describe('snapshot browser over the index (issue 16)', () => {
     expect(await changes.locator('tbody tr').allTextContents()).toEqual([
       expect.stringMatching(/^changed.*\/docs\/hello\.txt/),
     ]);
-    await page.screenshot({ path: join(SHOTS, '02-compare.png'), fullPage: true });
+    await shots('02-compare');
   });
 });

@@ -9,25 +9,19 @@ import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
 import { PASSWORD, startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
+import { shotsAtBothWidths } from '../support/shots.js';
 
 // Issue 19: what Zerobyte's users miss in our UI (API keys, mirrors) and the versions Backrest shows, against a
 // real `restora serve` and real restic, in one browser.
 const run = promisify(execFile);
 const SHOTS = join(WEB_ROOT, 'test-results', 'zerobyte-features');
 const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let fx: UiFixture;
 let browser: Browser;
 let page: Page;
 
-async function shots(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(400); // the navbar slides shut when the width drops below its breakpoint
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(DESKTOP);
-}
+const shots = (name: string) => shotsAtBothWidths(page, join(SHOTS, name));
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });

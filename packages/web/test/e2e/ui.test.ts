@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '@restora/server';
 import type { RunningServer } from '@restora/server';
+import { shotsAtBothWidths } from '../support/shots.js';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
@@ -25,12 +26,7 @@ let page: Page;
 
 /** Saves a screenshot at desktop and phone width and checks that every button and link has an accessible name. */
 async function shot(name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const desktop = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(400); // the navbar slides shut below its breakpoint
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  if (desktop) await page.setViewportSize(desktop);
+  await shotsAtBothWidths(page, join(SHOTS, name));
   const unnamed = await page.evaluate(() =>
     [...document.querySelectorAll('button, a[href], [role="button"]')]
       .filter((el) => {
