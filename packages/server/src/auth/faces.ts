@@ -27,7 +27,8 @@ function face(
         return r.retryAfter
           ? { ok: false, status: 429, message: r.reason, retryAfter: r.retryAfter }
           : { ok: false, status: 401, message: r.reason };
-      if (access === 'session' && r.via !== 'session')
+      // a person who signed in with a password (browser session or Login token); never a script's API key
+      if (access === 'session' && r.via !== 'session' && r.via !== 'token')
         return { ok: false, status: 401, message: 'Browser session required' };
       const session = r.via === 'session' ? { sessionToken: creds.session } : {};
       return { ok: true, identity: { user: r.user, via: r.via, ...session } };

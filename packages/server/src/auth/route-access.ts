@@ -5,7 +5,7 @@ import type { FastifyContextConfig } from 'fastify';
 /**
  * open: anyone (the UI's files, health, login, a download whose token is the credential);
  * setup: anyone while no users exist (Backrest's first run), else a user;
- * user: a signed-in user; session: a Zerobyte browser session (API keys refused).
+ * user: a signed-in user; session: signed in with a password (a browser session or a Login token; API keys refused).
  */
 export type Access = 'open' | 'setup' | 'user' | 'session';
 

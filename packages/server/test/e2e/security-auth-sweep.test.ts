@@ -20,10 +20,11 @@ interface Probe {
 
 /**
  * Answers that come from no protected handler: unknown path, unparsable URL, a request line the HTTP parser refused,
- * and the web UI route's plain answers to paths no file can have (its others are text/html).
+ * the web UI route's plain answers to paths no file can have (its others are text/html), and /api/auth/*'s answer
+ * for the better-auth endpoints Restora does not serve.
  */
 const NOT_ROUTED =
-  /Route [A-Z]+:? ?\S* not found|FST_ERR_BAD_URL|malformed HTTP\/1\.1 request|^not found$|^bad path$/;
+  /Route [A-Z]+:? ?\S* not found|FST_ERR_BAD_URL|malformed HTTP\/1\.1 request|^not found$|^bad path$|is not served by Restora/;
 
 /** One request on a fresh connection, exactly as written (no client-side normalisation); reads the head only. */
 function rawRequest(

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { SessionStore } from '../../../auth/sessions.js';
 import { unauthorized } from '../http-error.js';
 import { requirePassword, type PasswordCheck } from '../password-check.js';
-import { route, type AnyRoute, type AuthInfo } from '../route.js';
+import { route, type AnyRoute } from '../route.js';
 import { endSession, startSession } from '../session-cookie.js';
 import { Success } from '../schemas/common.js';
 
@@ -36,12 +36,6 @@ const ApiKeyDto = z.object({
  * API keys are managed by a signed-in user: a browser session or the web UI's sign-in token (Login), never an API
  * key (a leaked key must not mint more) nor an install with authentication off.
  */
-function signedIn(auth: AuthInfo): string {
-  if (auth.source !== 'browser-session' && auth.source !== 'bearer-token')
-    throw unauthorized('Browser session required');
-  return auth.username;
-}
-
 export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
   /** A refused password is 401, a throttled one 429 with Retry-After. */
   const verify = (reply: FastifyReply, username: string, password: string, address: string, bad: string) =>
@@ -107,12 +101,12 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'listApiKeys',
       summary: "The user's API keys (without the secrets)",
       tag,
-      auth: 'any',
+      auth: 'session',
       responses: {
         200: { description: 'Keys', schema: z.object({ apiKeys: z.array(ApiKeyDto), limit: z.number() }) },
       },
       handler: ({ auth }) => ({
-        apiKeys: d.apiKeys.list(signedIn(auth)).map(({ username: _u, ...k }) => k),
+        apiKeys: d.apiKeys.list(auth.username).map(({ username: _u, ...k }) => k),
         limit: API_KEY_LIMIT,
       }),
     }),
@@ -122,7 +116,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'createApiKey',
       summary: 'Create an API key (password re-verified; the key is shown once)',
       tag,
-      auth: 'any',
+      auth: 'session',
       body: z.object({
         name: z.string().trim().min(1).max(32),
         password: z.string().min(1),
@@ -130,7 +124,7 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       }),
       responses: { 201: { description: 'Created', schema: ApiKeyDto.extend({ key: z.string() }) } },
       handler: async ({ auth, body, reply, req }) => {
-        await verify(reply, signedIn(auth), body.password, req.ip, 'Invalid password');
+        await verify(reply, auth.username, body.password, req.ip, 'Invalid password');
         const { key, apiKey } = d.apiKeys.create(auth.username, body.name, body.expiresIn ?? null);
         const { username: _u, ...rest } = apiKey;
         return { ...rest, key };
@@ -142,11 +136,11 @@ export function authRoutes(d: AuthRouteDeps): AnyRoute[] {
       operationId: 'deleteApiKey',
       summary: 'Revoke an API key',
       tag,
-      auth: 'any',
+      auth: 'session',
       params: z.object({ keyId: z.string().min(1) }),
       responses: { 200: { description: 'Revoked', schema: Success } },
       handler: ({ auth, params }) => {
-        d.apiKeys.revoke(signedIn(auth), params.keyId);
+        d.apiKeys.revoke(auth.username, params.keyId);
         return { success: true };
       },
     }),
