@@ -1,5 +1,5 @@
 // ListSnapshots / ListSnapshotFiles / dump: live restic reads outside the task queue.
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { create } from '@bufbuild/protobuf';
 import { LsEntrySchema, type Config, type LsEntry, type Repo, type ResticSnapshot } from '@restora/proto';
 import type { Restic } from '@restora/restic';
@@ -8,8 +8,7 @@ import { instanceTag, planTag, snapshotToProto } from '../tasks/convert.js';
 import type { LsNode } from '@restora/restic';
 import { readOnly, resticPort } from '../tasks/restic-adapter.js';
 import { snapshotPath } from '../tasks/snapshot-path.js';
-import { relativeEntryName, renameTarEntries } from './tar-names.js';
-import { tarToZip } from './tar-to-zip.js';
+import { folderArchive } from './folder-archive.js';
 import { IndexDamagedError } from '../snapshot-index/repo-index.js';
 import type { SnapshotIndexer } from '../snapshot-index/indexer.js';
 
@@ -90,13 +89,8 @@ export class SnapshotService {
   dump(repo: Repo, snapshotId: string, path: string, archive: 'tar' | 'zip', signal: AbortSignal): Readable {
     const folder = snapshotPath('filePath', path);
     if (folder === '/') return this.reader(repo).dump(snapshotId, folder, { archive, signal });
-    // a zip is made from the renamed tar: restic 0.14's zip holds absolute paths
     const raw = this.reader(repo).dump(snapshotId, folder, { archive: 'tar', signal });
-    const renamed = renameTarEntries((n) => relativeEntryName(folder, n));
-    // errors of any part end all: a client gone cancels restic, a restic failure fails the download
-    return archive === 'zip'
-      ? pipeline(raw, renamed, tarToZip(), () => {})
-      : pipeline(raw, renamed, () => {});
+    return folderArchive(raw, folder, archive);
   }
 
   private reader(repo: Repo): Restic {

@@ -14,6 +14,7 @@ import type { RepositoryService } from './repositories.js';
 import type { TaskCenter } from './tasks.js';
 import type { SnapshotListCache } from '../../snapshot-index/snapshot-list-cache.js';
 import type { SnapshotIndexService } from '../snapshot-index-service.js';
+import { folderArchive } from '../folder-archive.js';
 
 /** The snapshot index: folders (undefined: not indexed yet, ask restic), search, diff and status. */
 export interface IndexPort {
@@ -252,8 +253,9 @@ export class SnapshotService {
     const restic = readerOf(this.ctx, repo);
     const base = target === '/' ? 'snapshot' : path.posix.basename(target);
     if (k === 'dir') {
+      const tar = restic.dump(snap.id, target, { archive: 'tar' });
       return {
-        stream: restic.dump(snap.id, target, { archive: 'tar' }),
+        stream: target === '/' ? tar : folderArchive(tar, target, 'tar'),
         filename: `${base}.tar`,
         contentType: 'application/x-tar',
       };
