@@ -166,6 +166,32 @@ describe('Engine: concurrency and cancel', () => {
     expect(f.statusName(await backup.done)).toBe('STATUS_SUCCESS');
   });
 
+  it("runs a lock-free job (snapshot indexing) beside the repo's backup; a locking job waits for it", async () => {
+    const f = fixture({ repos: [repo('a')], plans: [plan('pa', 'a')] });
+    await f.engine.start();
+    f.resticOf('a').holdBackups = true;
+    const backup = f.engine.runBackup('pa');
+    await tick();
+    expect(f.resticOf('a').runningBackups()).toBe(1);
+    const ran: string[] = [];
+    const job = (name: string, lockFree: boolean) =>
+      f.engine.runJob('a', {
+        view: { kind: name, resourceType: 'repository', resourceId: 'a', input: {} },
+        command: `restic ${name}`,
+        lockFree,
+        run: async () => void ran.push(name),
+      });
+    const free = job('ls', true);
+    const locking = job('tag', false);
+    expect(f.statusName(await free.done)).toBe('STATUS_SUCCESS');
+    expect(ran).toEqual(['ls']);
+    expect(f.statusName(f.oplog.get(locking.op!.id))).toBe('STATUS_PENDING');
+    f.resticOf('a').release();
+    expect(f.statusName(await backup.done)).toBe('STATUS_SUCCESS');
+    expect(f.statusName(await locking.done)).toBe('STATUS_SUCCESS');
+    expect(ran).toEqual(['ls', 'tag']);
+  });
+
   it('honours the global concurrency limit', async () => {
     const f = fixture(
       {

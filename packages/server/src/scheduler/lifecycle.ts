@@ -106,8 +106,8 @@ export class OpLifecycle {
   private enqueue(e: QueuedTask): void {
     // unlock runs beside the queue: a stuck lock must not wait behind the work it blocks
     const beside = e.task.kind === 'unlock';
-    const lockKey =
-      e.task.kind === 'collect-garbage' || beside ? null : lockKeyOf(this.deps.config(), e.task, e.op);
+    const lockFree = e.task.kind === 'collect-garbage' || (e.task.kind === 'job' && e.task.job.lockFree);
+    const lockKey = lockFree || beside ? null : lockKeyOf(this.deps.config(), e.task, e.op);
     if (e.op) this.jobOfOp.set(e.op.id, e.jobId);
     this.deps.scheduler.schedule({
       id: e.jobId,

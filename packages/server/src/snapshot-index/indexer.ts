@@ -207,6 +207,7 @@ export class SnapshotIndexer {
         input: { snapshotId: id },
       },
       command,
+      lockFree: true,
       prototype: create(OperationSchema, {
         planId: '_system_',
         op: { case: 'operationRunCommand', value: create(OperationRunCommandSchema, { command }) },

@@ -106,5 +106,7 @@ export interface Job {
   /** The equivalent restic command line Backrest clients show (never a secret in it). */
   command: string;
   flowId?: bigint;
+  /** A read with `--no-lock` (snapshot indexing): holds no repo lock, so the repo's backups never wait for it. */
+  lockFree?: boolean;
   run(j: JobRuntime): Promise<JobOutcome | void>;
 }
