@@ -15,6 +15,7 @@ import {
   IconLayoutDashboard,
   IconLogout,
   IconMoon,
+  IconNetwork,
   IconSettings,
   IconSun,
 } from '@tabler/icons-react';
@@ -177,6 +178,13 @@ export function Shell({ config }: { config: Config }) {
             ids={config.repos.map((r) => r.id)}
             addLabel="+ Add repository"
             current={section === 'repos' ? current : undefined}
+          />
+          <NavLink
+            component="a"
+            href="#/peers"
+            label="Peers"
+            leftSection={<IconNetwork size={18} aria-hidden />}
+            active={section === 'peers'}
           />
           <NavLink
             component="a"
