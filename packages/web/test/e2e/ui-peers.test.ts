@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
-import { ensureBuilt } from '../support/build-ui.js';
+import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
+import { shotsAtBothWidths } from '../support/shots.js';
 import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 
@@ -16,6 +17,7 @@ let client: UiFixture;
 let browser: Browser;
 let hostPage: Page;
 let clientPage: Page;
+const SHOTS = join(WEB_ROOT, 'test-results', 'peers');
 
 async function signedInPage(fx: UiFixture): Promise<Page> {
   const page = await browser.context.newPage();
@@ -34,6 +36,7 @@ beforeAll(async () => {
   await client.rpc('SetConfig', { ...cfg, instance: 'laptop' });
   browser = await launchChromium();
   [hostPage, clientPage] = await Promise.all([signedInPage(host), signedInPage(client)]);
+  await mkdir(SHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -70,6 +73,8 @@ describe('multihost screens (issue 17)', () => {
     // what each side granted the other: the client lets the host read its operations; the token granted nothing
     expect(await peerRow(clientPage, 'Known hosts', 'e2e-host').textContent()).toContain('Read operations');
     expect(await peerRow(hostPage, 'Authorized clients', 'laptop').textContent()).toContain('none');
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'host-peers'));
+    await shotsAtBothWidths(clientPage, join(SHOTS, 'client-peers'));
   }, 60_000);
 
   it("browses the client's dashboard, operations and snapshots on the host", async () => {
@@ -91,14 +96,17 @@ describe('multihost screens (issue 17)', () => {
     await hostPage.getByRole('tab', { name: 'Snapshots' }).click();
     const snaps = hostPage.getByRole('table', { name: 'Remote snapshots' });
     await snaps.getByText('docs').waitFor({ timeout: 60_000 });
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-snapshots'));
     await hostPage.getByRole('tab', { name: 'Dashboard' }).click();
     const docs = hostPage
       .getByRole('table', { name: 'Remote dashboard' })
       .locator('tr[data-summary="plan:docs"]');
     await docs.waitFor();
     expect(await docs.locator('td').nth(1).textContent()).toBe('1');
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-dashboard'));
     await hostPage.getByRole('tab', { name: 'Plans and repositories' }).click();
     await hostPage.getByLabel('Remote plans').getByText('docs').waitFor();
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-plans'));
   }, 120_000);
 
   it('revoking the client on the host ends its link; the client says why', async () => {
