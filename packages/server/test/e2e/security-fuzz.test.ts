@@ -152,8 +152,8 @@ function restCases(rng: Rng): Case[] {
   const out: Case[] = [];
   for (const [p, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      // logging out would end the fuzz's own session; it runs once, last
-      if (p === '/api/v1/auth/logout') continue;
+      // logging out (either route) would end the fuzz's own session; it runs once, last
+      if (p === '/api/v1/auth/logout' || p === '/api/auth/sign-out') continue;
       const schema = op.requestBody?.content?.['application/json']?.schema;
       for (let i = 0; i < PER_ROUTE; i++) {
         const url = p.replace(/\{(\w+)\}/g, () => pathValue(rng));
