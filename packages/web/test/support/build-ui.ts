@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,15 +8,41 @@ export const DIST = join(WEB_ROOT, 'dist');
 const LOCK = join(WEB_ROOT, '.tmp', 'build.lock');
 const STALE_LOCK_MS = 5 * 60_000;
 
+/** The UI's inputs: its sources and those of @restora/proto, which Vite reads through the restora-source condition. */
+const INPUTS = [
+  join(WEB_ROOT, 'src'),
+  join(WEB_ROOT, 'index.html'),
+  join(WEB_ROOT, 'vite.config.ts'),
+  join(WEB_ROOT, 'vite-plugins.ts'),
+  join(WEB_ROOT, 'package.json'),
+  join(WEB_ROOT, '..', 'proto', 'src'),
+];
+
+/** The newest modification time among `paths` and every file under them. */
+function newestMtimeMs(paths: string[]): number {
+  let newest = 0;
+  for (const p of paths) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) continue;
+    newest = Math.max(newest, st.mtimeMs);
+    if (st.isDirectory())
+      for (const f of readdirSync(p, { recursive: true }) as string[])
+        newest = Math.max(newest, statSync(join(p, f)).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * Builds the UI from the current sources into `outDir` once per test run: test files run in parallel processes,
- * so the first takes a lock and builds, the others wait and reuse a build made after their own process started.
+ * Builds the UI into `outDir` unless a build newer than every source is there (the suite's `npm run build` made
+ * one): test files run in parallel processes, and rebuilding (which empties the folder) under a page another file
+ * is loading would break it. The first process that needs a build takes a lock and builds; the others wait.
  * RESTORA_WEB_PREBUILT=1 reuses any existing build.
  */
 export async function ensureBuilt(outDir = DIST): Promise<string> {
-  const stamp = join(outDir, '.built-at');
-  if (process.env.RESTORA_WEB_PREBUILT === '1' && existsSync(join(outDir, 'index.html'))) return outDir;
-  const processStart = Date.now() - process.uptime() * 1000;
+  const index = join(outDir, 'index.html');
+  if (process.env.RESTORA_WEB_PREBUILT === '1' && existsSync(index)) return outDir;
+  const fresh = () => (statSync(index, { throwIfNoEntry: false })?.mtimeMs ?? 0) > newestMtimeMs(INPUTS);
+  if (fresh()) return outDir;
   mkdirSync(dirname(LOCK), { recursive: true });
   for (;;) {
     try {
@@ -29,10 +55,7 @@ export async function ensureBuilt(outDir = DIST): Promise<string> {
       continue;
     }
     try {
-      const builtAt = existsSync(stamp) ? Number(readFileSync(stamp, 'utf8')) : 0;
-      if (builtAt > processStart && existsSync(join(outDir, 'index.html'))) return outDir;
-      await build(outDir);
-      writeFileSync(stamp, String(Date.now()));
+      if (!fresh()) await build(outDir);
       return outDir;
     } finally {
       rmSync(LOCK, { recursive: true, force: true });
