@@ -7,6 +7,9 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
+    // vitest's default on 2 cores is one worker (cores - 1); most e2e time is spent waiting on restic, servers
+    // and the browser, so a second worker halves the wall time without starving the first
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
