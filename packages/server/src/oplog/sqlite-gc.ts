@@ -9,6 +9,7 @@ export const GC_PAGE = 1000;
 /** Ids in the first delete transaction; later ones are sized to take about SLICE_MS on this machine. */
 export const GC_FIRST_BATCH = 200;
 const MAX_BATCH = 5000;
+const MIN_BATCH = 50;
 const SLICE_MS = 20;
 
 export interface GcHost {
@@ -53,15 +54,20 @@ export async function collectGarbagePaged(host: GcHost, options: GcOptions): Pro
   }
   const candidates = await drain(planner.plan());
   const deleted: number[] = [];
+  // A row's delete costs 50x more when triggers recompute its day's aggregates: batches are sized on the slowest
+  // rows seen so far, so one batch of such rows cannot hold the event loop for a second
+  let worstMsPerRow = 0;
   for (let i = 0, size = GC_FIRST_BATCH; i < candidates.length && !host.closed(); await pause()) {
     const t = performance.now();
     // Re-checked right before each batch, in the same tick as its delete: no write can slip in between.
     const touched = host.stmt(TOUCHED_SQL).all(host.startModno) as GcTouched[];
-    const batch = planner.stillEligible(candidates.slice(i, (i += size)), touched, host.deletedByOthers);
+    const part = candidates.slice(i, (i += size));
+    const batch = planner.stillEligible(part, touched, host.deletedByOthers);
     if (batch.length) host.remove(batch.map((r) => planner.idOf(r)));
     deleted.push(...batch);
-    const ms = Math.max(1, performance.now() - t);
-    size = Math.min(MAX_BATCH, Math.max(50, Math.round(size * Math.min(2, SLICE_MS / ms))));
+    worstMsPerRow = Math.max(worstMsPerRow, (performance.now() - t) / part.length);
+    const fits = worstMsPerRow > 0 ? SLICE_MS / worstMsPerRow : MAX_BATCH;
+    size = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.round(Math.min(size * 2, fits))));
   }
   return planner.result(deleted);
 }
