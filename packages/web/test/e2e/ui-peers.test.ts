@@ -58,6 +58,8 @@ describe('multihost screens (issue 17)', () => {
     expect(token).toMatch(/^ed25519\.[\w-]+:[0-9a-f]{64}#e2e-host$/);
 
     await clientPage.goto(`${client.server.url}/#/peers`);
+    // under a loaded full suite the second instance's first page can take longer than one action's 30 s
+    await clientPage.getByRole('heading', { name: 'Peers' }).waitFor({ timeout: 90_000 });
     await clientPage.getByLabel('Pairing token').fill('not a token');
     await clientPage.getByLabel('Host URL').fill(host.server.url);
     await clientPage.getByRole('button', { name: 'Add host' }).click();
@@ -75,7 +77,7 @@ describe('multihost screens (issue 17)', () => {
     expect(await peerRow(hostPage, 'Authorized clients', 'laptop').textContent()).toContain('none');
     await shotsAtBothWidths(hostPage, join(SHOTS, 'host-peers'));
     await shotsAtBothWidths(clientPage, join(SHOTS, 'client-peers'));
-  }, 60_000);
+  }, 150_000);
 
   it("browses the client's dashboard, operations and snapshots on the host", async () => {
     const src = join(client.dir, 'src');
