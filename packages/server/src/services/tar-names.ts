@@ -17,9 +17,31 @@ export function relativeEntryName(folder: string, name: string): string {
 }
 
 /** A transform that renames a tar's entries with `rename`; anything not a ustar archive passes unchanged. */
+/** Holds a stream's first bytes until one block shows whether it is a ustar archive; anything else passes as is. */
+export class UstarSniffer {
+  private head: Buffer | null = Buffer.alloc(0);
+  /** false once the first block turned out not to be ustar */
+  tar = true;
+
+  /** The bytes to handle now (the held start joined to `chunk` once decided), or undefined while still holding. */
+  take(chunk: Buffer): Buffer | undefined {
+    if (!this.head) return chunk;
+    this.head = Buffer.concat([this.head, chunk]);
+    if (this.head.length < BLOCK) return undefined;
+    const all = this.head;
+    this.head = null;
+    this.tar = all.subarray(257, 262).toString('latin1') === 'ustar';
+    return all;
+  }
+
+  /** What is still held at the end (a stream shorter than one block: not an archive), or null once decided. */
+  get held(): Buffer | null {
+    return this.head;
+  }
+}
+
 export function renameTarEntries(rename: (name: string) => string): Transform {
-  let head: Buffer | null = Buffer.alloc(0) as Buffer; // until the first block shows whether this is a tar at all
-  let passThrough = false;
+  const sniff = new UstarSniffer();
   let pending: Buffer = Buffer.alloc(0);
   let dataLeft = 0; // bytes of the current entry's data (padded) still to copy
   let meta: { header: Buffer; type: string; size: number; chunks: Buffer[] } | null = null;
@@ -75,17 +97,10 @@ export function renameTarEntries(rename: (name: string) => string): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       try {
-        if (passThrough) return cb(null, chunk);
-        if (head) {
-          head = Buffer.concat([head, chunk]);
-          if (head.length < BLOCK) return cb();
-          chunk = head;
-          head = null;
-          if (chunk.subarray(257, 262).toString('latin1') !== 'ustar') {
-            passThrough = true;
-            return cb(null, chunk);
-          }
-        }
+        const taken = sniff.take(chunk);
+        if (!taken) return cb();
+        if (!sniff.tar) return cb(null, taken);
+        chunk = taken;
         pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         const push = (b: Buffer) => void this.push(b);
         let at = 0;
@@ -112,7 +127,7 @@ export function renameTarEntries(rename: (name: string) => string): Transform {
       }
     },
     flush(cb) {
-      if (head?.length) this.push(head); // shorter than one block: not an archive
+      if (sniff.held?.length) this.push(sniff.held); // shorter than one block: not an archive
       if (pending.length) this.push(pending);
       cb();
     },

@@ -2,7 +2,7 @@
 // names entries by absolute path and cannot be renamed in a stream (its sizes follow the compressed data). Entries
 // are stored, not deflated; a file of 4 GiB or more, or a zip past 4 GiB or 65,535 entries (zip64), is refused.
 import { Transform, type TransformCallback } from 'node:stream';
-import { fullName, parsePax, readSize, readString } from './tar-names.js';
+import { UstarSniffer, fullName, parsePax, readSize, readString } from './tar-names.js';
 
 const BLOCK = 512;
 const LIMIT = 0xffffffff;
@@ -48,8 +48,7 @@ export function tarToZip(): Transform {
   let nextName: string | null = null;
   let current: Entry | null = null;
   let ended = false;
-  let head: Buffer | null = Buffer.alloc(0) as Buffer; // until the first block shows whether this is a tar at all
-  let passThrough = false; // a file's raw bytes (restic dumps a file as is)
+  const sniff = new UstarSniffer(); // not a tar: a file's raw bytes (restic dumps a file as is)
   const entries: Entry[] = [];
 
   const emit = (t: Transform, b: Buffer) => {
@@ -162,17 +161,10 @@ export function tarToZip(): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       try {
-        if (passThrough) return cb(null, chunk);
-        if (head) {
-          head = Buffer.concat([head, chunk]);
-          if (head.length < BLOCK) return cb();
-          chunk = head;
-          head = null;
-          if (chunk.subarray(257, 262).toString('latin1') !== 'ustar') {
-            passThrough = true;
-            return cb(null, chunk);
-          }
-        }
+        const taken = sniff.take(chunk);
+        if (!taken) return cb();
+        if (!sniff.tar) return cb(null, taken);
+        chunk = taken;
         pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         let at = 0;
         while (at < pending.length && !ended) {
@@ -210,8 +202,8 @@ export function tarToZip(): Transform {
     },
     flush(cb) {
       try {
-        if (passThrough) return cb();
-        if (head) return cb(null, head); // shorter than one block: not an archive
+        if (!sniff.tar) return cb();
+        if (sniff.held) return cb(null, sniff.held); // shorter than one block: not an archive
         if (current) throw new Error('the tar from restic ended inside an entry');
         centralDirectory(this);
         cb();
