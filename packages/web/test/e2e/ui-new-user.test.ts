@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
-import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
+import { startUiFixture, signedInPage } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 import { PHONE, shotsAtBothWidths } from '../support/shots.js';
 
@@ -30,11 +30,7 @@ beforeAll(async () => {
   const dist = await ensureBuilt();
   fx = await startUiFixture(dist);
   browser = await launchChromium(DESKTOP);
-  page = await browser.context.newPage();
-  // Sign in by storing the session token on the origin (from a page that loads no app), here so that any one
-  // test runs alone (-t).
-  await page.goto(`${fx.server.url}/no-such-file.txt`);
-  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
+  page = await signedInPage(browser, fx);
 }, 180_000);
 
 afterAll(async () => {

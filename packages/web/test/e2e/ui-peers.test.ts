@@ -6,7 +6,7 @@ import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
 import { shotsAtBothWidths } from '../support/shots.js';
-import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
+import { signedInPage, startUiFixture } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 
 // Issue 17: the multihost screens in Chromium against two real `restora serve` instances (a host and a client)
@@ -19,13 +19,6 @@ let hostPage: Page;
 let clientPage: Page;
 const SHOTS = join(WEB_ROOT, 'test-results', 'peers');
 
-async function signedInPage(fx: UiFixture): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${fx.server.url}/no-such-file.txt`);
-  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
-  return page;
-}
-
 beforeAll(async () => {
   // the client retries quickly after a refusal (Backrest waits a minute)
   process.env.RESTORA_SYNC_RETRY_DELAY_MS = '300';
@@ -35,7 +28,7 @@ beforeAll(async () => {
   const cfg = await client.rpc<Record<string, unknown>>('GetConfig');
   await client.rpc('SetConfig', { ...cfg, instance: 'laptop' });
   browser = await launchChromium();
-  [hostPage, clientPage] = await Promise.all([signedInPage(host), signedInPage(client)]);
+  [hostPage, clientPage] = await Promise.all([signedInPage(browser, host), signedInPage(browser, client)]);
   await mkdir(SHOTS, { recursive: true });
 }, 180_000);
 

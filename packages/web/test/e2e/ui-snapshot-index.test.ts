@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
-import { startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
+import { startUiFixture, signedInPage } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 import { shotsAtBothWidths } from '../support/shots.js';
 
@@ -50,9 +50,7 @@ beforeAll(async () => {
     (s) => s.id,
   );
   browser = await launchChromium();
-  page = await browser.context.newPage();
-  await page.goto(`${fx.server.url}/no-such-file.txt`);
-  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
+  page = await signedInPage(browser, fx);
 }, 240_000);
 
 afterAll(async () => {

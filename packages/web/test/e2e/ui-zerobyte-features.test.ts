@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
-import { PASSWORD, startUiFixture, TOKEN_KEY } from '../support/ui-fixture.js';
+import { PASSWORD, startUiFixture, signedInPage } from '../support/ui-fixture.js';
 import type { UiFixture } from '../support/ui-fixture.js';
 import { shotsAtBothWidths } from '../support/shots.js';
 
@@ -35,9 +35,7 @@ beforeAll(async () => {
   config.plans = [{ id: 'docs', repo: 'local', paths: [src], schedule: { disabled: true } }];
   await fx.rpc('SetConfig', config);
   browser = await launchChromium(DESKTOP);
-  page = await browser.context.newPage();
-  await page.goto(`${fx.server.url}/no-such-file.txt`);
-  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
+  page = await signedInPage(browser, fx);
 }, 180_000);
 
 afterAll(async () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { hashPassword, startServer } from '@restora/server';
 import type { RunningServer } from '@restora/server';
+import type { Page } from 'playwright-core';
+import type { Browser } from './browser.js';
 
 export const USER = 'admin';
 export const PASSWORD = 'correct horse battery staple';
@@ -60,4 +62,15 @@ export async function startUiFixture(webDir: string): Promise<UiFixture> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new page of `browser` signed in to `fx`: the token is stored on the origin from a page that loads no app, so
+ * any one test of a file can run alone (-t).
+ */
+export async function signedInPage(browser: Browser, fx: UiFixture): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${fx.server.url}/no-such-file.txt`);
+  await page.evaluate(([k, t]) => localStorage.setItem(k!, t!), [TOKEN_KEY, fx.token]);
+  return page;
 }
