@@ -18,7 +18,7 @@ export function relativeEntryName(folder: string, name: string): string {
 
 /** A transform that renames a tar's entries with `rename`; anything not a ustar archive passes unchanged. */
 /** Holds a stream's first bytes until one block shows whether it is a ustar archive; anything else passes as is. */
-export class UstarSniffer {
+class UstarSniffer {
   private head: Buffer | null = Buffer.alloc(0);
   /** false once the first block turned out not to be ustar */
   tar = true;
@@ -40,8 +40,11 @@ export class UstarSniffer {
   }
 }
 
+/** A new sniffer for one stream. */
+export const ustarSniffer = (): UstarSniffer => new UstarSniffer();
+
 export function renameTarEntries(rename: (name: string) => string): Transform {
-  const sniff = new UstarSniffer();
+  const sniff = ustarSniffer();
   let pending: Buffer = Buffer.alloc(0);
   let dataLeft = 0; // bytes of the current entry's data (padded) still to copy
   let meta: { header: Buffer; type: string; size: number; chunks: Buffer[] } | null = null;

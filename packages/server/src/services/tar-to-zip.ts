@@ -2,7 +2,7 @@
 // names entries by absolute path and cannot be renamed in a stream (its sizes follow the compressed data). Entries
 // are stored, not deflated; a file of 4 GiB or more, or a zip past 4 GiB or 65,535 entries (zip64), is refused.
 import { Transform, type TransformCallback } from 'node:stream';
-import { UstarSniffer, fullName, parsePax, readSize, readString } from './tar-names.js';
+import { fullName, parsePax, readSize, readString, ustarSniffer } from './tar-names.js';
 
 const BLOCK = 512;
 const LIMIT = 0xffffffff;
@@ -48,7 +48,7 @@ export function tarToZip(): Transform {
   let nextName: string | null = null;
   let current: Entry | null = null;
   let ended = false;
-  const sniff = new UstarSniffer(); // not a tar: a file's raw bytes (restic dumps a file as is)
+  const sniff = ustarSniffer(); // not a tar: a file's raw bytes (restic dumps a file as is)
   const entries: Entry[] = [];
 
   const emit = (t: Transform, b: Buffer) => {
