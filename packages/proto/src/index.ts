@@ -8,6 +8,7 @@ export * from './gen/v1/operations_pb.js';
 export * from './gen/v1/restic_pb.js';
 export * from './gen/v1/service_pb.js';
 export * from './gen/restora/v1/snapshot_index_pb.js';
+export * from './gen/restora/v1/sync_extensions_pb.js';
 export * from './gen/v1sync/syncservice_pb.js';
 export * from './op-selector.js';
 export * from './op-status.js';

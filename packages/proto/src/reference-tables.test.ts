@@ -72,6 +72,8 @@ function describeField(field: DescField): RefField {
 /** Fields Restora adds past Backrest's numbers (unknown to Backrest's clients, which skip them). */
 const RESTORA_EXTENSIONS: Record<string, Record<number, string>> = {
   'v1.Operation': { 1000: 'zerobyte_task' },
+  'v1sync.RemoteConfig': { 1000: 'restora_grants' },
+  'v1sync.SyncStreamItem': { 2000: 'restora' },
 };
 
 describe('Restora extensions', () => {
