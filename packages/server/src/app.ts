@@ -202,6 +202,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       }),
       paths: new PathService(features),
       sftp: new SftpService(config.path),
+      get peerSnapshots() {
+        return sync.remoteSnapshots;
+      },
       keepAliveMs: o.keepAliveMs ?? 60_000,
       inSetup: () => authenticator.mode() === 'setup',
       shutdown: shutdown.signal,
@@ -230,6 +233,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       logs,
       dataDir: o.dataDir,
       settings: syncSettingsFromEnv(process.env),
+      snapshotFiles: (repoId, snapshotId, path, signal) => snapshots.files(repoId, snapshotId, path, signal),
       log: {
         info: (m) => logger.info({ component: 'sync' }, m),
         warn: (m) => logger.warn({ component: 'sync' }, m),

@@ -8,6 +8,8 @@ import { PeerStates } from './sync/peer-states.js';
 import { RemoteLogCache } from './sync/remote-log-cache.js';
 import { RemoteLogs } from './sync/remote-logs.js';
 import { RemoteModnos } from './sync/remote-ops.js';
+import { RemoteSnapshots } from './sync/remote-snapshots.js';
+import type { SnapshotLister } from './sync/snapshot-serve.js';
 import type { ConnectedClient, SyncContext, SyncLog, SyncSettings } from './sync/sync-context.js';
 import { SyncManager } from './sync/sync-manager.js';
 
@@ -18,6 +20,8 @@ export interface SyncOptions {
   dataDir: string;
   settings: SyncSettings;
   log: SyncLog;
+  /** Lists a folder of a snapshot of ours (ListSnapshotFiles' service), for a host allowed to browse it. */
+  snapshotFiles?: SnapshotLister;
   now?: () => number;
 }
 
@@ -27,6 +31,7 @@ export function composeSync(o: SyncOptions): SyncManager {
   const clients = new Map<string, ConnectedClient>();
   const cache = RemoteLogCache.open(file);
   cache.prune((id) => o.oplog.hasId(id));
+  const peerStates = new PeerStates(now);
   const ctx: SyncContext = {
     config: o.config,
     oplog: o.oplog,
@@ -34,7 +39,9 @@ export function composeSync(o: SyncOptions): SyncManager {
     remoteLogs: new RemoteLogs({ config: o.config, oplog: o.oplog, clients, cache, now }),
     remoteLogCache: cache,
     remoteModnos: RemoteModnos.open(file),
-    peerStates: new PeerStates(now),
+    remoteSnapshots: new RemoteSnapshots({ config: o.config, peerStates, clients }),
+    snapshotFiles: o.snapshotFiles,
+    peerStates,
     clients,
     identity: identityFromConfig(() => o.config.get()),
     settings: o.settings,

@@ -29,7 +29,8 @@ export interface EventStreamOptions {
 /** Logs of operations synced from other instances, fetched from their instance on request (sync/). */
 export interface RemoteLogSource {
   owner(ref: string): Operation | undefined;
-  read(op: Operation, ref: string, signal: AbortSignal): Promise<Buffer>;
+  /** The log, then (while its operation runs) what was added, until the operation finished. */
+  follow(op: Operation, ref: string, signal: AbortSignal): AsyncIterable<Buffer>;
 }
 
 export class OperationsService {
@@ -124,9 +125,9 @@ export class OperationsService {
         yield new TextEncoder().encode(missingLogMessage(ref));
         return;
       }
-      const data = await remote.read(owner, ref, signal);
-      for (let at = 0; at < data.length; at += LOG_BATCH_BYTES)
-        yield new Uint8Array(data.subarray(at, at + LOG_BATCH_BYTES));
+      for await (const data of remote.follow(owner, ref, signal))
+        for (let at = 0; at < data.length; at += LOG_BATCH_BYTES)
+          yield new Uint8Array(data.subarray(at, at + LOG_BATCH_BYTES));
       return;
     }
     yield* batch(this.logs.follow(ref, { signal }), LOG_BATCH_BYTES, LOG_BATCH_MS);

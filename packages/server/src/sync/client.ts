@@ -28,6 +28,7 @@ import {
   PermissionSet,
 } from './permissions.js';
 import { SyncSession } from './session.js';
+import { answerSnapshotFiles } from './snapshot-serve.js';
 import type { SyncContext } from './sync-context.js';
 
 const BATCH = 256;
@@ -166,6 +167,15 @@ export class SyncClient {
     scope: ForwardScope,
   ): Promise<void> {
     const a = msg.action;
+    const ext = msg.restora?.action;
+    if (a.case === undefined && ext?.case === 'requestSnapshotFiles') {
+      const d = { list: this.ctx.snapshotFiles, perms, hostName: this.host.instanceId };
+      // beside the receive loop, like logs: restic may take a while
+      void answerSnapshotFiles(d, session, ext.value).catch((e: unknown) =>
+        this.ctx.log.warn(`sync: snapshot listing not sent: ${(e as Error).message}`),
+      );
+      return;
+    }
     switch (a.case) {
       case 'heartbeat':
         return this.ctx.peerStates.heartbeat(this.host.keyid);

@@ -121,9 +121,11 @@ async function runHost(
     const err = e instanceof SyncError ? e : disconnected(`lost connection: ${(e as Error).message}`);
     ctx.peerStates.setState(keyid, authorized.instanceId, err.state, err.message);
     ctx.remoteLogs.peerGone(keyid, err.message);
+    ctx.remoteSnapshots.peerGone(keyid, err.message);
     throw err;
   } finally {
     ctx.remoteLogs.peerGone(keyid, 'the client disconnected');
+    ctx.remoteSnapshots.peerGone(keyid, 'the client disconnected');
     clearInterval(heartbeat);
     offConfig();
     if (ctx.clients.get(keyid) === client) ctx.clients.delete(keyid);
@@ -146,6 +148,9 @@ function handle(
   msg: SyncStreamItem,
 ): void {
   const a = msg.action;
+  const ext = msg.restora?.action;
+  if (a.case === undefined && ext?.case === 'snapshotFiles')
+    return ctx.remoteSnapshots.deliver(keyid, ext.value);
   switch (a.case) {
     case 'heartbeat':
       return ctx.peerStates.heartbeat(keyid);

@@ -1,13 +1,28 @@
 // Builders for the plain (pre-encryption) SyncStreamItems both sides send, and the read-only config a peer may see.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { RemoteConfigSchema, SyncStreamItemSchema, type Config, type SyncStreamItem } from '@restora/proto';
+import {
+  PeerGrantsSchema,
+  RemoteConfigSchema,
+  SyncStreamItemSchema,
+  type Config,
+  type SyncExtensionSchema,
+  type SyncStreamItem,
+} from '@restora/proto';
 import { CAN_VIEW_CONFIG, CAN_VIEW_RESOURCES, type PermissionSet } from './permissions.js';
 
 type Action = MessageInitShape<typeof SyncStreamItemSchema>['action'];
+type Extension = MessageInitShape<typeof SyncExtensionSchema>['action'];
 
 export const item = (action: Action): SyncStreamItem => create(SyncStreamItemSchema, { action });
 
-/** ReceiveConfig (repos and plans the peer may view) and ReceiveResources (ids it may see), in Backrest's order. */
+/** An item carrying only a Restora extension (no Backrest action): sent to Restora peers alone. */
+export const extensionItem = (action: Extension): SyncStreamItem =>
+  create(SyncStreamItemSchema, { restora: { action } });
+
+/**
+ * ReceiveConfig (repos and plans the peer may view, with what we granted it: Restora's extension) and
+ * ReceiveResources (ids it may see), in Backrest's order.
+ */
 export function configItems(
   config: Config,
   perms: PermissionSet,
@@ -21,7 +36,13 @@ export function configItems(
     item({
       case: 'receiveConfig',
       value: {
-        config: create(RemoteConfigSchema, { modno: config.modno, version: config.version, repos, plans }),
+        config: create(RemoteConfigSchema, {
+          modno: config.modno,
+          version: config.version,
+          repos,
+          plans,
+          restoraGrants: create(PeerGrantsSchema, { permissions: [...perms.granted] }),
+        }),
       },
     }),
     item({

@@ -46,8 +46,9 @@ export class PermissionSet {
   private readonly scoped = new Map<Perm, Scopes>();
   private readonly scopeless = new Set<Perm>();
 
-  constructor(perms: readonly Multihost_Permission[]) {
-    for (const p of perms) {
+  /** The permissions as granted (sent to the peer in RemoteConfig's Restora extension). */
+  constructor(readonly granted: readonly Multihost_Permission[]) {
+    for (const p of granted) {
       if (p.scopes.length === 0) this.scopeless.add(p.type);
       else this.scoped.set(p.type, parseScopes(p.scopes));
     }

@@ -10,7 +10,7 @@ import { createMemoryConfigStore } from '../config/config-store.js';
 import { MemoryOpLog } from '../oplog/memory-store.js';
 import { backupOp } from '../oplog/test-ops.js';
 import { RemoteLogCache } from './remote-log-cache.js';
-import { RemoteLogs } from './remote-logs.js';
+import { LIVE_LOG_REFRESH_MS, RemoteLogs } from './remote-logs.js';
 
 const KEY = 'ed25519.laptop-key';
 let dir: string;
@@ -92,5 +92,30 @@ describe('remote logs on the host', () => {
     logs.deliver(KEY, { logId: 't-remote-1', chunk: new Uint8Array() } as never);
     expect((await again).length).toBe(0);
     expect(cache.get('t-remote-1')).toBeUndefined(); // in progress: not cached
+  });
+
+  it('follows a running op: yields what was added, asks again no sooner than the refresh interval, ends once finished', async () => {
+    const logs = setup(OperationStatus.STATUS_INPROGRESS);
+    const op = logs.owner('t-remote-1')!;
+    connect();
+    const answer = (text: string) => {
+      logs.deliver(KEY, { logId: 't-remote-1', chunk: Buffer.from(text) } as never);
+      logs.deliver(KEY, { logId: 't-remote-1', chunk: new Uint8Array() } as never);
+    };
+    const it = logs.follow(op, 't-remote-1', AbortSignal.timeout(10_000))[Symbol.asyncIterator]();
+    const first = it.next();
+    answer('tick 1\n');
+    expect((await first).value?.toString()).toBe('tick 1\n');
+    const started = Date.now();
+    const second = it.next();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent).toHaveLength(1); // no second ask yet: the rate is bounded
+    oplog.update(Object.assign(oplog.get(op.id)!, { status: OperationStatus.STATUS_SUCCESS }));
+    while (sent.length < 2) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LIVE_LOG_REFRESH_MS - 50);
+    answer('tick 1\ntick 2\n');
+    expect((await second).value?.toString()).toBe('tick 2\n'); // only what was added
+    expect((await it.next()).done).toBe(true); // finished: the stream ends
+    expect(cache.get('t-remote-1')?.toString()).toBe('tick 1\ntick 2\n'); // and the finished log is kept
   });
 });

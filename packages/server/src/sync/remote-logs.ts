@@ -1,8 +1,10 @@
 // Host side of RequestLog: GetLogs for a log ref carried by a client's operation asks that client (when connected)
-// and returns what it sends; a finished operation's log is cached. Backrest's own peers do not serve logs and end
-// the link when asked, so a peer that drops the link at a log request is not asked again for an hour.
+// and returns what it sends; a finished operation's log is cached. A running operation's log is followed: asked
+// again at most every 2 s while it runs, never cached. Backrest's own peers do not serve logs and end the link when
+// asked, so a peer that drops the link at a log request is not asked again for an hour.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  OperationStatus,
+  isUnfinished,
   type Operation,
   type SyncStreamItem,
   type SyncStreamItem_SyncActionReceiveLogData,
@@ -19,11 +21,8 @@ const ANSWER_TIMEOUT_MS = 60_000;
 const NO_LOGS_FOR_MS = 3_600_000;
 /** A link that ends this soon after a log request, with no answer, ended because of it. */
 const DROPPED_AT_ASK_MS = 5_000;
-const UNFINISHED = new Set([
-  OperationStatus.STATUS_UNKNOWN,
-  OperationStatus.STATUS_PENDING,
-  OperationStatus.STATUS_INPROGRESS,
-]);
+/** A running operation's log is asked for again at most this often (all viewers of it share one ask). */
+export const LIVE_LOG_REFRESH_MS = 2_000;
 
 interface Pending {
   keyid: string;
@@ -48,6 +47,7 @@ export interface RemoteLogDeps {
 export class RemoteLogs {
   private readonly pending = new Map<string, Pending>();
   private readonly noLogsUntil = new Map<string, number>();
+  private readonly lastAsked = new Map<string, number>();
 
   constructor(private readonly d: RemoteLogDeps) {}
 
@@ -81,6 +81,25 @@ export class RemoteLogs {
       signal.addEventListener('abort', stop, { once: true });
       p.done.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
     });
+  }
+
+  /**
+   * GetLogs of a client's operation: the log, then while the operation runs (its local copy, updated by sync) what
+   * the client added since, re-asked at a bounded rate; ends once the operation has finished and its log arrived.
+   */
+  async *follow(op: Operation, ref: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+    const key = `${op.originalInstanceKeyid}\0${ref}`;
+    let sent = 0;
+    for (let first = true; ; first = false) {
+      // bounded rate: the next ask waits until the last one of this log (by any viewer) is old enough
+      const wait = (this.lastAsked.get(key) ?? -Infinity) + LIVE_LOG_REFRESH_MS - this.d.now();
+      if (!first && wait > 0) await sleep(wait, undefined, { signal });
+      const current = this.d.oplog.get(op.id) ?? op;
+      const data = await this.read(current, ref, signal);
+      if (data.length > sent) yield data.subarray(sent);
+      sent = Math.max(sent, data.length);
+      if (!isUnfinished(current.status)) return;
+    }
   }
 
   private request(keyid: string, op: Operation, ref: string): Pending {
@@ -121,12 +140,15 @@ export class RemoteLogs {
         () => clearTimeout(timer),
         () => clearTimeout(timer),
       );
+      this.lastAsked.set(`${keyid}\0${ref}`, this.d.now());
       client.send(item({ case: 'requestLog', value: { logId: ref } }));
     }
     // cache a finished operation's log once it arrived whole
     done.then(
       (data) => {
-        if (!UNFINISHED.has(op.status)) this.d.cache.put(ref, op.id, data);
+        if (isUnfinished(op.status)) return;
+        this.d.cache.put(ref, op.id, data);
+        this.lastAsked.delete(`${keyid}\0${ref}`);
       },
       () => undefined,
     );

@@ -8,6 +8,8 @@ import type { PermissionSet } from './permissions.js';
 import type { RemoteLogCache } from './remote-log-cache.js';
 import type { RemoteLogs } from './remote-logs.js';
 import type { RemoteModnos } from './remote-ops.js';
+import type { RemoteSnapshots } from './remote-snapshots.js';
+import type { SnapshotLister } from './snapshot-serve.js';
 
 /** A client connected to this host: SetRemoteClientConfig sends through it; revocation closes it. */
 export interface ConnectedClient {
@@ -38,6 +40,10 @@ export interface SyncContext {
   remoteLogs: RemoteLogs;
   remoteLogCache: RemoteLogCache;
   remoteModnos: RemoteModnos;
+  /** Snapshot listings asked of clients (host side, Restora extension). */
+  remoteSnapshots: RemoteSnapshots;
+  /** Lists a folder of one of our snapshots for a host that may see the repo (client side). */
+  snapshotFiles?: SnapshotLister | undefined;
   peerStates: PeerStates;
   clients: Map<string, ConnectedClient>;
   identity(): LocalIdentity | undefined;

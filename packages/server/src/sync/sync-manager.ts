@@ -13,11 +13,13 @@ import { serveSyncStream } from './host.js';
 import { item } from './messages.js';
 import type { PeerStates } from './peer-states.js';
 import type { RemoteLogs } from './remote-logs.js';
+import type { RemoteSnapshots } from './remote-snapshots.js';
 import type { SyncContext } from './sync-context.js';
 
 export class SyncManager {
   readonly peerStates: PeerStates;
   readonly remoteLogs: RemoteLogs;
+  readonly remoteSnapshots: RemoteSnapshots;
   private readonly clients = new Map<string, { client: SyncClient; key: string }>();
   private offConfig: (() => void) | undefined;
 
@@ -27,6 +29,7 @@ export class SyncManager {
   ) {
     this.peerStates = ctx.peerStates;
     this.remoteLogs = ctx.remoteLogs;
+    this.remoteSnapshots = ctx.remoteSnapshots;
   }
 
   start(): void {

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import {
   ConfigSchema,
   ConnectionState,
+  Hook_Condition,
+  HookSchema,
+  isUnfinished,
   Multihost_Permission_Type as Perm,
   Multihost_PeerSchema,
   Multihost_PermissionSchema,
@@ -239,6 +242,84 @@ describe('multihost sync between two restora serve processes', () => {
     });
   }, 60_000);
 
+  it("a running op's log is live on the host: it grows while the op runs and the stream ends when it finishes", async () => {
+    // a backup whose start hook prints a line every 0.7 s: the hook op runs ~4 s, long enough to watch it grow
+    const cfg = clone(ConfigSchema, await client.backrest.getConfig({}));
+    const ticks = 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.7; done';
+    cfg.plans.find((p) => p.id === 'docs')!.hooks = [
+      create(HookSchema, {
+        conditions: [Hook_Condition.SNAPSHOT_START],
+        action: { case: 'actionCommand', value: { command: ticks } },
+      }),
+    ];
+    await client.backrest.setConfig(cfg);
+    // Backup answers when the backup is done: not awaited here, so the log is read while it runs
+    const backupDone = client.backrest.backup({ value: 'docs' });
+    const hook = await waitFor('the running hook op on the host', async () => {
+      const ops = await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } });
+      return ops.operations.find(
+        (o) => o.op.case === 'operationRunHook' && o.status === OperationStatus.STATUS_INPROGRESS && o.logref,
+      );
+    });
+    const seen: string[] = [];
+    for await (const chunk of host.backrest.getLogs({ ref: hook.logref }))
+      seen.push(Buffer.from(chunk.value).toString());
+    const whole = seen.join('');
+    expect(whole).toBe([1, 2, 3, 4, 5, 6].map((i) => `tick ${i}\n`).join(''));
+    // it arrived in pieces: the first answer had only the lines printed so far
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[0]).not.toContain('tick 6');
+    const done = await host.backrest.getOperations({ selector: { ids: [hook.id] } });
+    expect(done.operations[0]?.status).toBe(OperationStatus.STATUS_SUCCESS);
+    await backupDone;
+    // the backup's follow-ups (index, forget) finish too before the next test revokes the client: GC keeps an
+    // unfinished copy
+    await waitFor('every copy on the host to finish', async () => {
+      const ops = await host.backrest.getOperations({ selector: { originalInstanceKeyid: client.keyid } });
+      return ops.operations.every((o) => !isUnfinished(o.status)) ? true : undefined;
+    });
+  }, 90_000);
+
+  it("browses a client's snapshot from the host only where the client granted READ_CONFIG on the repo", async () => {
+    const keyHeader = { headers: { 'restora-instance-keyid': client.keyid } };
+    const backup = (await client.backrest.getOperations({ selector: { planId: 'docs' } })).operations.find(
+      (o) => o.op.case === 'operationBackup' && o.snapshotId,
+    )!;
+    const docs = join(client.ws.src, 'docs');
+    const ask = (path: string) =>
+      host.backrest.listSnapshotFiles({ repoId: 'local', snapshotId: backup.snapshotId, path }, keyHeader);
+    // the client granted READ_OPERATIONS and READ_WRITE_CONFIG on plan:pushed only: no repo config, no listing
+    await expect(ask(docs)).rejects.toThrow(/did not grant this host READ_CONFIG on repo "local"/);
+
+    const cfg = clone(ConfigSchema, await client.backrest.getConfig({}));
+    cfg.multihost!.knownHosts[0]!.permissions.push(
+      create(Multihost_PermissionSchema, { type: Perm.PERMISSION_READ_CONFIG, scopes: ['repo:local'] }),
+    );
+    await client.backrest.setConfig(cfg);
+    await waitFor('the host to see the grant', async () => {
+      for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
+        if (s.remoteConfig?.restoraGrants?.permissions.some((p) => p.type === Perm.PERMISSION_READ_CONFIG))
+          return true;
+      return undefined;
+    });
+    let headers: Headers | undefined;
+    const listed = await host.backrest.listSnapshotFiles(
+      { repoId: 'local', snapshotId: backup.snapshotId, path: `${docs}/../docs/./` },
+      { ...keyHeader, onHeader: (h) => (headers = h) },
+    );
+    expect(listed.path).toBe(docs); // normalised before it is sent
+    expect(listed.entries.map((e) => e.name).sort()).toEqual(['a.txt', 'docs']);
+    expect(headers?.get('restora-entries-total')).toBe('2');
+    expect(headers?.get('restora-entries-limit')).toBe('5000');
+    // `..` never climbs out of the snapshot: it lists the snapshot's own root
+    const root = await ask('/../../..');
+    expect(root.path).toBe('/');
+    // a snapshot the client does not have: its error, named
+    await expect(
+      host.backrest.listSnapshotFiles({ repoId: 'local', snapshotId: 'deadbeef', path: '/' }, keyHeader),
+    ).rejects.toThrow(/client "client-b" says: .*deadbeef/);
+  }, 90_000);
+
   it('revoking the client ends its link; GC then deletes its operations on the host', async () => {
     const cfg = clone(ConfigSchema, await host.backrest.getConfig({}));
     cfg.multihost!.authorizedClients = [];
@@ -249,7 +330,7 @@ describe('multihost sync between two restora serve processes', () => {
       return undefined;
     });
     expect(refused.statusMessage).toMatch(/no pairing secret/);
-    expect((await remoteBackups()).length).toBe(2); // kept until GC
+    expect((await remoteBackups()).length).toBe(3); // kept until GC
     await host.kill();
     await host.start(); // GC runs shortly after start
     await waitFor("GC to delete the revoked client's operations", async () => {

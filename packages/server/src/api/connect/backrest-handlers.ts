@@ -12,6 +12,7 @@ import type { RepoService } from '../../services/repo-service.js';
 import type { SftpService } from '../../services/sftp-service.js';
 import type { SnapshotService } from '../../services/snapshot-service.js';
 import type { TaskService } from '../../services/task-service.js';
+import type { RemoteSnapshots } from '../../sync/remote-snapshots.js';
 import { requestInfo } from './context.js';
 
 export interface BackrestServices {
@@ -24,6 +25,8 @@ export interface BackrestServices {
   dashboard: DashboardService;
   paths: PathService;
   sftp: SftpService;
+  /** Snapshots of synced clients, listed by the client over its Sync stream (Restora extension). */
+  peerSnapshots?: Pick<RemoteSnapshots, 'files'>;
   /** Keep-alive interval of GetOperationEvents (Backrest: 60 s). */
   keepAliveMs: number;
   /** Aborted on shutdown so open streams end. */
@@ -69,10 +72,20 @@ export function backrestHandlers(s: BackrestServices): ServiceImpl<typeof Backre
     listSnapshots: async (req, ctx) => ({
       snapshots: await s.snapshots.list(req.repoId, req.planId, ctx.signal),
     }),
-    listSnapshotFiles: async (req, ctx) => ({
-      path: req.path,
-      entries: await s.snapshots.files(req.repoId, req.snapshotId, req.path, ctx.signal),
-    }),
+    listSnapshotFiles: async (req, ctx) => {
+      // Restora extension: a synced client's snapshot by its key id; the answer's size is stated in headers
+      const peerKeyid = ctx.requestHeader.get('restora-instance-keyid');
+      if (peerKeyid && s.peerSnapshots) {
+        const r = await s.peerSnapshots.files(peerKeyid, req, ctx.signal);
+        ctx.responseHeader.set('restora-entries-total', String(r.total));
+        ctx.responseHeader.set('restora-entries-limit', String(r.limit));
+        return { path: r.path, entries: r.entries };
+      }
+      return {
+        path: req.path,
+        entries: await s.snapshots.files(req.repoId, req.snapshotId, req.path, ctx.signal),
+      };
+    },
     backup: async (req, ctx) => {
       const id = await s.tasks.backup(req.value, req.dryRun);
       ctx.responseHeader.set('restora-operation-id', String(id));
