@@ -31,9 +31,13 @@ interface Sample {
 const work = mkdtempSync(join(tmpdir(), 'restora-restic-bench-'));
 const src = join(work, 'src');
 
-function startServer(name: string, dir: string): Promise<Peer> {
-  if (name === 'restora') return startOurs(dir).then((s) => ({ name, ...s }));
-  return GO_BIN ? startGoRestServer(GO_BIN, dir) : startRclone(dir);
+// Both servers answer one `GET /` before anything is measured (peers.ts waits for the peer that way, on the
+// connection the listings then reuse), so the listings after a restart measure neither accepting its first connection.
+async function startServer(name: string, dir: string): Promise<Peer> {
+  if (name !== 'restora') return GO_BIN ? startGoRestServer(GO_BIN, dir) : startRclone(dir);
+  const ours = { name, ...(await startOurs(dir)) };
+  await (await fetch(ours.base + '/')).arrayBuffer();
+  return ours;
 }
 
 function restic(repo: string, cache: string, args: string[]): Promise<void> {

@@ -19,7 +19,7 @@ const run = spawnSync(cmd, [...args, 'rebuild', '--directory', here], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 if (run.status !== 0) {
-  const lines = run.stderr.toString().split('\n');
+  const lines = (run.stderr?.toString() ?? '').split('\n');
   const why =
     run.error?.message ??
     lines

@@ -34,6 +34,8 @@ export interface RunningRestServer {
   close(): Promise<void>;
 }
 
+const WARM_BEFORE_LISTEN_MS = 200;
+
 /** Starts a restic REST server (rest-server compatible) and resolves once it listens. */
 export async function startRestServer(opts: RestServerOptions = {}): Promise<RunningRestServer> {
   const log = opts.logger ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -119,6 +121,11 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     else socket.destroy();
   });
 
+  // Listings are read into the index for up to 200 ms before the server listens (the rest in the background):
+  // restic lists at the start of every command, and the first listings of a restarted server then cost what
+  // later ones do. A head start only: a listing reads whatever it needs.
+  void store.warmListings?.(WARM_BEFORE_LISTEN_MS).catch(() => undefined);
+
   const target = opts.fd !== undefined ? undefined : parseListen(opts.listen ?? '127.0.0.1:0');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,7 +157,6 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Run
     url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${a.port}/`;
   }
   log(`start server on ${address}`);
-  void store.warmListings?.().catch(() => undefined); // only a head start: listings read what they need
 
   let closing: Promise<void> | undefined;
   return {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirIndex } from './dir-index.js';
+import { scanInJs, scanObjects, stampDirs, stampInJs } from './dir-scan.js';
+import { native } from './native-addon.js';
 
 const root = mkdtempSync(join(tmpdir(), 'restora-dir-index-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -56,5 +58,31 @@ describe('DirIndex: listings without a settle window', () => {
     expect(index.list(dir)).toBe(first);
     rmSync(dir, { recursive: true });
     expect(index.list(dir)).toEqual([]);
+  });
+});
+
+describe('dir-scan: the native addon and the TypeScript fallback agree', () => {
+  it.skipIf(!native)('same objects, sizes and folder stamps (needs the native addon: npm run build)', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, id('1')), 'abc');
+    writeFileSync(join(dir, id('2')), '');
+    writeFileSync(join(dir, 'stray'), 'x');
+    writeFileSync(join(dir, `${id('3')}.rest-server-temp1`), 'partial');
+    mkdirSync(join(dir, id('4'))); // a folder named like an object is not one
+    const fromJs = scanInJs(dir);
+    const fromC = scanObjects(dir);
+    const entries = (s: typeof fromJs): [string, number][] =>
+      Array.from({ length: (s?.meta.length ?? 0) / 2 }, (_, k): [string, number] => [
+        s?.names.slice(k * 64, k * 64 + 64) ?? '',
+        s?.meta[k * 2] ?? -1,
+      ]).sort();
+    expect(entries(fromC)).toEqual([
+      [id('1'), 3],
+      [id('2'), 0],
+    ]);
+    expect(entries(fromC)).toEqual(entries(fromJs));
+    const paths = [dir, join(dir, 'missing'), join(dir, id('1'))];
+    expect(Array.from(stampDirs(paths))).toEqual(Array.from(stampInJs(paths)));
+    expect(scanObjects(join(dir, 'missing'))).toBeUndefined();
   });
 });

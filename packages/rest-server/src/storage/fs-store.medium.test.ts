@@ -130,3 +130,37 @@ describe('FsStore on-disk layout (same as rest-server)', () => {
     expect(await store.usage()).toBe(1010);
   });
 });
+
+describe('FsStore listings after a restart (warmed before the server listens)', () => {
+  it("lists every object at once, then another program's writes, growth and deletes at the next listing", async () => {
+    const root = tmp();
+    const first = new FsStore(root);
+    await first.createRepo(['r']);
+    const bodies = Array.from({ length: 40 }, (_, i) => randomBytes(100 + i));
+    for (const b of bodies)
+      await first.write({ repo: ['r'], type: 'data', name: sha256(b) }, Readable.from([b]), {});
+    const idx = randomBytes(10);
+    await first.write({ repo: ['r'], type: 'index', name: sha256(idx) }, Readable.from([idx]), {});
+    writeFileSync(join(root, 'r', 'config'), 'c');
+
+    const restarted = new FsStore(root); // a new process: nothing in its index yet
+    await restarted.warmListings(10_000); // what the server does before it listens
+    const expected = bodies.map((b) => ({ name: sha256(b), size: b.length }));
+    const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+    expect((await collect(restarted, ['r'], 'data')).sort(byName)).toEqual(expected.sort(byName));
+    expect(await collect(restarted, ['r'], 'index')).toEqual([{ name: sha256(idx), size: 10 }]);
+
+    // Another program (restic on the same disk, a copy) changes the folders after the warm-up.
+    const gone = bodies[0]!;
+    rmSync(join(root, 'r', 'data', sha256(gone).slice(0, 2), sha256(gone)));
+    const added = randomBytes(77);
+    const addedPath = join(root, 'r', 'data', sha256(added).slice(0, 2), sha256(added));
+    writeFileSync(addedPath, added.subarray(0, 7)); // still being written
+    const after = await collect(restarted, ['r'], 'data');
+    expect(after.find((e) => e.name === sha256(gone))).toBeUndefined();
+    expect(after.find((e) => e.name === sha256(added))).toEqual({ name: sha256(added), size: 7 });
+    writeFileSync(addedPath, added); // grows in place: the folder itself does not change
+    expect((await collect(restarted, ['r'], 'data')).find((e) => e.name === sha256(added))?.size).toBe(77);
+    expect(after).toHaveLength(bodies.length);
+  });
+});

@@ -312,46 +312,73 @@ export class FsStore implements Store {
 
   /**
    * Reads the listings of the repositories below the root (folders holding a config, up to 4 levels down) into
-   * the index, one folder per event-loop turn: restic lists index/, snapshots/, keys/ and locks/ at the start of
-   * every command, and after a restart those listings then cost no readdir and no stat. data/ (listed by check
-   * and prune, and the largest) follows, one data/xx folder per turn, so a request never waits behind more than
-   * one folder's read. Stops once the index holds half its bound.
+   * the index: restic lists index/, snapshots/, keys/ and locks/ at the start of every command, and data/ in check
+   * and prune; after a restart those listings then cost one stat per folder. The small type folders of every
+   * repository come first, then data/, 16 data/xx folders per step. Steps run synchronously for up to `syncMs`
+   * (the server calls this before it listens, so its first listings find the index filled instead of competing
+   * with the warm-up), then one per event-loop turn, so a request never waits long behind one. Stops once the index
+   * holds half its bound.
    */
-  async warmListings(): Promise<void> {
-    const repos: string[] = [];
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return; // gone or unreadable: the listing itself will tell
-      }
-      if (entries.some((e) => e.name === 'config' && e.isFile())) repos.push(dir);
-      for (const e of entries) {
-        if (!e.isDirectory() || depth >= 4 || (OBJECT_TYPES as readonly string[]).includes(e.name)) continue;
-        await new Promise<void>((r) => setImmediate(r));
-        await walk(join(dir, e.name), depth + 1);
-      }
-    };
-    await walk(this.root, 0);
-    for (const repo of repos)
-      await this.warmRepo(
-        repo,
-        OBJECT_TYPES.filter((t) => t !== 'data'),
-      );
-    for (const repo of repos) await this.warmRepo(repo, ['data']);
-  }
-
-  /** Reads the listings of `types` in one repository into the index, one folder (or data/xx) per turn. */
-  private async warmRepo(repo: string, types: readonly string[]): Promise<void> {
-    for (const type of types) {
-      const dir = join(repo, type);
-      for (const folder of type === 'data' ? subfolders(dir) : [dir]) {
+  warmListings(syncMs = 0): Promise<void> {
+    const deadline = performance.now() + syncMs;
+    const steps = this.warmSteps();
+    while (performance.now() < deadline && !this.index.filling) {
+      const step = steps.next();
+      if (step.done) return Promise.resolve();
+      if (step.value.length > 0) this.index.listMany(step.value);
+    }
+    return (async () => {
+      for (const step of steps) {
         if (this.index.filling) return;
         await new Promise<void>((r) => setImmediate(r));
-        this.index.list(folder);
+        if (step.length > 0) this.index.listMany(step);
+      }
+    })();
+  }
+
+  /** The folder groups warmListings reads, in order; an empty group for each folder the walk visits. */
+  private *warmSteps(): Generator<string[]> {
+    const repos: string[] = [];
+    for (const repo of repoDirs(this.root, 0)) {
+      if (repo === undefined) {
+        yield [];
+        continue;
+      }
+      repos.push(repo);
+      yield OBJECT_TYPES.filter((t) => t !== 'data').map((t) => `${repo}/${t}`);
+    }
+    for (const repo of repos) {
+      const folders = subfolders(`${repo}/data`);
+      for (let i = 0; i < folders.length; i += 16) yield folders.slice(i, i + 16);
+    }
+  }
+
+  /** Reads the listings of `types` in one repository into the index, one folder (or 16 data/xx) per turn. */
+  private async warmRepo(repo: string, types: readonly string[]): Promise<void> {
+    for (const type of types) {
+      const dir = `${repo}/${type}`;
+      const folders = type === 'data' ? subfolders(dir) : [dir];
+      for (let i = 0; i < folders.length; i += 16) {
+        if (this.index.filling) return;
+        await new Promise<void>((r) => setImmediate(r));
+        this.index.listMany(folders.slice(i, i + 16));
       }
     }
+  }
+}
+
+/** The repositories (folders holding a config) below `dir`, up to 4 levels down; undefined for each other folder. */
+function* repoDirs(dir: string, depth: number): Generator<string | undefined> {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // gone or unreadable: the listing itself will tell
+  }
+  yield entries.some((e) => e.name === 'config' && e.isFile()) ? dir : undefined;
+  for (const e of entries) {
+    if (!e.isDirectory() || depth >= 4 || (OBJECT_TYPES as readonly string[]).includes(e.name)) continue;
+    yield* repoDirs(`${dir}/${e.name}`, depth + 1);
   }
 }
 
@@ -360,7 +387,7 @@ function subfolders(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .map((e) => join(dir, e.name));
+      .map((e) => `${dir}/${e.name}`);
   } catch {
     return [];
   }

@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
 import { getSystemErrorName } from 'node:util';
 import { warnFsyncUnsupported } from './fs-sync.js';
+import { native, nativeDisabled } from './native-addon.js';
+import type { NativeAddon } from './native-addon.js';
 
 /**
  * The optional native addon (native/small-commit.c) that commits a small upload in one thread-pool job:
@@ -34,22 +35,12 @@ export class CommitError extends Error {
 // Matches the addon's MAX_PARTS: more parts are joined into one buffer first.
 const MAX_PARTS = 64;
 
-type CommitDone = (errno: number, step: string, fsyncUnsupported: boolean) => void;
-
-interface Addon {
-  /** CommitSmall's arguments, then a callback instead of a promise. */
-  commit(...args: [...Parameters<CommitSmall>, CommitDone]): void;
-  /** Frees the memory of buffers nothing will read again (those spanning their whole ArrayBuffer). */
-  release(buffers: Buffer[]): void;
-}
-
-const disabled = process.env.RESTORA_REST_SERVER_NATIVE === '0';
-const loaded = disabled ? undefined : loadAddon();
+const loaded = native;
 
 export const commitSmall: CommitSmall | undefined = wrap(loaded?.addon);
 
 /** True when the addon should be there but could not be loaded (not built): the server says so at start. */
-export const nativeAddonMissing = !disabled && !loaded;
+export const nativeAddonMissing = !nativeDisabled && !loaded;
 
 /** Frees owned, fully read buffers at once instead of at a later GC (lower peak RSS); a no-op without the addon. */
 export const releaseBuffers: (buffers: Buffer[]) => void = loaded
@@ -59,18 +50,7 @@ export const releaseBuffers: (buffers: Buffer[]) => void = loaded
 /** The addon's file when it is loaded, for threads that load it too (its `release` frees buffers at once). */
 export const nativeAddonPath: string | undefined = loaded?.path;
 
-function loadAddon(): { addon: Addon; path: string } | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    // Same relative path from src/storage (tsx) and dist/storage (built).
-    const path = require.resolve('../../native/build/Release/small_commit.node');
-    return { addon: require(path) as Addon, path };
-  } catch {
-    return undefined;
-  }
-}
-
-function wrap(addon: Addon | undefined): CommitSmall | undefined {
+function wrap(addon: NativeAddon | undefined): CommitSmall | undefined {
   if (!addon) return undefined;
   return (dir, temp, final, parts, mode, release) =>
     new Promise((resolve, reject) => {

@@ -62,6 +62,9 @@ export interface Store {
   list(repo: readonly string[], type: ObjectType): Promise<AsyncIterable<ListEntry[]> | undefined>;
   /** Total bytes used by everything in the store (quota initialisation). */
   usage(): Promise<number>;
-  /** Prepares listings in the background after start, so the first ones are fast (optional). */
-  warmListings?(): Promise<void>;
+  /**
+   * Prepares listings so the first ones after start are fast (optional): synchronously for up to `syncMs` (the
+   * server calls it before it listens), the rest in the background.
+   */
+  warmListings?(syncMs?: number): Promise<void>;
 }
