@@ -1,9 +1,12 @@
-import { Alert, Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { Config, Operation, PeerState } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { useOperations } from '../api/queries.js';
 import { OperationList } from '../components/op-list.js';
+import { RemoteConfig } from '../components/peer-remote-config.js';
+import { RemoteSnapshotFiles, whyNotBrowsable } from '../components/peer-snapshot-files.js';
 import { PeerStateBadge } from '../components/peer-states.js';
 import { errorMessage, formatBytes, formatTime } from '../lib/format.js';
 import { href } from '../router.js';
@@ -51,45 +54,19 @@ function RemoteDashboard({ keyid }: { keyid: string }) {
   );
 }
 
-/** Plans and repositories the client lets this host see (read-only: they are edited on the client). */
-function RemoteConfig({ state }: { state: PeerState | undefined }) {
-  const cfg = state?.remoteConfig;
-  const plans = cfg?.plans.length
-    ? cfg.plans.map((p) => `${p.id} → ${p.repo}`)
-    : state?.knownPlans.map((p) => p.id);
-  const repos = cfg?.repos.length
-    ? cfg.repos.map((r) => `${r.id} (${r.uri})`)
-    : state?.knownRepos.map((r) => r.id);
-  if (!plans?.length && !repos?.length)
-    return (
-      <Text c="dimmed">
-        The client shares no plans or repositories with this host (or is not connected yet).
-      </Text>
-    );
-  return (
-    <Stack>
-      <Text size="sm" c="dimmed">
-        Read-only view
-        {cfg?.plans.length || cfg?.repos.length ? '' : ' (ids only: the client did not grant config access)'}.
-      </Text>
-      <Title order={5}>Plans</Title>
-      <Stack gap={2} aria-label="Remote plans">
-        {(plans ?? []).map((p) => (
-          <Text key={p}>{p}</Text>
-        ))}
-      </Stack>
-      <Title order={5}>Repositories</Title>
-      <Stack gap={2} aria-label="Remote repositories">
-        {(repos ?? []).map((r) => (
-          <Text key={r}>{r}</Text>
-        ))}
-      </Stack>
-    </Stack>
-  );
-}
-
-/** Snapshots the client's backups made, newest first, from its operations. */
-function RemoteSnapshots({ ops }: { ops: readonly Operation[] }) {
+/** Snapshots the client's backups made, newest first, from its operations; browsable where the client allows. */
+function RemoteSnapshots({
+  ops,
+  name,
+  keyid,
+  state,
+}: {
+  ops: readonly Operation[];
+  name: string;
+  keyid: string;
+  state: PeerState | undefined;
+}) {
+  const [open, setOpen] = useState<Operation | null>(null);
   const snaps = ops
     .filter(
       (o) => o.snapshotId && (o.op.case === 'operationBackup' || o.op.case === 'operationIndexSnapshot'),
@@ -98,6 +75,15 @@ function RemoteSnapshots({ ops }: { ops: readonly Operation[] }) {
   const seen = new Set<string>();
   const unique = snaps.filter((o) => !seen.has(o.snapshotId) && seen.add(o.snapshotId));
   if (!unique.length) return <Text c="dimmed">No snapshots reported yet.</Text>;
+  if (open)
+    return (
+      <RemoteSnapshotFiles
+        keyid={keyid}
+        repoId={open.repoId}
+        snapshotId={open.snapshotId}
+        onClose={() => setOpen(null)}
+      />
+    );
   return (
     <Table striped aria-label="Remote snapshots">
       <Table.Thead>
@@ -106,19 +92,34 @@ function RemoteSnapshots({ ops }: { ops: readonly Operation[] }) {
           <Table.Th>Time</Table.Th>
           <Table.Th>Plan</Table.Th>
           <Table.Th>Repository</Table.Th>
+          <Table.Th>Files</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {unique.map((o) => (
-          <Table.Tr key={o.snapshotId}>
-            <Table.Td>
-              <Text ff="monospace">{o.snapshotId.slice(0, 8)}</Text>
-            </Table.Td>
-            <Table.Td>{formatTime(o.unixTimeStartMs)}</Table.Td>
-            <Table.Td>{o.planId}</Table.Td>
-            <Table.Td>{o.repoId}</Table.Td>
-          </Table.Tr>
-        ))}
+        {unique.map((o) => {
+          const why = whyNotBrowsable(name, state, o.repoId);
+          return (
+            <Table.Tr key={o.snapshotId} data-snapshot={o.snapshotId}>
+              <Table.Td>
+                <Text ff="monospace">{o.snapshotId.slice(0, 8)}</Text>
+              </Table.Td>
+              <Table.Td>{formatTime(o.unixTimeStartMs)}</Table.Td>
+              <Table.Td>{o.planId}</Table.Td>
+              <Table.Td>{o.repoId}</Table.Td>
+              <Table.Td>
+                {why ? (
+                  <Text size="xs" c="dimmed">
+                    {why}
+                  </Text>
+                ) : (
+                  <Button size="xs" variant="light" onClick={() => setOpen(o)}>
+                    Browse
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
       </Table.Tbody>
     </Table>
   );
@@ -163,7 +164,7 @@ export default function PeerInstance({
           <RemoteDashboard keyid={keyid} />
         </Tabs.Panel>
         <Tabs.Panel value="config" pt="md">
-          <RemoteConfig state={state} />
+          <RemoteConfig peer={peer} state={state} />
         </Tabs.Panel>
         <Tabs.Panel value="ops" pt="md">
           {ops.error ? (
@@ -173,7 +174,7 @@ export default function PeerInstance({
           )}
         </Tabs.Panel>
         <Tabs.Panel value="snapshots" pt="md">
-          <RemoteSnapshots ops={ops.data ?? []} />
+          <RemoteSnapshots ops={ops.data ?? []} name={peer.instanceId} keyid={keyid} state={state} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -9,6 +9,7 @@ import { AddHost, GenerateToken } from '../components/peer-pairing.js';
 import { PermissionsEditor, permissionSummary } from '../components/peer-permissions.js';
 import { PeerStateBadge, usePeerStates } from '../components/peer-states.js';
 import { StatusAlert, useStatusMessage } from '../components/status-message.js';
+import PeerHost from './peers-host.js';
 import PeerInstance from './peers-instance.js';
 
 type Role = 'knownHosts' | 'authorizedClients';
@@ -95,13 +96,9 @@ function PeerTable({
             return (
               <Table.Tr key={p.keyid} data-peer={p.instanceId}>
                 <Table.Td>
-                  {host ? (
-                    <Text title={p.keyid}>{p.instanceId}</Text>
-                  ) : (
-                    <Anchor href={href(['peers', p.keyid])} title={p.keyid}>
-                      {p.instanceId}
-                    </Anchor>
-                  )}
+                  <Anchor href={href(['peers', p.keyid])} title={p.keyid}>
+                    {p.instanceId}
+                  </Anchor>
                   {host && p.initialPairingSecret && (
                     <Text size="xs" c="dimmed">
                       pairing…
@@ -161,6 +158,8 @@ function useConfigFollowsPairing(config: Config, states: Map<string, PeerState>)
 export default function Peers({ config, keyid }: { config: Config; keyid?: string | undefined }) {
   const { states, error } = usePeerStates();
   useConfigFollowsPairing(config, states);
+  const knownHost = config.multihost?.knownHosts.find((h) => h.keyid === keyid);
+  if (knownHost) return <PeerHost config={config} host={knownHost} state={states.get(knownHost.keyid)} />;
   if (keyid) return <PeerInstance config={config} keyid={keyid} state={states.get(keyid)} />;
   const mh = config.multihost;
   return (

@@ -26,8 +26,24 @@ function newPlan(config: Config): Plan {
   });
 }
 
+/** Where a plan is saved instead of this instance's config: a client's, from its host (SetRemoteClientConfig). */
+export interface PlanTarget {
+  save(plan: Plan): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Closes the form (after saving, removing or cancelling). */
+  done(): void;
+}
+
 /** Add or edit a backup plan. */
-export default function PlanForm({ config, plan }: { config: Config; plan?: Plan }) {
+export default function PlanForm({
+  config,
+  plan,
+  target,
+}: {
+  config: Config;
+  plan?: Plan;
+  target?: PlanTarget;
+}) {
   const { backrest } = useClients();
   const save = useSaveConfig();
   const [p, setP] = useState<Plan>(() => (plan ? clone(PlanSchema, plan) : newPlan(config)));
@@ -36,7 +52,7 @@ export default function PlanForm({ config, plan }: { config: Config; plan?: Plan
   const update = (patch: Partial<Plan>) => setP((x) => create(PlanSchema, { ...x, ...patch }));
   const snaps = useQuery({
     queryKey: ['snapshots', plan?.repo, plan?.id],
-    enabled: !!plan,
+    enabled: !!plan && !target,
     queryFn: () => backrest.listSnapshots({ repoId: plan!.repo, planId: plan!.id }),
   });
 
@@ -56,6 +72,7 @@ export default function PlanForm({ config, plan }: { config: Config; plan?: Plan
       if (!clean.id) throw new Error('The plan needs an id');
       if (!plan && config.plans.some((x) => x.id === clean.id))
         throw new Error(`A plan named "${clean.id}" already exists`);
+      if (target) return void (await target.save(clean), target.done());
       await save((c) => {
         const i = c.plans.findIndex((x) => x.id === (plan?.id ?? clean.id));
         if (i >= 0) c.plans[i] = clean;
@@ -72,6 +89,7 @@ export default function PlanForm({ config, plan }: { config: Config; plan?: Plan
   async function remove() {
     if (!plan || !window.confirm(`Delete plan "${plan.id}"? Its snapshots stay in the repository.`)) return;
     try {
+      if (target) return void (await target.remove(plan.id), target.done());
       await save((c) => {
         c.plans = c.plans.filter((x) => x.id !== plan.id);
       });
@@ -136,7 +154,7 @@ export default function PlanForm({ config, plan }: { config: Config; plan?: Plan
           error={error}
           busy={busy}
           saveLabel={plan ? 'Save plan' : 'Create plan'}
-          onCancel={() => history.back()}
+          onCancel={target ? target.done : () => history.back()}
           onDelete={plan ? () => void remove() : undefined}
           deleteLabel="Delete plan"
         />

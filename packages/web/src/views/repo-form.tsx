@@ -41,8 +41,24 @@ function splitEnv(env: string[], keys: string[]): { known: Record<string, string
   return { known, rest };
 }
 
+/** Where a repo is saved instead of this instance: a client's config, from its host (SetRemoteClientConfig). */
+export interface RepoTarget {
+  save(repo: Repo): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Closes the form (after saving, removing or cancelling). */
+  done(): void;
+}
+
 /** Add or edit a repository: a form per backend, "Test configuration", then AddRepo (which initialises). */
-export default function RepoForm({ config, repo }: { config: Config; repo?: Repo }) {
+export default function RepoForm({
+  config,
+  repo,
+  target,
+}: {
+  config: Config;
+  repo?: Repo;
+  target?: RepoTarget;
+}) {
   const clients = useClients();
   const qc = useQueryClient();
   const initial = detectBackend(repo?.uri ?? '');
@@ -137,6 +153,7 @@ export default function RepoForm({ config, repo }: { config: Config; repo?: Repo
       if (!next.id) throw new Error('The repository needs an id');
       if (!repo && config.repos.some((x) => x.id === next.id))
         throw new Error(`A repository named "${next.id}" already exists`);
+      if (target) return void (await target.save(next), target.done());
       const saved = await clients.backrest.addRepo({ repo: next });
       qc.setQueryData(CONFIG_KEY, saved);
       navigate(['repos', next.id]);
@@ -151,6 +168,7 @@ export default function RepoForm({ config, repo }: { config: Config; repo?: Repo
     if (!repo || !window.confirm(`Remove repository "${repo.id}" from Restora? Its data is not deleted.`))
       return;
     try {
+      if (target) return void (await target.remove(repo.id), target.done());
       const saved = await clients.backrest.removeRepo({ repoId: repo.id });
       qc.setQueryData(CONFIG_KEY, saved);
       navigate([]);
@@ -218,7 +236,8 @@ export default function RepoForm({ config, repo }: { config: Config; repo?: Repo
           value={r.password}
           onChange={(e) => update({ password: e.currentTarget.value })}
         />
-        <Group>
+        {/* a client's repo is tested on the client, not from here */}
+        <Group display={target ? 'none' : undefined}>
           <Button variant="light" onClick={() => void runTest()} loading={testing}>
             Test configuration
           </Button>
@@ -265,7 +284,7 @@ export default function RepoForm({ config, repo }: { config: Config; repo?: Repo
           error={error}
           busy={busy}
           saveLabel={repo ? 'Save repository' : 'Add repository'}
-          onCancel={() => history.back()}
+          onCancel={target ? target.done : () => history.back()}
           onDelete={repo ? () => void remove() : undefined}
           deleteLabel="Remove repository"
         />

@@ -39,6 +39,21 @@ afterAll(async () => {
 
 const peerRow = (page: Page, table: string, instance: string) =>
   page.getByRole('table', { name: table }).locator(`tr[data-peer="${instance}"]`);
+const remoteRow = (key: string) =>
+  hostPage.getByRole('table', { name: 'Remote plans and repositories' }).locator(`tr[data-remote="${key}"]`);
+
+interface ConfigJson {
+  plans?: { id: string; excludes?: string[] }[];
+  sync?: {
+    identity?: { keyId?: string };
+    knownHosts?: { permissions?: { type: string; scopes: string[] }[] }[];
+  };
+}
+
+async function waitUntil(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await check()); await new Promise((r) => setTimeout(r, 200)))
+    if (Date.now() > end) throw new Error('timed out');
+}
 
 describe('multihost screens (issue 17)', () => {
   it('pairs a client with a token generated on the host; both show the link live', async () => {
@@ -100,15 +115,89 @@ describe('multihost screens (issue 17)', () => {
     expect(await docs.locator('td').nth(1).textContent()).toBe('1');
     await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-dashboard'));
     await hostPage.getByRole('tab', { name: 'Plans and repositories' }).click();
-    await hostPage.getByLabel('Remote plans').getByText('docs').waitFor();
+    // the client granted READ_OPERATIONS only: ids, no config, nothing to edit, and the page says so
+    const docsRow = remoteRow('plan:docs');
+    await docsRow.waitFor();
+    expect(await docsRow.textContent()).toMatch(/Ids only/);
+    expect(await docsRow.getByRole('button').count()).toBe(0);
     await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-plans'));
   }, 120_000);
+
+  it("edits the client's plan on the host where it granted READ_WRITE_CONFIG; it takes effect on the client", async () => {
+    // the client grants the host: edit plan docs, read repo local's config (which also lets it browse its snapshots)
+    const cfg = await client.rpc<ConfigJson>('GetConfig');
+    cfg.sync!.knownHosts![0]!.permissions = [
+      { type: 'PERMISSION_READ_OPERATIONS', scopes: ['*'] },
+      { type: 'PERMISSION_READ_WRITE_CONFIG', scopes: ['plan:docs'] },
+      { type: 'PERMISSION_READ_CONFIG', scopes: ['repo:local'] },
+    ];
+    await client.rpc('SetConfig', cfg);
+    await hostPage.getByRole('tab', { name: 'Plans and repositories' }).click();
+    const docs = remoteRow('plan:docs');
+    await docs.getByRole('button', { name: 'Edit' }).waitFor({ timeout: 30_000 });
+    // the repo is readable, not editable: the reason, no button
+    const repo = remoteRow('repo:local');
+    expect(await repo.textContent()).toMatch(/did not grant this host “Edit config” on repo local/);
+    expect(await repo.getByRole('button').count()).toBe(0);
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-config-editable'));
+
+    await docs.getByRole('button', { name: 'Edit' }).click();
+    await hostPage.getByRole('heading', { name: 'Edit plan docs' }).waitFor();
+    await hostPage.getByRole('button', { name: '+ Add excludes' }).click();
+    await hostPage.getByRole('textbox', { name: 'Excludes 1' }).fill('*.tmp');
+    await hostPage.getByRole('button', { name: 'Save plan' }).click();
+    await hostPage.getByText('Sent to laptop').waitFor();
+    await waitUntil(async () => {
+      const c = await client.rpc<ConfigJson>('GetConfig');
+      return c.plans?.find((p) => p.id === 'docs')?.excludes?.includes('*.tmp') ?? false;
+    });
+    // the client reports its changed config back to the host
+    await remoteRow('plan:docs').getByText('excluding *.tmp').waitFor();
+    await remoteRow('plan:docs').getByRole('button', { name: 'Edit' }).click();
+    expect(await hostPage.getByRole('textbox', { name: 'Excludes 1' }).inputValue()).toBe('*.tmp');
+    await hostPage.getByRole('button', { name: 'Cancel' }).click();
+  }, 90_000);
+
+  it("browses a client's snapshot files on the host, listed by the client", async () => {
+    await hostPage.getByRole('tab', { name: 'Snapshots' }).click();
+    await hostPage
+      .getByRole('table', { name: 'Remote snapshots' })
+      .getByRole('button', { name: 'Browse' })
+      .click();
+    const files = hostPage.getByRole('table', { name: 'Remote files' });
+    // from the snapshot's root down to the backed-up folder, one folder at a time
+    for (const dir of join(client.dir, 'src').split('/').filter(Boolean))
+      await files.getByRole('button', { name: `${dir}/` }).click();
+    await files.getByText('a.txt').waitFor();
+    expect(await hostPage.getByTestId('remote-path').textContent()).toBe(join(client.dir, 'src'));
+    await shotsAtBothWidths(hostPage, join(SHOTS, 'remote-files'));
+  }, 60_000);
+
+  it('the client shows what the host sees and shares, read-only, and why', async () => {
+    const hostKey = (await host.rpc<ConfigJson>('GetConfig')).sync!.identity!.keyId!;
+    await clientPage.goto(`${client.server.url}/#/peers/${hostKey}`);
+    await clientPage.reload(); // its config changed by RPC since the page loaded
+    await clientPage.getByRole('heading', { name: 'e2e-host', exact: true }).waitFor();
+    await clientPage.getByText('Nothing of e2e-host can be changed from here').waitFor();
+    const seen = clientPage.getByRole('table', { name: 'What the host sees here' });
+    expect(await seen.locator('tr[data-seen="plan:docs"]').textContent()).toMatch(
+      /sees its operations.*reads and edits it/,
+    );
+    expect(await seen.locator('tr[data-seen="repo:local"]').textContent()).toMatch(
+      /sees its operations.*reads it/,
+    );
+    // the token granted this client nothing: the host says so in its config message
+    expect(await clientPage.getByTestId('host-grants').textContent()).toBe('none');
+    expect(await clientPage.getByRole('button', { name: /edit|save/i }).count()).toBe(0);
+    await shotsAtBothWidths(clientPage, join(SHOTS, 'client-host-view'));
+  }, 60_000);
 
   it('revoking the client on the host ends its link; the client says why', async () => {
     await hostPage.goto(`${host.server.url}/#/peers`);
     await peerRow(hostPage, 'Authorized clients', 'laptop').getByRole('button', { name: 'Revoke' }).click();
     await hostPage.getByText('Client laptop revoked: its link ends now.').waitFor();
     await hostPage.getByText('No client reports to this instance.').waitFor();
+    await clientPage.goto(`${client.server.url}/#/peers`);
     const row = peerRow(clientPage, 'Known hosts', 'e2e-host');
     await row.locator('[data-peer-state="not authorised"]').waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toMatch(/pairing refused/);
