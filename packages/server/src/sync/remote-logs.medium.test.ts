@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { ConfigSchema, OperationStatus, type SyncStreamItem } from '@restora/proto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createMemoryConfigStore } from '../config/config-store.js';
 import { MemoryOpLog } from '../oplog/memory-store.js';
 import { backupOp } from '../oplog/test-ops.js';
@@ -102,6 +102,8 @@ describe('remote logs on the host', () => {
       logs.deliver(KEY, { logId: 't-remote-1', chunk: Buffer.from(text) } as never);
       logs.deliver(KEY, { logId: 't-remote-1', chunk: new Uint8Array() } as never);
     };
+    const clock = setInterval(() => (now += 20), 20); // the deps' clock moves with real time here
+    onTestFinished(() => clearInterval(clock));
     const it = logs.follow(op, 't-remote-1', AbortSignal.timeout(10_000))[Symbol.asyncIterator]();
     const first = it.next();
     answer('tick 1\n');

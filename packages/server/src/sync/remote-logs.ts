@@ -90,10 +90,12 @@ export class RemoteLogs {
   async *follow(op: Operation, ref: string, signal: AbortSignal): AsyncGenerator<Buffer> {
     const key = `${op.originalInstanceKeyid}\0${ref}`;
     let sent = 0;
-    for (let first = true; ; first = false) {
-      // bounded rate: the next ask waits until the last one of this log (by any viewer) is old enough
-      const wait = (this.lastAsked.get(key) ?? -Infinity) + LIVE_LOG_REFRESH_MS - this.d.now();
-      if (!first && wait > 0) await sleep(wait, undefined, { signal });
+    for (;;) {
+      // bounded rate: an ask waits until the last one of this log, by any viewer, is old enough
+      for (let wait = 1; wait > 0;) {
+        wait = (this.lastAsked.get(key) ?? -Infinity) + LIVE_LOG_REFRESH_MS - this.d.now();
+        if (wait > 0) await sleep(wait, undefined, { signal });
+      }
       const current = this.d.oplog.get(op.id) ?? op;
       const data = await this.read(current, ref, signal);
       if (data.length > sent) yield data.subarray(sent);
