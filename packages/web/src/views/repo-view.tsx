@@ -57,9 +57,15 @@ export default function RepoView({ repo }: { config: Config; repo: Repo }) {
           <Title order={2}>Repository {repo.id}</Title>
           <Code>{repo.uri}</Code>
         </div>
-        <Button variant="default" component="a" href={href(['repos', repo.id, 'edit'])}>
-          Edit repository
-        </Button>
+        {repo.originInstanceId ? (
+          <Text size="sm" c="dimmed" maw={340} data-testid="repo-read-only">
+            Shared by {repo.originInstanceId}: read-only here; change it on {repo.originInstanceId}.
+          </Text>
+        ) : (
+          <Button variant="default" component="a" href={href(['repos', repo.id, 'edit'])}>
+            Edit repository
+          </Button>
+        )}
       </Group>
       <RepoActions repo={repo} />
       <RepoDoctor repoId={repo.id} />

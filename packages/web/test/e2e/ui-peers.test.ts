@@ -44,9 +44,11 @@ const remoteRow = (key: string) =>
 
 interface ConfigJson {
   plans?: { id: string; excludes?: string[] }[];
+  repos?: { id: string; originInstanceId?: string }[];
   sync?: {
     identity?: { keyId?: string };
     knownHosts?: { permissions?: { type: string; scopes: string[] }[] }[];
+    authorizedClients?: { permissions?: { type: string; scopes: string[] }[] }[];
   };
 }
 
@@ -192,8 +194,41 @@ describe('multihost screens (issue 17)', () => {
     await shotsAtBothWidths(clientPage, join(SHOTS, 'client-host-view'));
   }, 60_000);
 
+  it('a repo the host shares shows on the client as read-only, with the reason, and what the host granted', async () => {
+    await host.rpc('AddRepo', {
+      repo: { id: 'vault', uri: join(host.dir, 'vault'), password: 'pw-e2e', shared: true },
+    });
+    // both sides grant RECEIVE_SHARED_REPOS (the seed: a shared repo flows only then)
+    const hostCfg = await host.rpc<ConfigJson>('GetConfig');
+    hostCfg.sync!.authorizedClients![0]!.permissions = [
+      { type: 'PERMISSION_RECEIVE_SHARED_REPOS', scopes: [] },
+    ];
+    await host.rpc('SetConfig', hostCfg);
+    const cfg = await client.rpc<ConfigJson>('GetConfig');
+    cfg.sync!.knownHosts![0]!.permissions!.push({ type: 'PERMISSION_RECEIVE_SHARED_REPOS', scopes: [] });
+    await client.rpc('SetConfig', cfg);
+    await waitUntil(async () => {
+      const c = await client.rpc<ConfigJson>('GetConfig');
+      return c.repos?.some((r) => r.id === 'vault' && r.originInstanceId === 'e2e-host') ?? false;
+    });
+    await clientPage.reload();
+    const shared = clientPage.getByRole('table', { name: 'Shared repositories' });
+    expect(await shared.getByRole('row').first().textContent()).toMatch(
+      /vault.*Read-only: shared by e2e-host; change it on e2e-host/,
+    );
+    await clientPage.getByTestId('host-grants').getByText('Receive shared repositories').waitFor();
+    await shotsAtBothWidths(clientPage, join(SHOTS, 'client-host-shared'));
+    // the repo's own page offers no edit: it says why
+    await clientPage.goto(`${client.server.url}/#/repos/vault`);
+    expect(await clientPage.getByTestId('repo-read-only').textContent()).toBe(
+      'Shared by e2e-host: read-only here; change it on e2e-host.',
+    );
+    expect(await clientPage.getByRole('link', { name: 'Edit repository' }).count()).toBe(0);
+  }, 60_000);
+
   it('revoking the client on the host ends its link; the client says why', async () => {
     await hostPage.goto(`${host.server.url}/#/peers`);
+    await hostPage.reload(); // the host's config changed by RPC since the page loaded
     await peerRow(hostPage, 'Authorized clients', 'laptop').getByRole('button', { name: 'Revoke' }).click();
     await hostPage.getByText('Client laptop revoked: its link ends now.').waitFor();
     await hostPage.getByText('No client reports to this instance.').waitFor();
