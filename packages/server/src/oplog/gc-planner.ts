@@ -88,12 +88,13 @@ export class GcPlanner {
         const s = this.snapshots.get(r.flow_id);
         if (s === undefined || this.newer(i, s)) this.snapshots.set(r.flow_id, i);
       }
-      if (isUnfinished(r.status)) continue;
       const peer = r.original_instance_keyid;
+      // a de-authorised peer's copies go even unfinished: no update will ever finish them
       if (peer && this.knownPeerKeyids && !this.knownPeerKeyids.has(peer)) {
         this.reasons[i] = UNKNOWN_PEER;
         continue;
       }
+      if (isUnfinished(r.status)) continue;
       const key = `${r.repo_id}\0${r.repo_guid}\0${r.plan_id}\0${r.instance_id}\0${r.kind}`;
       let g = this.groupByKey.get(key);
       if (g === undefined) {

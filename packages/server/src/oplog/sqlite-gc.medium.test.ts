@@ -47,10 +47,11 @@ describe('SqliteOpLog.collectGarbage (paged)', () => {
 
     const res = await log.collectGarbage({ nowMs: NOW, knownPeerKeyids: new Set(['kept']) });
 
-    // Figures of the previous one-shot implementation on this fixture.
-    expect(res.byReason).toEqual({ forgottenSnapshot: 1762, maxAge: 162, maxCount: 1458, unknownPeer: 190 });
+    // Figures of the previous one-shot implementation on this fixture, plus the one unfinished op of the revoked
+    // peer (copies of a de-authorised peer go even unfinished since issue 17's GC fix).
+    expect(res.byReason).toEqual({ forgottenSnapshot: 1762, maxAge: 162, maxCount: 1458, unknownPeer: 191 });
     expect(res.deletedIds.length).toBeGreaterThan(GC_FIRST_BATCH);
-    expect(fingerprint(res.deletedIds)).toBe(600344194);
+    expect(fingerprint(res.deletedIds)).toBe(678672243);
     expect(await mem.collectGarbage({ nowMs: NOW, knownPeerKeyids: new Set(['kept']) })).toEqual(res);
     expect(seen.sort((a, b) => Number(a - b))).toEqual(res.deletedIds);
     expect(log.count({})).toBe(ops.length - res.deletedIds.length);

@@ -444,10 +444,15 @@ describe.each([memoryFactory(), sqliteFactory()])('OpLog contract: $name', (fact
     });
 
     it('deletes ops synced from peers that are no longer authorized', async () => {
-      log.add(backupOp({ originalInstanceKeyid: 'gone' }), backupOp({ originalInstanceKeyid: 'kept' }));
+      log.add(
+        backupOp({ originalInstanceKeyid: 'gone' }),
+        backupOp({ originalInstanceKeyid: 'kept' }),
+        // cut off mid-backup: its copy never finishes, and goes too
+        backupOp({ originalInstanceKeyid: 'gone', status: OperationStatus.STATUS_INPROGRESS }),
+      );
       const res = await log.collectGarbage({ nowMs: NOW, knownPeerKeyids: new Set(['kept']) });
-      expect(res.deletedIds).toEqual([1n]);
-      expect(res.byReason.unknownPeer).toBe(1);
+      expect(res.deletedIds).toEqual([1n, 3n]);
+      expect(res.byReason.unknownPeer).toBe(2);
     });
   });
 });
