@@ -31,13 +31,18 @@ interface Sample {
 const work = mkdtempSync(join(tmpdir(), 'restora-restic-bench-'));
 const src = join(work, 'src');
 
-// Both servers answer one `GET /` before anything is measured (peers.ts waits for the peer that way, on the
-// connection the listings then reuse), so the listings after a restart measure neither accepting its first connection.
-async function startServer(name: string, dir: string): Promise<Peer> {
-  if (name !== 'restora') return GO_BIN ? startGoRestServer(GO_BIN, dir) : startRclone(dir);
-  const ours = { name, ...(await startOurs(dir)) };
-  await (await fetch(ours.base + '/')).arrayBuffer();
-  return ours;
+function startServer(name: string, dir: string): Promise<Peer> {
+  if (name === 'restora') return startOurs(dir).then((s) => ({ name, ...s }));
+  return GO_BIN ? startGoRestServer(GO_BIN, dir) : startRclone(dir);
+}
+
+// After a restart both servers have answered one `GET /` before the listings are timed (peers.ts waits for the
+// peer that way, on the connection the listings then reuse), so neither is timed accepting its first connection
+// and the other not. Not at the round's start: the idle RSS is read before any request.
+async function restart(name: string, dir: string): Promise<Peer> {
+  const p = await startServer(name, dir);
+  if (name === 'restora') await (await fetch(p.base + '/')).arrayBuffer();
+  return p;
 }
 
 function restic(repo: string, cache: string, args: string[]): Promise<void> {
@@ -104,7 +109,7 @@ async function oneRound(name: string, round: number): Promise<Sample> {
     s.peakMb = peakRssMb(pid);
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
-    server = await startServer(name, dir); // a restart: what the first listing costs a fresh process
+    server = await restart(name, dir); // what the first listings cost a fresh process
     s.listMs.push(await listMs(server.base, '/repo/index/'), await listMs(server.base, '/repo/data/'));
   } finally {
     server.child.kill('SIGTERM');
@@ -169,7 +174,7 @@ async function main(): Promise<void> {
       const secs = PHASES.map((p) => `${p} ${f2(s.secs[p] ?? 0)}`).join(', ');
       process.stderr.write(
         `${round < 0 ? 'warm-up' : `round ${round + 1}/${ROUNDS}`} ${name}: ${secs}; lists ${s.listMs.map(f2).join('/')} ms; ` +
-          `backup CPU ${s.cpuMs.backup} ms; RSS idle ${f2(s.idleMb)} peak ${f2(s.peakMb)} MB ` +
+          `CPU ${PHASES.map((p) => s.cpuMs[p] ?? 0).join('/')} ms; RSS idle ${f2(s.idleMb)} peak ${f2(s.peakMb)} MB ` +
           `(after ${PHASES.map((p) => `${p} ${(s.peakAfter[p] ?? 0).toFixed(0)}`).join(', ')})\n`,
       );
       if (round >= 0) samples[name]?.push(s);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -340,6 +342,103 @@ static napi_value scan_dir(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// sendFile(socketFd, fileFd, offset, count, cancel: Int32Array(1), done(errno, sent)): copies file bytes to a TCP
+// socket in the kernel (sendfile) on a pool thread, as Go's net/http does for plain connections, instead of a
+// read into a JS buffer and a socket write per MiB (two copies and two event-loop round trips). The socket is
+// non-blocking (libuv's): on EAGAIN the thread polls it, and stops when JS sets cancel[0] (the socket closed).
+typedef struct {
+  napi_async_work work;
+  napi_ref cancel_ref, callback_ref;
+  volatile int32_t *cancel;
+  int sock, fd;
+  off_t offset;
+  size_t count, sent;
+  int err;
+} send_job_t;
+
+static void send_execute(napi_env env, void *data) {
+  (void)env;
+  send_job_t *j = data;
+  while (j->sent < j->count) {
+    if (__atomic_load_n(j->cancel, __ATOMIC_RELAXED)) {
+      j->err = ECANCELED;
+      return;
+    }
+    ssize_t n = sendfile(j->sock, j->fd, &j->offset, j->count - j->sent);
+    if (n > 0) {
+      j->sent += (size_t)n;
+      continue;
+    }
+    if (n == 0) {
+      j->err = EIO; // the file is shorter than announced
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) {
+      j->err = errno;
+      return;
+    }
+    struct pollfd p = {.fd = j->sock, .events = POLLOUT};
+    if (poll(&p, 1, 200) < 0 && errno != EINTR) {
+      j->err = errno;
+      return;
+    }
+  }
+}
+
+static void send_complete(napi_env env, napi_status status, void *data) {
+  send_job_t *j = data;
+  close(j->sock);
+  napi_value cb, global, argv[2];
+  napi_get_reference_value(env, j->callback_ref, &cb);
+  napi_get_global(env, &global);
+  napi_create_int32(env, status == napi_ok ? j->err : ECANCELED, &argv[0]);
+  napi_create_double(env, (double)j->sent, &argv[1]);
+  napi_delete_reference(env, j->cancel_ref);
+  napi_delete_reference(env, j->callback_ref);
+  napi_delete_async_work(env, j->work);
+  free(j);
+  napi_call_function(env, global, cb, 2, argv, NULL);
+}
+
+static napi_value send_file(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  send_job_t *j = calloc(1, sizeof(send_job_t));
+  int64_t offset, count;
+  napi_typedarray_type type;
+  size_t len;
+  void *cancel;
+  if (!j || argc != 6 || napi_get_value_int32(env, argv[0], &j->sock) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &j->fd) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &offset) != napi_ok ||
+      napi_get_value_int64(env, argv[3], &count) != napi_ok || offset < 0 || count < 0 ||
+      napi_get_typedarray_info(env, argv[4], &type, &len, &cancel, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || len < 1) {
+    free(j);
+    napi_throw_type_error(env, NULL, "sendFile: bad arguments");
+    return NULL;
+  }
+  // A duplicate: if JS destroys the socket meanwhile, its fd number may be reused by another connection at once.
+  j->sock = fcntl(j->sock, F_DUPFD_CLOEXEC, 0);
+  if (j->sock < 0) {
+    free(j);
+    napi_throw_error(env, NULL, "sendFile: cannot duplicate the socket");
+    return NULL;
+  }
+  j->offset = (off_t)offset;
+  j->count = (size_t)count;
+  j->cancel = cancel;
+  napi_value name;
+  napi_create_string_utf8(env, "restora.sendFile", NAPI_AUTO_LENGTH, &name);
+  napi_create_reference(env, argv[4], 1, &j->cancel_ref); // keeps the flag's memory alive until the job is done
+  napi_create_reference(env, argv[5], 1, &j->callback_ref);
+  napi_create_async_work(env, NULL, name, send_execute, send_complete, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "commit", NAPI_AUTO_LENGTH, commit, NULL, &fn);
@@ -350,5 +449,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "statDirs", fn);
   napi_create_function(env, "scanDir", NAPI_AUTO_LENGTH, scan_dir, NULL, &fn);
   napi_set_named_property(env, exports, "scanDir", fn);
+  napi_create_function(env, "sendFile", NAPI_AUTO_LENGTH, send_file, NULL, &fn);
+  napi_set_named_property(env, exports, "sendFile", fn);
   return exports;
 }

@@ -1,5 +1,8 @@
 import { close, read } from 'node:fs';
+import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { native } from './native-addon.js';
 
 // Reused read buffers: no per-chunk allocation (a fresh 1 MiB buffer costs ~256 page faults).
 const CHUNK = 1024 * 1024;
@@ -31,9 +34,9 @@ function release(buf: Buffer): void {
 }
 
 /**
- * Sends bytes [start, end] of `fd` to `dest` with two buffers in flight (read one while the other is written)
- * and closes the fd unless `keepOpen`. Resolves with the bytes the destination accepted; memory per request is
- * 2 × CHUNK.
+ * Sends bytes [start, end] of `fd` to `dest`: with sendfile(2) when `dest` is an HTTP/1 response on a plain
+ * socket and the native addon is loaded (as Go's net/http does: restic's check and restore used twice Go's
+ * server CPU reading each MiB into a buffer and writing it to the socket), else through buffers.
  */
 export function sendFdRange(
   fd: number,
@@ -41,6 +44,55 @@ export function sendFdRange(
   start: number,
   end: number,
   keepOpen = false,
+): Promise<number> {
+  const socketFd = plainSocketFd(dest);
+  if (socketFd === undefined || !native) return sendThroughBuffers(fd, dest, start, end, keepOpen);
+  const sendFile = native.addon.sendFile;
+  const res = dest as ServerResponse;
+  const socket = res.socket as Socket;
+  return new Promise((resolve) => {
+    const cancel = new Int32Array(1);
+    const onClose = (): void => {
+      cancel[0] = 1; // the pool thread stops within 200 ms
+    };
+    socket.on('close', onClose);
+    const done = (errno: number, sent: number): void => {
+      socket.off('close', onClose);
+      if (!keepOpen) close(fd, () => undefined);
+      if (errno !== 0 && !socket.destroyed) socket.destroy(); // cut the response: the client sees it short
+      resolve(sent);
+    };
+    // The headers go first: this empty write's callback runs once they (and anything before) are in the kernel.
+    res.flushHeaders();
+    socket.write(EMPTY, (err) => {
+      if (err || socket.destroyed) return done(err ? 1 : 0, 0);
+      sendFile(socketFd, fd, start, end - start + 1, cancel, done);
+    });
+  });
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The fd of a plain (not TLS) socket under an HTTP/1 response, or undefined. */
+function plainSocketFd(dest: Writable): number | undefined {
+  if (!(dest instanceof ServerResponse)) return undefined; // HTTP/2 answers are Http2ServerResponse
+  const socket = dest.socket as (Socket & { encrypted?: boolean; _handle?: { fd?: number } }) | null;
+  if (!socket || socket.encrypted || socket.destroyed) return undefined;
+  const fd = socket._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * Sends bytes [start, end] of `fd` to `dest` with two buffers in flight (read one while the other is written)
+ * and closes the fd unless `keepOpen`. Resolves with the bytes the destination accepted; memory per request is
+ * 2 × CHUNK.
+ */
+function sendThroughBuffers(
+  fd: number,
+  dest: Writable,
+  start: number,
+  end: number,
+  keepOpen: boolean,
 ): Promise<number> {
   return new Promise((resolve) => {
     const free: Buffer[] = [acquire(), acquire()];

@@ -18,6 +18,15 @@ export interface NativeAddon {
   statDirs(paths: string[]): Float64Array;
   /** The regular files named as object ids: names (64 characters each) and [size, ctimeMs] per name; or an errno. */
   scanDir(dir: string): [string, Float64Array] | number;
+  /** Sends `count` bytes of `fd` from `offset` to a socket with sendfile(2); stops once cancel[0] is set. */
+  sendFile(
+    socketFd: number,
+    fd: number,
+    offset: number,
+    count: number,
+    cancel: Int32Array,
+    done: (errno: number, sent: number) => void,
+  ): void;
 }
 
 /** Off with RESTORA_REST_SERVER_NATIVE=0 (for comparisons). */
