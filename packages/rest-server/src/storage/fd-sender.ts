@@ -46,7 +46,9 @@ export function sendFdRange(
   keepOpen = false,
 ): Promise<number> {
   const socketFd = plainSocketFd(dest);
-  if (socketFd === undefined || !native) return sendThroughBuffers(fd, dest, start, end, keepOpen);
+  if (socketFd === undefined || !native || sendfilesRunning >= MAX_SENDFILES)
+    return sendThroughBuffers(fd, dest, start, end, keepOpen);
+  sendfilesRunning++;
   const sendFile = native.addon.sendFile;
   const res = dest as ServerResponse;
   const socket = res.socket as Socket;
@@ -57,6 +59,7 @@ export function sendFdRange(
     };
     socket.on('close', onClose);
     const done = (errno: number, sent: number): void => {
+      sendfilesRunning--;
       socket.off('close', onClose);
       if (!keepOpen) close(fd, () => undefined);
       if (errno !== 0 && !socket.destroyed) socket.destroy(); // cut the response: the client sees it short
@@ -72,6 +75,10 @@ export function sendFdRange(
 }
 
 const EMPTY = Buffer.alloc(0);
+// A sendfile job holds a pool thread while its client reads (slow clients: for long): past this many at once,
+// downloads take the buffered path, so uploads' fsyncs always find pool threads.
+const MAX_SENDFILES = 16;
+let sendfilesRunning = 0;
 
 /** The fd of a plain (not TLS) socket under an HTTP/1 response, or undefined. */
 function plainSocketFd(dest: Writable): number | undefined {
