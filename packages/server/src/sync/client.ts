@@ -18,15 +18,10 @@ import type { OpEvent } from '../oplog/types.js';
 import { AsyncQueue } from './channel.js';
 import { authError, protocolError, SyncError } from './errors.js';
 import { createHandshake, verifyHandshake } from './handshake.js';
+import { applyHostConfig } from './host-config.js';
 import { answerLogRequest } from './log-serve.js';
 import { configItems, item } from './messages.js';
-import {
-  CAN_READ_OPERATIONS,
-  CAN_RECEIVE_SHARED_REPOS,
-  CAN_VIEW_RESOURCES,
-  CAN_WRITE_CONFIG,
-  PermissionSet,
-} from './permissions.js';
+import { CAN_READ_OPERATIONS, CAN_VIEW_RESOURCES, PermissionSet } from './permissions.js';
 import { SyncSession } from './session.js';
 import { answerSnapshotFiles } from './snapshot-serve.js';
 import type { SyncContext } from './sync-context.js';
@@ -214,48 +209,14 @@ export class SyncClient {
       case 'throttle':
         return;
       default:
-        throw protocolError(`a client does not accept ${a.case ?? 'an empty message'}`);
+        throw protocolError(`a client does not accept ${a.case ?? ext?.case ?? 'an empty message'}`);
     }
   }
 
   /** Plans and repos pushed by the host: only where this known host holds READ_WRITE_CONFIG (or shared repos). */
   private async applySetConfig(set: SyncStreamItem_SyncActionSetConfig, perms: PermissionSet): Promise<void> {
     const hostId = this.host.instanceId;
-    await this.ctx.config.update((cfg) => {
-      for (const plan of set.plans) {
-        if (!perms.forPlan(plan.id, CAN_WRITE_CONFIG))
-          throw authError(`host ${hostId} may not change plan ${plan.id}`);
-        const i = cfg.plans.findIndex((p) => p.id === plan.id);
-        if (i >= 0) cfg.plans[i] = plan;
-        else cfg.plans.push(plan);
-      }
-      for (const repo of set.repos) {
-        const i = cfg.repos.findIndex((r) => r.guid === repo.guid);
-        const ownedByHost = i < 0 || cfg.repos[i]!.originInstanceId === hostId;
-        const allowed =
-          (ownedByHost && perms.hasType(CAN_RECEIVE_SHARED_REPOS)) ||
-          perms.forRepo(repo.id, CAN_WRITE_CONFIG);
-        // a shared repo we did not agree to receive is not transferred (the seed: both sides must grant it);
-        // Backrest ends the link here, which then fails again on every reconnect
-        if (!allowed && repo.originInstanceId === hostId && ownedByHost) {
-          this.ctx.log.info(
-            `sync: shared repo ${repo.id} from ${hostId} not accepted (RECEIVE_SHARED_REPOS not granted)`,
-          );
-          continue;
-        }
-        if (!allowed) throw authError(`host ${hostId} may not change repo ${repo.id}`);
-        if (i >= 0) cfg.repos[i] = repo;
-        else if (!cfg.repos.some((r) => r.id === repo.id || r.uri === repo.uri)) cfg.repos.push(repo);
-      }
-      for (const id of set.plansToDelete) {
-        if (!perms.forPlan(id, CAN_WRITE_CONFIG)) throw authError(`host ${hostId} may not delete plan ${id}`);
-        cfg.plans = cfg.plans.filter((p) => p.id !== id);
-      }
-      for (const id of set.reposToDelete) {
-        if (!perms.forRepo(id, CAN_WRITE_CONFIG)) throw authError(`host ${hostId} may not delete repo ${id}`);
-        cfg.repos = cfg.repos.filter((r) => r.id !== id);
-      }
-    });
+    await this.ctx.config.update((cfg) => applyHostConfig(cfg, set, perms, hostId, this.ctx.log, authError));
   }
 
   private async clearPairingSecret(): Promise<void> {

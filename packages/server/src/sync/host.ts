@@ -182,7 +182,7 @@ function handle(
     case 'throttle':
       return;
     default:
-      throw protocolError(`a host does not accept ${a.case ?? 'an empty message'}`);
+      throw protocolError(`a host does not accept ${a.case ?? ext?.case ?? 'an empty message'}`);
   }
 }
 

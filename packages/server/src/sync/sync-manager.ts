@@ -7,11 +7,13 @@ import {
   type SetRemoteClientConfigRequest,
   type SyncStreamItem,
 } from '@restora/proto';
-import { FailedPreconditionError, NotFoundError } from '../errors.js';
+import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from '../errors.js';
 import type { SyncClient } from './client.js';
+import { pushRefusal } from './host-config.js';
 import { serveSyncStream } from './host.js';
 import { item } from './messages.js';
 import type { PeerStates } from './peer-states.js';
+import { PermissionSet } from './permissions.js';
 import type { RemoteLogs } from './remote-logs.js';
 import type { RemoteSnapshots } from './remote-snapshots.js';
 import type { SyncContext } from './sync-context.js';
@@ -51,7 +53,7 @@ export class SyncManager {
     return serveSyncStream(this.ctx, requests, signal);
   }
 
-  /** SetRemoteClientConfig: pushes plans and repos to a connected client (it checks READ_WRITE_CONFIG itself). */
+  /** SetRemoteClientConfig: pushes plans and repos to a connected client (which checks READ_WRITE_CONFIG itself). */
   setRemoteClientConfig(req: SetRemoteClientConfigRequest): void {
     const known = this.ctx.config.get().multihost?.authorizedClients.some((p) => p.keyid === req.peerKeyid);
     if (!known)
@@ -59,6 +61,11 @@ export class SyncManager {
     const client = this.ctx.clients.get(req.peerKeyid);
     if (!client)
       throw new FailedPreconditionError(`client ${req.peerKeyid} is not connected; try again when it is`);
+    // a Restora client says what it granted: refuse here, with the reason, what it would refuse by ending the link
+    const grants = this.peerStates.get(req.peerKeyid)?.remoteConfig?.restoraGrants;
+    const why =
+      grants && pushRefusal(req, new PermissionSet(grants.permissions), this.ctx.config.get().instance);
+    if (why) throw new PermissionDeniedError(`client ${client.peer.instanceId} ${why}`);
     client.send(
       item({
         case: 'setConfig',

@@ -202,21 +202,20 @@ describe('multihost sync between two restora serve processes', () => {
       paths: [client.ws.src],
       schedule: create(ScheduleSchema, { schedule: { case: 'disabled', value: true } }),
     });
-    // the client granted READ_OPERATIONS only: a push is refused by the client and the link drops with the reason
+    // the client granted READ_OPERATIONS only, and says so (PeerGrants): the host refuses the push with the reason
+    // instead of sending what the client would refuse by ending the link (the client's own check: host-config.test)
     await host.backrest.getConfig({}); // host is up
-    await waitFor('the client to be connected', async () => {
+    await waitFor("the client's grant on the host", async () => {
       for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
-        if (s.state === ConnectionState.CONNECTED) return true;
+        if (s.state === ConnectionState.CONNECTED && s.remoteConfig?.restoraGrants) return true;
       return undefined;
     });
-    await host.syncState.setRemoteClientConfig({ peerKeyid: client.keyid, plans: [pushed] });
-    const refused = await waitFor('the client to report the refusal', async () => {
-      for await (const s of client.syncState.getPeerSyncStatesStream({ subscribe: false }))
-        if (/may not change plan pushed/.test(s.statusMessage)) return s;
-      return undefined;
-    });
-    expect(refused.state).toBe(ConnectionState.ERROR_AUTH);
+    await expect(
+      host.syncState.setRemoteClientConfig({ peerKeyid: client.keyid, plans: [pushed] }),
+    ).rejects.toThrow(/client client-b may not change plan pushed \(READ_WRITE_CONFIG not granted on it\)/);
     expect((await client.backrest.getConfig({})).plans.map((p) => p.id)).toEqual(['docs']);
+    for await (const s of client.syncState.getPeerSyncStatesStream({ subscribe: false }))
+      expect(s.state).toBe(ConnectionState.CONNECTED);
 
     // grant READ_WRITE_CONFIG for plan:pushed only; the host then sees that plan (read-only view) and may write it
     const cfg = clone(ConfigSchema, await client.backrest.getConfig({}));
@@ -227,7 +226,11 @@ describe('multihost sync between two restora serve processes', () => {
     await client.backrest.setConfig(cfg);
     await waitFor('the host to see the new grant', async () => {
       for await (const s of host.syncState.getPeerSyncStatesStream({ subscribe: false }))
-        if (s.state === ConnectionState.CONNECTED && s.remoteConfig) return true;
+        if (
+          s.state === ConnectionState.CONNECTED &&
+          s.remoteConfig?.restoraGrants?.permissions.some((p) => p.type === Perm.PERMISSION_READ_WRITE_CONFIG)
+        )
+          return true;
       return undefined;
     });
     await host.syncState.setRemoteClientConfig({ peerKeyid: client.keyid, plans: [pushed] });
