@@ -91,7 +91,8 @@ async function countingProxy(target: number) {
     port: (server.address() as net.AddressInfo).port,
     bytes: () => bytes,
     cut: () => sockets.forEach((s) => s.destroy()),
-    close: () => new Promise((r) => server.close(r)),
+    // the client's live link would hold server.close() open forever: end it first
+    close: () => new Promise((r) => (server.close(r), sockets.forEach((s) => s.destroy()))),
   };
 }
 
