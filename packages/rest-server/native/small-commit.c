@@ -343,7 +343,7 @@ static napi_value scan_dir(napi_env env, napi_callback_info info) {
 }
 
 // sendFile(socketFd, fileFd, offset, count, cancel: Int32Array(1), done(errno, sent)): copies file bytes to a TCP
-// socket in the kernel (sendfile) on a pool thread, as Go's net/http does for plain connections, instead of a
+// socket in the kernel (sendfile) on a pool thread, as Go's net/http can for plain connections, instead of a
 // read into a JS buffer and a socket write per MiB (two copies and two event-loop round trips). The socket is
 // non-blocking (libuv's): on EAGAIN the thread polls it, and stops when JS sets cancel[0] (the socket closed).
 typedef struct {

@@ -35,7 +35,7 @@ function release(buf: Buffer): void {
 
 /**
  * Sends bytes [start, end] of `fd` to `dest`: with sendfile(2) when `dest` is an HTTP/1 response on a plain
- * socket and the native addon is loaded (as Go's net/http does: restic's check and restore used twice Go's
+ * socket and the native addon is loaded (as Go's net/http can: restic's check and restore used twice Go's
  * server CPU reading each MiB into a buffer and writing it to the socket), else through buffers.
  */
 export function sendFdRange(
