@@ -11,8 +11,8 @@ interface DirState {
   mtimeMs: number;
   ctimeMs: number;
   sizes: Map<string, number>;
-  /** Names found on disk (not written by us) whose size may still change. */
-  unsettled: Set<string>;
+  /** Names found on disk (not written by us) whose size may still change; undefined when none. */
+  unsettled: Set<string> | undefined;
   /** The listing, rebuilt after a change; the same array while nothing changed (its JSON is reused). */
   entries: ListEntry[] | undefined;
 }
@@ -24,6 +24,9 @@ interface DirState {
  * they are renamed into place, and other programs' changes are seen at the next listing (readdir is the truth,
  * not a timer).
  */
+const NO_SIZES: Map<string, number> = new Map();
+const NONE: ListEntry[] = [];
+
 export class DirIndex {
   private readonly dirs = new Map<string, DirState>();
   private total = 0;
@@ -53,12 +56,13 @@ export class DirIndex {
     }
     let state = this.dirs.get(dir);
     const same = state && state.ino === ino && state.mtimeMs === mtimeMs && state.ctimeMs === ctimeMs;
-    if (!state || !same || state.unsettled.size > 0) {
+    if (!state || !same || state.unsettled !== undefined) {
       state = this.read(dir, state);
       if (!state) return [];
       Object.assign(state, { ino, mtimeMs, ctimeMs });
     }
-    state.entries ??= Array.from(state.sizes, ([name, size]) => ({ name, size }));
+    state.entries ??=
+      state.sizes.size === 0 ? NONE : Array.from(state.sizes, ([name, size]) => ({ name, size }));
     return state.entries;
   }
 
@@ -67,24 +71,27 @@ export class DirIndex {
     const state = this.dirs.get(dir);
     if (!state) return; // not listed yet: the first listing reads it
     if (!state.sizes.has(name)) this.total++;
+    if (state.sizes === NO_SIZES) state.sizes = new Map();
     state.sizes.set(name, size);
     state.entries = undefined;
-    state.unsettled.delete(name);
+    state.unsettled?.delete(name);
+    if (state.unsettled?.size === 0) state.unsettled = undefined;
   }
 
   private read(dir: string, old: DirState | undefined): DirState | undefined {
     const scan = scanObjects(dir);
     if (!scan) return this.forget(dir);
     const settledBefore = Date.now() - SETTLE_MS;
-    const sizes = new Map<string, number>();
-    const unsettled = new Set<string>();
     const { names, meta } = scan;
+    // Most folders are empty (data/'s 256 in a small repository): they share one empty map and no set.
+    const sizes = meta.length === 0 ? NO_SIZES : new Map<string, number>();
+    let unsettled: Set<string> | undefined;
     for (let k = 0; k < meta.length / 2; k++) {
       const name = names.slice(k * 64, k * 64 + 64);
       sizes.set(name, meta[k * 2] ?? 0);
       // Our own uploads (known, settled) are complete; another program's recent file may still grow.
-      const settled = old?.sizes.has(name) === true && !old.unsettled.has(name);
-      if (!settled && (meta[k * 2 + 1] ?? 0) >= settledBefore) unsettled.add(name);
+      const settled = old?.sizes.has(name) === true && old.unsettled?.has(name) !== true;
+      if (!settled && (meta[k * 2 + 1] ?? 0) >= settledBefore) (unsettled ??= new Set()).add(name);
     }
     // Unchanged names keep the old array, so the HTTP layer reuses its serialisation.
     const entries = old && sameEntries(old.sizes, sizes) ? old.entries : undefined;

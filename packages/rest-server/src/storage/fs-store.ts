@@ -382,12 +382,11 @@ function* repoDirs(dir: string, depth: number): Generator<string | undefined> {
   }
 }
 
-/** The folders in `dir` (data/00..ff), or none when it is missing or unreadable. */
+/** The entries of `dir` (data/00..ff), or none when it is missing or unreadable. */
 function subfolders(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => `${dir}/${e.name}`);
+    // Names only (no Dirent objects): a name that is not a folder is skipped by the index's stat of it.
+    return readdirSync(dir).map((name) => `${dir}/${name}`);
   } catch {
     return [];
   }
