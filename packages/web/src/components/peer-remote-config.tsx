@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { create } from '@bufbuild/protobuf';
 import { useState } from 'react';
 import {
@@ -20,7 +20,8 @@ import { useSyncStateClient } from './peer-states.js';
 const planSummary = (p: Plan) =>
   `${p.paths.join(', ')} → ${p.repo}${p.excludes.length ? ` (excluding ${p.excludes.join(', ')})` : ''}`;
 
-type Editing = { kind: 'plan'; plan: Plan } | { kind: 'repo'; repo: Repo } | null;
+/** A plan or repo of the client open in its form; a plan without `plan` is a new one. */
+type Editing = { kind: 'plan'; plan?: Plan } | { kind: 'repo'; repo: Repo } | null;
 
 /**
  * Why this host may not edit one of the client's plans or repos, or null when it may: the client must be a Restora
@@ -64,6 +65,11 @@ export function RemoteConfig({ peer, state }: { peer: Multihost_Peer; state: Pee
         The client shares no plans or repositories with this host (or is not connected yet).
       </Text>
     );
+  const grants = state?.remoteConfig?.restoraGrants;
+  const canAdd =
+    !!grants &&
+    new PermissionSet(grants.permissions).hasType(CAN_WRITE_CONFIG) &&
+    state?.state === ConnectionState.CONNECTED;
   // a refusal shows in the form; once sent, the client applies it and its config comes back in its peer state
   const push = async (change: Parameters<typeof sync.setRemoteClientConfig>[0]) => {
     await sync.setRemoteClientConfig({ ...change, peerKeyid: peer.keyid });
@@ -78,7 +84,12 @@ export function RemoteConfig({ peer, state }: { peer: Multihost_Peer; state: Pee
         config={remote}
         plan={editing.plan}
         target={{
-          save: (p) => push({ plans: [p] }),
+          save: async (p) => {
+            // a new plan's id must be in the grant's scope: said here, before anything is sent
+            const why = whyNotEditable(name, state, 'plan', p.id);
+            if (why) throw new Error(why);
+            await push({ plans: [p] });
+          },
           remove: (id) => push({ plansToDelete: [id] }),
           done,
         }}
@@ -129,6 +140,19 @@ export function RemoteConfig({ peer, state }: { peer: Multihost_Peer; state: Pee
           Ids only: {name} lets this host read its operations but not its config, so nothing can be shown or
           edited here.
         </Alert>
+      )}
+      {full && (
+        <Group>
+          {canAdd ? (
+            <Button size="xs" variant="light" onClick={() => setEditing({ kind: 'plan' })}>
+              Add a plan
+            </Button>
+          ) : (
+            <Text size="xs" c="dimmed">
+              Adding a plan needs “Edit config” granted by {name} and its link up.
+            </Text>
+          )}
+        </Group>
       )}
       <Table striped aria-label="Remote plans and repositories">
         <Table.Thead>

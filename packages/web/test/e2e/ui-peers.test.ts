@@ -158,6 +158,16 @@ describe('multihost screens (issue 17)', () => {
     await remoteRow('plan:docs').getByRole('button', { name: 'Edit' }).click();
     expect(await hostPage.getByRole('textbox', { name: 'Excludes 1' }).inputValue()).toBe('*.tmp');
     await hostPage.getByRole('button', { name: 'Cancel' }).click();
+    // a new plan outside the granted scope (plan:docs): refused in the form with the reason, nothing sent
+    await hostPage.getByRole('button', { name: 'Add a plan' }).click();
+    await hostPage.getByRole('textbox', { name: 'Plan id' }).fill('extra');
+    await hostPage.getByRole('button', { name: 'Create plan' }).click();
+    await hostPage
+      .getByRole('alert')
+      .getByText('did not grant this host “Edit config” on plan extra')
+      .waitFor();
+    await hostPage.getByRole('button', { name: 'Cancel' }).click();
+    expect((await client.rpc<ConfigJson>('GetConfig')).plans?.map((p) => p.id)).toEqual(['docs']);
   }, 90_000);
 
   it("browses a client's snapshot files on the host, listed by the client", async () => {
