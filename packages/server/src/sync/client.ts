@@ -20,7 +20,7 @@ import { authError, protocolError, SyncError } from './errors.js';
 import { createHandshake, verifyHandshake } from './handshake.js';
 import { applyHostConfig } from './host-config.js';
 import { answerLogRequest } from './log-serve.js';
-import { configItems, item } from './messages.js';
+import { configItems, item, receivedConfig } from './messages.js';
 import { CAN_READ_OPERATIONS, CAN_VIEW_RESOURCES, PermissionSet } from './permissions.js';
 import { SyncSession } from './session.js';
 import { answerSnapshotFiles } from './snapshot-serve.js';
@@ -186,7 +186,11 @@ export class SyncClient {
         return;
       }
       case 'receiveConfig':
-        return this.ctx.peerStates.update(this.host.keyid, '', (s) => (s.remoteConfig = a.value.config));
+        return this.ctx.peerStates.update(
+          this.host.keyid,
+          '',
+          (s) => (s.remoteConfig = receivedConfig(a.value.config)),
+        );
       case 'receiveResources':
         return this.ctx.peerStates.update(this.host.keyid, '', (s) => {
           s.knownRepos = a.value.repos;

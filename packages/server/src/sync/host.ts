@@ -13,7 +13,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { AsyncQueue } from './channel.js';
 import { authError, disconnected, protocolError, SyncError } from './errors.js';
 import { createHandshake, verifyHandshake } from './handshake.js';
-import { configItems, item } from './messages.js';
+import { configItems, item, receivedConfig } from './messages.js';
 import { validatePairingSecret } from './pairing.js';
 import { CAN_RECEIVE_SHARED_REPOS, PermissionSet } from './permissions.js';
 import { RemoteOpStore } from './remote-ops.js';
@@ -171,7 +171,7 @@ function handle(
       return;
     }
     case 'receiveConfig':
-      return ctx.peerStates.update(keyid, '', (s) => (s.remoteConfig = a.value.config));
+      return ctx.peerStates.update(keyid, '', (s) => (s.remoteConfig = receivedConfig(a.value.config)));
     case 'receiveResources':
       return ctx.peerStates.update(keyid, '', (s) => {
         s.knownRepos = a.value.repos;

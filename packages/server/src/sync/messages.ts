@@ -5,10 +5,12 @@ import {
   RemoteConfigSchema,
   SyncStreamItemSchema,
   type Config,
+  type RemoteConfig,
   type SyncExtensionSchema,
   type SyncStreamItem,
 } from '@restora/proto';
-import { CAN_VIEW_CONFIG, CAN_VIEW_RESOURCES, type PermissionSet } from './permissions.js';
+import { protocolError } from './errors.js';
+import { CAN_VIEW_CONFIG, CAN_VIEW_RESOURCES, parseScopes, type PermissionSet } from './permissions.js';
 
 type Action = MessageInitShape<typeof SyncStreamItemSchema>['action'];
 type Extension = MessageInitShape<typeof SyncExtensionSchema>['action'];
@@ -53,6 +55,16 @@ export function configItems(
       },
     }),
   ];
+}
+
+/** A peer's RemoteConfig with its Restora grants checked: a scope that does not parse ends the link, not a page. */
+export function receivedConfig(cfg: RemoteConfig | undefined): RemoteConfig | undefined {
+  try {
+    for (const p of cfg?.restoraGrants?.permissions ?? []) parseScopes(p.scopes);
+  } catch (e) {
+    throw protocolError(`the peer's grants do not parse: ${(e as Error).message}`);
+  }
+  return cfg;
 }
 
 export { CAN_VIEW_RESOURCES };

@@ -17,6 +17,7 @@ import { PermissionSet } from './permissions.js';
 import { RemoteSnapshots } from './remote-snapshots.js';
 import type { SyncSession } from './session.js';
 import { answerSnapshotFiles, SNAPSHOT_LIST_LIMIT } from './snapshot-serve.js';
+import { receivedConfig } from './messages.js';
 
 const KEY = 'ed25519.laptop-key';
 const ext = (i: SyncStreamItem | undefined) => i?.restora?.action;
@@ -128,5 +129,18 @@ describe('the host asks a client for a snapshot listing', () => {
     const lost = h.remote.files(KEY, q, signal);
     h.remote.peerGone(KEY, 'stream reset');
     await expect(lost).rejects.toThrow(/connection ended before it answered: stream reset/);
+  });
+});
+
+describe("a peer's grants (RemoteConfig's Restora extension)", () => {
+  it('are checked on arrival: a scope that does not parse is a protocol error naming it', () => {
+    const bad = create(RemoteConfigSchema, {
+      restoraGrants: { permissions: [{ type: Perm.PERMISSION_READ_CONFIG, scopes: ['repos:x'] }] },
+    });
+    expect(() => receivedConfig(bad)).toThrow(/the peer's grants do not parse: .*"repos:x"/);
+    const good = create(RemoteConfigSchema, {
+      restoraGrants: { permissions: [{ type: Perm.PERMISSION_READ_CONFIG, scopes: ['!repo:x', '*'] }] },
+    });
+    expect(receivedConfig(good)).toBe(good);
   });
 });

@@ -1,6 +1,6 @@
 import { Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
 import { create } from '@bufbuild/protobuf';
-import { Multihost_PermissionSchema, Multihost_Permission_Type as Perm } from '@restora/proto';
+import { Multihost_PermissionSchema, Multihost_Permission_Type as Perm, PermissionSet } from '@restora/proto';
 import type { Multihost_Permission } from '@restora/proto';
 
 export const PERMISSION_TEXT: Record<Exclude<Perm, Perm.PERMISSION_UNKNOWN>, string> = {
@@ -11,6 +11,15 @@ export const PERMISSION_TEXT: Record<Exclude<Perm, Perm.PERMISSION_UNKNOWN>, str
 };
 
 const TYPES = Object.keys(PERMISSION_TEXT).map(Number) as Exclude<Perm, Perm.PERMISSION_UNKNOWN>[];
+
+/** The grant's rules (the server's own), or the reason they do not parse: a bad scope is said, never a crash. */
+export function permissionSet(perms: readonly Multihost_Permission[]): PermissionSet | string {
+  try {
+    return new PermissionSet(perms);
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 /** Short form for a table cell: "Read operations (plan:docs)". */
 export function permissionSummary(perms: readonly Multihost_Permission[]): string {

@@ -5,7 +5,6 @@ import {
   CAN_WRITE_CONFIG,
   ConfigSchema,
   ConnectionState,
-  PermissionSet,
   RepoSchema,
   type Multihost_Peer,
   type PeerState,
@@ -14,6 +13,7 @@ import {
 } from '@restora/proto';
 import PlanForm from '../views/plan-form.js';
 import RepoForm from '../views/repo-form.js';
+import { permissionSet } from './peer-permissions.js';
 import { StatusAlert, useStatusMessage } from './status-message.js';
 import { useSyncStateClient } from './peer-states.js';
 
@@ -36,7 +36,8 @@ export function whyNotEditable(
   const grants = state?.remoteConfig?.restoraGrants;
   if (!grants)
     return `${name} does not say what it lets this host change (a Backrest instance, or not connected yet): edit it on ${name}.`;
-  const perms = new PermissionSet(grants.permissions);
+  const perms = permissionSet(grants.permissions);
+  if (typeof perms === 'string') return `${name}'s grant cannot be read (${perms}): edit it on ${name}.`;
   const granted = kind === 'plan' ? perms.forPlan(id, CAN_WRITE_CONFIG) : perms.forRepo(id, CAN_WRITE_CONFIG);
   if (!granted)
     return `Read-only: ${name} did not grant this host “Edit config” on ${kind} ${id} (it is granted on ${name}’s Peers page).`;
@@ -65,10 +66,11 @@ export function RemoteConfig({ peer, state }: { peer: Multihost_Peer; state: Pee
         The client shares no plans or repositories with this host (or is not connected yet).
       </Text>
     );
-  const grants = state?.remoteConfig?.restoraGrants;
+  const granted =
+    state?.remoteConfig?.restoraGrants && permissionSet(state.remoteConfig.restoraGrants.permissions);
   const canAdd =
-    !!grants &&
-    new PermissionSet(grants.permissions).hasType(CAN_WRITE_CONFIG) &&
+    typeof granted === 'object' &&
+    granted.hasType(CAN_WRITE_CONFIG) &&
     state?.state === ConnectionState.CONNECTED;
   // a refusal shows in the form; once sent, the client applies it and its config comes back in its peer state
   const push = async (change: Parameters<typeof sync.setRemoteClientConfig>[0]) => {

@@ -1,9 +1,10 @@
 import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CAN_VIEW_CONFIG, ConnectionState, PermissionSet, type PeerState } from '@restora/proto';
+import { CAN_VIEW_CONFIG, ConnectionState, type PeerState } from '@restora/proto';
 import { useClients } from '../api/clients-context.js';
 import { errorMessage, formatBytes, formatTime } from '../lib/format.js';
+import { permissionSet } from './peer-permissions.js';
 
 /**
  * Why this host cannot browse a client's snapshots of a repo, or null when it can: the client lists them itself,
@@ -13,7 +14,9 @@ export function whyNotBrowsable(name: string, state: PeerState | undefined, repo
   const grants = state?.remoteConfig?.restoraGrants;
   if (!grants)
     return `${name} does not list its snapshots over sync (a Backrest instance, or not connected yet): browse them on ${name}.`;
-  if (!new PermissionSet(grants.permissions).forRepo(repoId, CAN_VIEW_CONFIG))
+  const perms = permissionSet(grants.permissions);
+  if (typeof perms === 'string') return `${name}'s grant cannot be read (${perms}): browse on ${name}.`;
+  if (!perms.forRepo(repoId, CAN_VIEW_CONFIG))
     return `${name} did not grant this host “Read config” on repo ${repoId}, which browsing its snapshots needs.`;
   if (state?.state !== ConnectionState.CONNECTED)
     return `${name} is not connected: it lists its snapshots itself, so browsing waits until it is back.`;

@@ -3,12 +3,12 @@ import {
   CAN_READ_OPERATIONS,
   CAN_VIEW_CONFIG,
   CAN_WRITE_CONFIG,
-  PermissionSet,
   type Config,
+  type PermissionSet,
   type Multihost_Peer,
   type PeerState,
 } from '@restora/proto';
-import { permissionSummary } from '../components/peer-permissions.js';
+import { permissionSet, permissionSummary } from '../components/peer-permissions.js';
 import { PeerStateBadge } from '../components/peer-states.js';
 import { href } from '../router.js';
 
@@ -23,7 +23,13 @@ function access(perms: PermissionSet, kind: 'plan' | 'repo', id: string): { ops:
 }
 
 function SeenHere({ config, host }: { config: Config; host: Multihost_Peer }) {
-  const perms = new PermissionSet(host.permissions);
+  const perms = permissionSet(host.permissions);
+  if (typeof perms === 'string')
+    return (
+      <Alert color="red">
+        This instance’s grant to {host.instanceId} cannot be read: {perms}
+      </Alert>
+    );
   const rows = [
     ...config.plans.map((p) => ({ kind: 'plan' as const, id: p.id })),
     ...config.repos.map((r) => ({ kind: 'repo' as const, id: r.id })),
