@@ -76,8 +76,14 @@ export function sendFdRange(
 
 const EMPTY = Buffer.alloc(0);
 // A sendfile job holds a pool thread while its client reads (slow clients: for long): past this many at once,
-// downloads take the buffered path, so uploads' fsyncs always find pool threads.
-const MAX_SENDFILES = 16;
+// downloads take the buffered path, so uploads' fsyncs always find pool threads (at most a quarter of the pool:
+// 16 of the CLI's 64, 1 of libuv's default 4 when embedded).
+const MAX_SENDFILES = Math.min(16, Math.floor(threadPoolSize() / 4));
+
+function threadPoolSize(): number {
+  const size = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Number.isFinite(size) && size > 0 ? size : 4;
+}
 let sendfilesRunning = 0;
 
 /** The fd of a plain (not TLS) socket under an HTTP/1 response, or undefined. */
