@@ -353,6 +353,43 @@ describe('validateConfig', () => {
         issuesOf((c) => (c.multihost = create(ConfigSchema, { multihost: { identity: id } }).multihost)),
       ).toEqual([]);
     });
+
+    it('names a permission scope the links would reject, on known hosts and authorized clients', () => {
+      const { issues } = validateConfig(
+        ((c) => {
+          c.multihost = create(ConfigSchema, {
+            multihost: {
+              identity: generateIdentity(),
+              knownHosts: [
+                {
+                  instanceId: 'host-a',
+                  keyid: 'k1',
+                  instanceUrl: 'https://h.example',
+                  permissions: [{ type: 1, scopes: ['*', 'plan:p'] }],
+                },
+              ],
+              authorizedClients: [
+                {
+                  instanceId: 'peer',
+                  keyid: 'k2',
+                  permissions: [{ type: 1, scopes: ['repo:r', 'plans:x'] }],
+                },
+                {
+                  instanceId: 'peer2',
+                  keyid: 'k3',
+                  permissions: [{ type: 2 }, { type: 3, scopes: ['!repo:'] }],
+                },
+              ],
+            },
+          }).multihost;
+          return c;
+        })(valid()),
+      );
+      expect(issues.map((i) => [i.path, i.message])).toEqual([
+        ['sync.authorizedClients[0].permissions[0].scopes', expect.stringContaining('"plans:x"')],
+        ['sync.authorizedClients[1].permissions[1].scopes', expect.stringContaining('"!repo:"')],
+      ]);
+    });
   });
 
   it('assertValidConfig normalises like Backrest: sorted repos, plans, env and paths; orphan peer repos dropped', () => {

@@ -4,6 +4,7 @@ import {
   CommandPrefix_IONiceLevel,
   type Config,
   type Hook,
+  parseScopes,
   type Repo,
 } from '@restora/proto';
 import { ValidationError } from '../errors.js';
@@ -231,6 +232,14 @@ function checkMultihost(c: Config, issues: Issues): void {
       issues.add(`${path}.keyId`, 'is required');
     }
     if (host) checkUrl(p.instanceUrl, `${path}.instanceUrl`, issues);
+    p.permissions.forEach((perm, j) => {
+      // the parser the links enforce with: a scope it rejects here would otherwise end the link later
+      try {
+        parseScopes(perm.scopes);
+      } catch (e) {
+        issues.add(`${path}.permissions[${j}].scopes`, (e as Error).message);
+      }
+    });
   }
 }
 
