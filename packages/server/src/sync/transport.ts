@@ -28,20 +28,31 @@ export function suiteId(kem: number, kdf: number, aead: number): Buffer {
   return Buffer.concat([Buffer.from('HPKE'), u16(kem), u16(kdf), u16(aead)]);
 }
 
-function labeledExtract(suite: Buffer, salt: Buffer, label: string, ikm: Buffer): Buffer {
+/** HKDF hashes of the key schedule: the transport uses SHA-256; SHA-384 lets the published ML-KEM-1024-P384 vectors check it. */
+export type HkdfHash = 'sha256' | 'sha384';
+const HASH_LEN: Record<HkdfHash, number> = { sha256: 32, sha384: 48 };
+
+function labeledExtract(hash: HkdfHash, suite: Buffer, salt: Buffer, label: string, ikm: Buffer): Buffer {
   return crypto
-    .createHmac('sha256', salt)
+    .createHmac(hash, salt)
     .update(Buffer.concat([Buffer.from('HPKE-v1'), suite, Buffer.from(label), ikm]))
     .digest();
 }
 
-function labeledExpand(suite: Buffer, prk: Buffer, label: string, info: Buffer, length: number): Buffer {
+function labeledExpand(
+  hash: HkdfHash,
+  suite: Buffer,
+  prk: Buffer,
+  label: string,
+  info: Buffer,
+  length: number,
+): Buffer {
   const fullInfo = Buffer.concat([u16(length), Buffer.from('HPKE-v1'), suite, Buffer.from(label), info]);
   const out: Buffer[] = [];
   let prev = Buffer.alloc(0);
-  for (let i = 1; out.length * 32 < length; i++) {
+  for (let i = 1; out.length * HASH_LEN[hash] < length; i++) {
     prev = crypto
-      .createHmac('sha256', prk)
+      .createHmac(hash, prk)
       .update(Buffer.concat([prev, fullInfo, Buffer.from([i])]))
       .digest();
     out.push(prev);
@@ -49,18 +60,29 @@ function labeledExpand(suite: Buffer, prk: Buffer, label: string, info: Buffer, 
   return Buffer.concat(out).subarray(0, length);
 }
 
-/** RFC 9180 base-mode key schedule, export interface only (the sync transport never uses HPKE's own AEAD). */
-export function hpkeExporter(suite: Buffer, sharedSecret: Buffer, info: Buffer) {
+/**
+ * RFC 9180 base-mode key schedule. The sync transport uses only the exporter (HKDF-SHA256); the AEAD key and base
+ * nonce (`keyLength` bytes, 12) complete the schedule so that published vectors check every step of it.
+ */
+export function hpkeKeySchedule(
+  suite: Buffer,
+  sharedSecret: Buffer,
+  info: Buffer,
+  hash: HkdfHash = 'sha256',
+  keyLength = 32,
+) {
   const empty = Buffer.alloc(0);
-  const pskIdHash = labeledExtract(suite, empty, 'psk_id_hash', empty);
-  const infoHash = labeledExtract(suite, empty, 'info_hash', info);
+  const pskIdHash = labeledExtract(hash, suite, empty, 'psk_id_hash', empty);
+  const infoHash = labeledExtract(hash, suite, empty, 'info_hash', info);
   const context = Buffer.concat([Buffer.from([0]), pskIdHash, infoHash]);
-  const secret = labeledExtract(suite, sharedSecret, 'secret', empty);
-  const exporterSecret = labeledExpand(suite, secret, 'exp', context, 32);
+  const secret = labeledExtract(hash, suite, sharedSecret, 'secret', empty);
+  const exporterSecret = labeledExpand(hash, suite, secret, 'exp', context, HASH_LEN[hash]);
   return {
+    key: () => labeledExpand(hash, suite, secret, 'key', context, keyLength),
+    baseNonce: () => labeledExpand(hash, suite, secret, 'base_nonce', context, 12),
     exporterSecret,
-    exportKey: (label: string, length: number) =>
-      labeledExpand(suite, exporterSecret, 'sec', Buffer.from(label), length),
+    exportKey: (exporterContext: string | Uint8Array, length: number) =>
+      labeledExpand(hash, suite, exporterSecret, 'sec', Buffer.from(exporterContext), length),
   };
 }
 
@@ -77,7 +99,7 @@ function transcriptOf(initiatorPub: Uint8Array, enc: Uint8Array): Buffer {
 }
 
 function keysFrom(sharedSecret: Uint8Array): { i2r: Buffer; r2i: Buffer } {
-  const ex = hpkeExporter(
+  const ex = hpkeKeySchedule(
     suiteId(KEM_ID, KDF_HKDF_SHA256, AEAD_AES_256_GCM),
     Buffer.from(sharedSecret),
     INFO,
