@@ -238,8 +238,16 @@ describe('multihost screens (issue 17)', () => {
 
   it('revoking the client on the host ends its link; the client says why', async () => {
     await hostPage.goto(`${host.server.url}/#/peers`);
-    await hostPage.reload(); // the host's config changed by RPC since the page loaded
-    await peerRow(hostPage, 'Authorized clients', 'laptop').getByRole('button', { name: 'Revoke' }).click();
+    const hostRow = peerRow(hostPage, 'Authorized clients', 'laptop');
+    await hostRow.waitFor();
+    // the config changes elsewhere after the page read it: the save is refused by modno, said, and the page reloads
+    const cfg = await host.rpc<ConfigJson>('GetConfig');
+    cfg.sync!.authorizedClients![0]!.permissions = [{ type: 'PERMISSION_READ_CONFIG', scopes: ['*'] }];
+    await host.rpc('SetConfig', cfg);
+    await hostRow.getByRole('button', { name: 'Revoke' }).click();
+    await hostPage.getByText('The configuration was changed elsewhere').waitFor();
+    await hostRow.getByText('Read config').waitFor(); // the other edit shows without a manual reload
+    await hostRow.getByRole('button', { name: 'Revoke' }).click();
     await hostPage.getByText('Client laptop revoked: its link ends now.').waitFor();
     await hostPage.getByText('No client reports to this instance.').waitFor();
     await clientPage.goto(`${client.server.url}/#/peers`);
