@@ -75,6 +75,23 @@ describe('openConfigStore', () => {
     );
   });
 
+  it('refuses a file granting a peer a scope the links would reject, naming the field and the scope', () => {
+    fs.mkdirSync(path.dirname(file));
+    const peer = { instanceId: 'laptop', keyId: 'k1' };
+    const perms = [{ type: 'PERMISSION_READ_OPERATIONS', scopes: ['*', 'plans:x'] }];
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        version: 6,
+        instance: 'host',
+        sync: { authorizedClients: [{ ...peer, permissions: perms }] },
+      }),
+    );
+    expect(() => openConfigStore({ file })).toThrow(
+      /sync\.authorizedClients\[0\]\.permissions\[0\]\.scopes: invalid permission scope "plans:x"/,
+    );
+  });
+
   it('update validates, bumps modno and notifies subscribers; a rejected update changes nothing', async () => {
     const store = openConfigStore({ file });
     const seen: [number, number][] = [];

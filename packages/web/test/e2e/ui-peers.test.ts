@@ -242,6 +242,11 @@ describe('multihost screens (issue 17)', () => {
     await hostRow.waitFor();
     // the config changes elsewhere after the page read it: the save is refused by modno, said, and the page reloads
     const cfg = await host.rpc<ConfigJson>('GetConfig');
+    // a scope the links would reject is a 400 naming the field and the scope, not a link error later
+    cfg.sync!.authorizedClients![0]!.permissions = [{ type: 'PERMISSION_READ_CONFIG', scopes: ['plans:x'] }];
+    await expect(host.rpc('SetConfig', cfg)).rejects.toThrow(
+      /SetConfig: 400 .*sync\.authorizedClients\[0\]\.permissions\[0\]\.scopes: invalid permission scope \\"plans:x\\"/,
+    );
     cfg.sync!.authorizedClients![0]!.permissions = [{ type: 'PERMISSION_READ_CONFIG', scopes: ['*'] }];
     await host.rpc('SetConfig', cfg);
     await hostRow.getByRole('button', { name: 'Revoke' }).click();
