@@ -1,4 +1,4 @@
-import { Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Checkbox, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { create } from '@bufbuild/protobuf';
 import { Multihost_PermissionSchema, Multihost_Permission_Type as Perm, PermissionSet } from '@restora/proto';
 import type { Multihost_Permission } from '@restora/proto';
@@ -85,5 +85,17 @@ export function PermissionsEditor({
         );
       })}
     </Stack>
+  );
+}
+
+/** The first cell of a row naming one of a peer's plans or repos: its kind, then its id. */
+export function KindIdCell({ kind, id }: { kind: string; id: string }) {
+  return (
+    <Table.Td>
+      <Badge variant="outline" size="xs" mr={6}>
+        {kind}
+      </Badge>
+      {id}
+    </Table.Td>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { create } from '@bufbuild/protobuf';
 import { useState } from 'react';
 import {
@@ -13,7 +13,7 @@ import {
 } from '@restora/proto';
 import PlanForm from '../views/plan-form.js';
 import RepoForm from '../views/repo-form.js';
-import { permissionSet } from './peer-permissions.js';
+import { KindIdCell, permissionSet } from './peer-permissions.js';
 import { StatusAlert, useStatusMessage } from './status-message.js';
 import { useSyncStateClient } from './peer-states.js';
 
@@ -112,12 +112,7 @@ export function RemoteConfig({ peer, state }: { peer: Multihost_Peer; state: Pee
     const why = edit ? whyNotEditable(name, state, kind, id) : null;
     return (
       <Table.Tr key={`${kind}:${id}`} data-remote={`${kind}:${id}`}>
-        <Table.Td>
-          <Badge variant="outline" size="xs" mr={6}>
-            {kind}
-          </Badge>
-          {id}
-        </Table.Td>
+        <KindIdCell kind={kind} id={id} />
         <Table.Td>
           <Text size="sm">{detail}</Text>
         </Table.Td>

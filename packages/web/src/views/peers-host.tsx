@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import {
   CAN_READ_OPERATIONS,
   CAN_VIEW_CONFIG,
@@ -8,7 +8,7 @@ import {
   type Multihost_Peer,
   type PeerState,
 } from '@restora/proto';
-import { permissionSet, permissionSummary } from '../components/peer-permissions.js';
+import { KindIdCell, permissionSet, permissionSummary } from '../components/peer-permissions.js';
 import { PeerStateBadge } from '../components/peer-states.js';
 import { href } from '../router.js';
 
@@ -49,12 +49,7 @@ function SeenHere({ config, host }: { config: Config; host: Multihost_Peer }) {
           const a = access(perms, kind, id);
           return (
             <Table.Tr key={`${kind}:${id}`} data-seen={`${kind}:${id}`}>
-              <Table.Td>
-                <Badge variant="outline" size="xs" mr={6}>
-                  {kind}
-                </Badge>
-                {id}
-              </Table.Td>
+              <KindIdCell kind={kind} id={id} />
               <Table.Td>{a.ops}</Table.Td>
               <Table.Td>{a.config}</Table.Td>
             </Table.Tr>
