@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import type { Browser } from '../support/browser.js';
 import { ensureBuilt, WEB_ROOT } from '../support/build-ui.js';
@@ -29,8 +29,34 @@ beforeAll(async () => {
   await client.rpc('SetConfig', { ...cfg, instance: 'laptop' });
   browser = await launchChromium();
   [hostPage, clientPage] = await Promise.all([signedInPage(browser, host), signedInPage(browser, client)]);
+  recordTrouble(hostPage, 'host');
+  recordTrouble(clientPage, 'client');
   await mkdir(SHOTS, { recursive: true });
 }, 180_000);
+
+// A page that did not render in a full run (1 in 3 runs, never alone): keep what each page saw, for the report.
+const trouble: string[] = [];
+function recordTrouble(page: Page, who: string): void {
+  page.on('pageerror', (e) => trouble.push(`${who} page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && trouble.push(`${who} console: ${m.text()}`));
+  page.on('requestfailed', (r) =>
+    trouble.push(`${who} request failed: ${r.url()} ${r.failure()?.errorText}`),
+  );
+  page.on('response', (r) => r.status() >= 400 && trouble.push(`${who} ${r.status()}: ${r.url()}`));
+}
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  const seen = async (page: Page) =>
+    `${page.url()}\n${(await page.evaluate(() => document.body.innerText).catch(String)).slice(0, 800)}`;
+  const report = [...trouble, `host page: ${await seen(hostPage)}`, `client page: ${await seen(clientPage)}`];
+  await mkdir(SHOTS, { recursive: true });
+  await writeFile(join(SHOTS, `failed-${name}.txt`), report.join('\n'));
+  await hostPage.screenshot({ path: join(SHOTS, `failed-${name}-host.png`) }).catch(() => undefined);
+  await clientPage.screenshot({ path: join(SHOTS, `failed-${name}-client.png`) }).catch(() => undefined);
+  console.error(`ui-peers failure report (${task.name}):\n${report.join('\n')}`);
+});
 
 afterAll(async () => {
   await browser?.close();
