@@ -56,3 +56,12 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
+
+/** Milliseconds of one v2 listing of `path` (restic's request); an empty or failed listing is an error. */
+export async function listMs(base: string, path: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const r = await fetch(base + path, { headers: { Accept: 'application/vnd.x.restic.rest.v2' } });
+  const entries = (await r.json()) as unknown[];
+  if (r.status !== 200 || entries.length === 0) throw new Error(`listing ${path}: ${r.status}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}

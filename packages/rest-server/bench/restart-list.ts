@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuMs, startOurs } from './our-server.js';
-import { startGoRestServer, startRclone } from './peers.js';
+import { listMs, startGoRestServer, startRclone } from './peers.js';
 import type { Peer } from './peers.js';
 import { median } from './report.js';
 
@@ -37,14 +37,6 @@ async function start(name: string): Promise<Peer> {
 async function stop(p: Peer): Promise<void> {
   p.child.kill('SIGTERM');
   await new Promise((r) => p.child.once('exit', r));
-}
-
-async function listMs(base: string, path: string): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const r = await fetch(base + path, { headers: { Accept: 'application/vnd.x.restic.rest.v2' } });
-  const entries = (await r.json()) as unknown[];
-  if (r.status !== 200 || entries.length === 0) throw new Error(`listing ${path}: ${r.status}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
 // What a backup leaves: a few packs in data/xx and one index file.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA, makeDataSet } from './restic-data.js';
 import { cpuMs, launcherEnv, launcherNodeFlags, startOurs } from './our-server.js';
-import { peakRssMb, startGoRestServer, startRclone } from './peers.js';
+import { listMs, peakRssMb, startGoRestServer, startRclone } from './peers.js';
 import type { Peer } from './peers.js';
 import { median } from './report.js';
 
@@ -61,14 +61,6 @@ function restic(repo: string, cache: string, args: string[]): Promise<void> {
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`restic ${args[0]}: ${err}`))));
   });
-}
-
-async function listMs(base: string, path: string): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const r = await fetch(base + path, { headers: { Accept: 'application/vnd.x.restic.rest.v2' } });
-  const entries = (await r.json()) as unknown[];
-  if (r.status !== 200 || entries.length === 0) throw new Error(`listing ${path}: ${r.status}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
 const idleRssMb = (pid: number): number =>
